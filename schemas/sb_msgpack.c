@@ -1,0 +1,322 @@
+/*  sb_msgpack.c — bounded pre-scan of msgpack bytes, and conversion between
+    msgpack objects and jansson values.                                    */
+
+#include "sb_classes.h"
+
+//  However deep a caller allows, the scanner's stack is a fixed array:
+//  nothing about the walk is allocated.
+#define S_DEPTH_CAP 64
+
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+    size_t pos;
+    const sb_limits_t *limits;
+    char *err;
+    size_t errlen;
+} s_scan_t;
+
+static int
+s_fail (s_scan_t *scan, const char *what)
+{
+    snprintf (scan->err, scan->errlen, "msgpack: %s at byte %zu", what,
+              scan->pos);
+    return -1;
+}
+
+//  Reads a big-endian unsigned integer of width bytes at pos+1 (after the
+//  type byte); returns -1 if the bytes are not there.
+static int
+s_read_be (s_scan_t *scan, size_t width, uint64_t *value)
+{
+    if (scan->size - scan->pos < 1 + width)
+        return s_fail (scan, "truncated length");
+    uint64_t result = 0;
+    for (size_t index = 0; index < width; index++)
+        result = (result << 8) | scan->data [scan->pos + 1 + index];
+    *value = result;
+    return 0;
+}
+
+//  Skips header bytes plus a payload of length bytes, checking both fit.
+static int
+s_skip (s_scan_t *scan, size_t header, uint64_t length)
+{
+    size_t left = scan->size - scan->pos;
+    if (header > left || length > left - header)
+        return s_fail (scan, "declared length exceeds input");
+    scan->pos += header + (size_t) length;
+    return 0;
+}
+
+static int
+s_skip_string (s_scan_t *scan, size_t header, uint64_t length)
+{
+    if (length > scan->limits->max_string)
+        return s_fail (scan, "string or binary longer than the limit");
+    return s_skip (scan, header, length);
+}
+
+//  Size of the fixed-width formats 0xc0..0xdf by type byte, 0 if the
+//  format carries a length to read instead. Includes the type byte.
+static size_t
+s_fixed_size (uint8_t type)
+{
+    switch (type) {
+        case 0xc0: case 0xc2: case 0xc3: return 1;
+        case 0xcc: case 0xd0: return 2;
+        case 0xcd: case 0xd1: case 0xd4: return 3;
+        case 0xd5: return 4;
+        case 0xca: case 0xce: case 0xd2: return 5;
+        case 0xd6: return 6;
+        case 0xcb: case 0xcf: case 0xd3: return 9;
+        case 0xd7: return 10;
+        case 0xd8: return 18;
+        default: return 0;
+    }
+}
+
+//  Reads one value's header at pos. Leaves *children at the number of
+//  values that follow inside it (0 for scalars), *count at its item or
+//  pair count (containers only), and pos after the header
+//  (containers) or after the whole value (scalars).
+static int
+s_scan_header (s_scan_t *scan, uint64_t *children, uint64_t *count)
+{
+    uint8_t type = scan->data [scan->pos];
+    uint64_t n = 0;
+    *children = 0;
+    if (type <= 0x7f || type >= 0xe0)
+        return s_skip (scan, 1, 0);
+    if (type >= 0xa0 && type <= 0xbf)
+        return s_skip_string (scan, 1, type & 0x1f);
+    if (type >= 0x80 && type <= 0x9f) {
+        n = type & 0x0f;
+        *count = n;
+        *children = type >= 0x90? n: 2 * n;
+        scan->pos += 1;
+        return 0;
+    }
+    size_t fixed = s_fixed_size (type);
+    if (fixed)
+        return s_skip (scan, fixed, 0);
+    switch (type) {
+        case 0xc4: case 0xd9:
+            return s_read_be (scan, 1, &n)? -1: s_skip_string (scan, 2, n);
+        case 0xc5: case 0xda:
+            return s_read_be (scan, 2, &n)? -1: s_skip_string (scan, 3, n);
+        case 0xc6: case 0xdb:
+            return s_read_be (scan, 4, &n)? -1: s_skip_string (scan, 5, n);
+        case 0xc7:   //  ext: length, then a type byte, then the data
+            return s_read_be (scan, 1, &n)? -1: s_skip_string (scan, 3, n);
+        case 0xc8:
+            return s_read_be (scan, 2, &n)? -1: s_skip_string (scan, 4, n);
+        case 0xc9:
+            return s_read_be (scan, 4, &n)? -1: s_skip_string (scan, 6, n);
+        case 0xdc: case 0xde:
+            if (s_read_be (scan, 2, &n))
+                return -1;
+            *count = n;
+            *children = type == 0xde? 2 * n: n;
+            scan->pos += 3;
+            return 0;
+        case 0xdd: case 0xdf:
+            if (s_read_be (scan, 4, &n))
+                return -1;
+            *count = n;
+            *children = type == 0xdf? 2 * n: n;
+            scan->pos += 5;
+            return 0;
+        default:
+            return s_fail (scan, "invalid type byte 0xc1");
+    }
+}
+
+int
+sb_msgpack_scan (const uint8_t *data, size_t size, const sb_limits_t *limits,
+                 char *err, size_t errlen)
+{
+    sb_limits_t defaults = sb_limits_default ();
+    s_scan_t scan = { data, size, 0, limits? limits: &defaults, err, errlen };
+    if (size == 0)
+        return s_fail (&scan, "empty input");
+    if (size > scan.limits->max_bytes)
+        return s_fail (&scan, "input larger than the limit");
+    uint32_t max_depth = scan.limits->max_depth < S_DEPTH_CAP
+                       ? scan.limits->max_depth: S_DEPTH_CAP;
+
+    uint64_t pending [S_DEPTH_CAP + 1];   //  values left at each depth
+    int depth = 0;
+    pending [0] = 1;
+    uint64_t objects = 0;
+    while (depth >= 0) {
+        if (pending [depth] == 0) {
+            depth--;
+            continue;
+        }
+        pending [depth]--;
+        if (scan.pos >= size)
+            return s_fail (&scan, "truncated input");
+        if (++objects > scan.limits->max_objects)
+            return s_fail (&scan, "more values than the limit");
+        uint64_t children, count;
+        if (s_scan_header (&scan, &children, &count))
+            return -1;
+        if (children == 0)
+            continue;
+        //  Every value takes at least one byte: a count larger than what
+        //  remains is a lie, refused before msgpack-c allocates for it
+        if (children > size - scan.pos)
+            return s_fail (&scan, "declared count exceeds input");
+        if (count > scan.limits->max_items)
+            return s_fail (&scan, "array or map larger than the limit");
+        if ((uint32_t) depth + 1 > max_depth)
+            return s_fail (&scan, "nesting deeper than the limit");
+        pending [++depth] = children;
+    }
+    if (scan.pos != size)
+        return s_fail (&scan, "trailing bytes after the value");
+    return 0;
+}
+
+static json_t *
+s_to_json_fail (char *err, size_t errlen, const char *path, const char *why)
+{
+    snprintf (err, errlen, "%s: %s", path, why);
+    return NULL;
+}
+
+static json_t *s_object_to_json (const msgpack_object *obj, const char *path,
+                                 char *err, size_t errlen);
+
+static json_t *
+s_map_to_json (const msgpack_object_map *map, const char *path,
+               char *err, size_t errlen)
+{
+    json_t *object = json_object ();
+    for (uint32_t index = 0; object && index < map->size; index++) {
+        const msgpack_object_kv *kv = &map->ptr [index];
+        if (kv->key.type != MSGPACK_OBJECT_STR) {
+            json_decref (object);
+            return s_to_json_fail (err, errlen, path, "map key is not a string");
+        }
+        char name [SB_ENVELOPE_MAX_KEY + 1];
+        uint32_t length = kv->key.via.str.size;
+        if (length > SB_ENVELOPE_MAX_KEY || (length && memchr (kv->key.via.str.ptr, 0, length))) {
+            json_decref (object);
+            return s_to_json_fail (err, errlen, path, "map key too long or holds NUL");
+        }
+        memcpy (name, kv->key.via.str.ptr, length);
+        name [length] = 0;
+        //  Paths only name values in messages: a long one is cut, not grown
+        char child_path [512];
+        snprintf (child_path, sizeof child_path, "%.255s%s%.200s", path, *path? ".": "", name);
+        json_t *child = s_object_to_json (&kv->val, child_path, err, errlen);
+        if (!child || json_object_set_new (object, name, child)) {
+            json_decref (object);
+            return child? s_to_json_fail (err, errlen, child_path, "invalid UTF-8 key"): NULL;
+        }
+    }
+    return object;
+}
+
+static json_t *
+s_array_to_json (const msgpack_object_array *array, const char *path,
+                 char *err, size_t errlen)
+{
+    json_t *list = json_array ();
+    for (uint32_t index = 0; list && index < array->size; index++) {
+        char child_path [512];
+        snprintf (child_path, sizeof child_path, "%.255s[%u]", path, index);
+        json_t *child = s_object_to_json (&array->ptr [index], child_path, err, errlen);
+        if (!child || json_array_append_new (list, child)) {
+            json_decref (list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+static json_t *
+s_object_to_json (const msgpack_object *obj, const char *path,
+                  char *err, size_t errlen)
+{
+    json_t *value = NULL;
+    switch (obj->type) {
+        case MSGPACK_OBJECT_NIL:
+            return json_null ();
+        case MSGPACK_OBJECT_BOOLEAN:
+            return json_boolean (obj->via.boolean);
+        case MSGPACK_OBJECT_POSITIVE_INTEGER:
+            if (obj->via.u64 > INT64_MAX)
+                return s_to_json_fail (err, errlen, path, "integer above 2^63-1");
+            return json_integer ((json_int_t) obj->via.u64);
+        case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+            return json_integer ((json_int_t) obj->via.i64);
+        case MSGPACK_OBJECT_FLOAT32:
+        case MSGPACK_OBJECT_FLOAT64:
+            //  JSON has no NaN or infinity: refuse them here rather than
+            //  fail later when a tool prints the message
+            if (!isfinite (obj->via.f64))
+                return s_to_json_fail (err, errlen, path, "float is NaN or infinite");
+            return json_real (obj->via.f64);
+        case MSGPACK_OBJECT_STR:
+            value = json_stringn (obj->via.str.ptr, obj->via.str.size);
+            return value? value: s_to_json_fail (err, errlen, path, "string is not valid UTF-8");
+        case MSGPACK_OBJECT_ARRAY:
+            return s_array_to_json (&obj->via.array, path, err, errlen);
+        case MSGPACK_OBJECT_MAP:
+            return s_map_to_json (&obj->via.map, path, err, errlen);
+        case MSGPACK_OBJECT_BIN:
+            return s_to_json_fail (err, errlen, path, "binary values are not allowed");
+        default:
+            return s_to_json_fail (err, errlen, path, "extension values are not allowed");
+    }
+}
+
+json_t *
+sb_msgpack_to_json (const msgpack_object *obj, const char *path,
+                    char *err, size_t errlen)
+{
+    return s_object_to_json (obj, path, err, errlen);
+}
+
+int
+sb_msgpack_pack_json (msgpack_packer *pk, const json_t *value)
+{
+    int rc = 0;
+    switch (json_typeof (value)) {
+        case JSON_OBJECT: {
+            const char *name;
+            json_t *child;
+            rc = msgpack_pack_map (pk, json_object_size (value));
+            json_object_foreach ((json_t *) value, name, child) {
+                size_t length = strlen (name);
+                rc = rc? rc: msgpack_pack_str_with_body (pk, name, length);
+                rc = rc? rc: sb_msgpack_pack_json (pk, child);
+            }
+            return rc;
+        }
+        case JSON_ARRAY: {
+            size_t index;
+            json_t *child;
+            rc = msgpack_pack_array (pk, json_array_size (value));
+            json_array_foreach (value, index, child)
+                rc = rc? rc: sb_msgpack_pack_json (pk, child);
+            return rc;
+        }
+        case JSON_STRING:
+            return msgpack_pack_str_with_body (pk, json_string_value (value),
+                                               json_string_length (value));
+        case JSON_INTEGER:
+            return msgpack_pack_int64 (pk, json_integer_value (value));
+        case JSON_REAL:
+            return msgpack_pack_double (pk, json_real_value (value));
+        case JSON_TRUE:
+            return msgpack_pack_true (pk);
+        case JSON_FALSE:
+            return msgpack_pack_false (pk);
+        default:
+            return msgpack_pack_nil (pk);
+    }
+}

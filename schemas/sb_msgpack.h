@@ -1,0 +1,39 @@
+/*  sb_msgpack.h — the guarded edge between outside bytes and msgpack-c.
+
+    msgpack-c's unpacker allocates whatever an input declares (a 17-byte
+    input can ask for tens of GiB). sb_msgpack_scan walks the bytes first,
+    without allocating, and refuses any input whose declared lengths exceed
+    the bytes that remain or the limits; only then does msgpack-c unpack it,
+    so what it allocates is bounded by the input's real size.
+
+    The module also converts between msgpack objects and jansson values,
+    which is how envelope bodies are held in memory.                        */
+
+#ifndef SB_MSGPACK_H_INCLUDED
+#define SB_MSGPACK_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <msgpack.h>
+#include "sb_limits.h"
+
+//  Checks that data holds exactly one well-formed msgpack value within
+//  limits. Allocates nothing. Returns 0, or -1 with the reason (and byte
+//  offset) in err.
+int sb_msgpack_scan (const uint8_t *data, size_t size,
+                     const sb_limits_t *limits, char *err, size_t errlen);
+
+//  Converts a msgpack value into a new jansson value. Map keys must be
+//  strings; binary and extension values are refused (bodies are JSON-shaped),
+//  as are unsigned integers above INT64_MAX. path names the value in
+//  messages ("body", "trace[2]"). Returns the value (caller owns it) or NULL
+//  with the reason in err.
+json_t *sb_msgpack_to_json (const msgpack_object *obj, const char *path,
+                            char *err, size_t errlen);
+
+//  Packs a jansson value. Returns 0, or -1 if it holds a value msgpack
+//  cannot carry (never for values that came from sb_msgpack_to_json).
+int sb_msgpack_pack_json (msgpack_packer *pk, const json_t *value);
+
+#endif

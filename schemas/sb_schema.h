@@ -1,0 +1,65 @@
+/*  sb_schema.h — message type definitions: one ZPL file per type under
+    schemas/types/, embedded in the binaries at build time, so that one
+    definition drives validation, the docs (envelope schema-doc) and the
+    JSON shape of fixtures (envelope example). docs/schemas.md gives the
+    file format.                                                           */
+
+#ifndef SB_SCHEMA_H_INCLUDED
+#define SB_SCHEMA_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+#include "sb_envelope.h"
+
+typedef struct _sb_schemas_t sb_schemas_t;
+
+//  Creates an empty registry.
+sb_schemas_t *sb_schemas_new (void);
+
+//  Creates a registry holding every definition built into the binary
+//  (schemas/types/*.zpl). Returns NULL with the reason in err if one of
+//  them is malformed (a build that passes its tests never is).
+sb_schemas_t *sb_schemas_new_builtin (char *err, size_t errlen);
+
+//  Destroys the registry and NULLs the caller's pointer. Safe on NULL.
+void sb_schemas_destroy (sb_schemas_t **self_p);
+
+//  Parses one definition from ZPL text and adds it. origin names the text
+//  in messages (a file name). Returns 0, or -1 with "origin: reason" in err:
+//  malformed ZPL, unknown field type, bad bound, duplicate type.
+int sb_schemas_add (sb_schemas_t *self, const char *origin, const char *zpl,
+                    char *err, size_t errlen);
+
+//  Number of types, and their names in sorted order (borrowed).
+size_t sb_schemas_size (const sb_schemas_t *self);
+const char *sb_schemas_type_at (const sb_schemas_t *self, size_t index);
+
+//  True if the registry defines type.
+bool sb_schemas_has (const sb_schemas_t *self, const char *type);
+
+//  Checks a body against type's schema: required fields present, types,
+//  string length, prefix and enum bounds, numeric ranges, array sizes, enums,
+//  recursively. Unknown fields are allowed (forward compatible). Returns 0,
+//  or -1 with the reason naming the field ("body.from: ...") in err.
+int sb_schemas_check_body (const sb_schemas_t *self, const char *type,
+                           const json_t *body, char *err, size_t errlen);
+
+//  Checks a whole envelope: header (sb_envelope_check), type known, body.
+int sb_schemas_check (const sb_schemas_t *self, const sb_envelope_t *env,
+                      char *err, size_t errlen);
+
+//  Writes the Markdown reference of every type (fields, bounds, who emits
+//  and consumes) to file. Returns 0 or -1 on a write error.
+int sb_schemas_write_doc (const sb_schemas_t *self, FILE *file);
+
+//  Returns a new example body for type built from each field's example
+//  value, or NULL if type is unknown. The caller owns it.
+json_t *sb_schemas_example_body (const sb_schemas_t *self, const char *type);
+
+//  The services that emit and that consume type, as written in its
+//  definition (borrowed, possibly empty strings), or NULL if unknown.
+const char *sb_schemas_emitted_by (const sb_schemas_t *self, const char *type);
+const char *sb_schemas_consumed_by (const sb_schemas_t *self, const char *type);
+
+#endif

@@ -1,0 +1,12 @@
+#   echo.request: a text for the sample echo actor to send back
+type = echo.request
+summary = "A text the sample echo actor should echo back (tests and the actor tutorial)."
+emitted-by = tests
+consumed-by = echo
+body
+    text
+        type = string
+        required = 1
+        max = 4096
+        doc = "The text to echo."
+        example = "hello, switchboard"
