@@ -73,13 +73,41 @@ sb_envelope_destroy (sb_envelope_t **self_p)
     *self_p = NULL;
 }
 
+//  Copies a string field; false only when out of memory.
+static bool
+s_copy_string (char **target, const char *source)
+{
+    return s_set_string (target, source) == 0;
+}
+
+//  Replaces *target with a deep copy of source; false when out of memory.
+static bool
+s_copy_json (json_t **target, const json_t *source)
+{
+    json_t *copy = json_deep_copy (source);
+    json_decref (*target);
+    *target = copy;
+    return copy != NULL;
+}
+
 sb_envelope_t *
 sb_envelope_dup (const sb_envelope_t *self)
 {
-    json_t *json = sb_envelope_to_json (self);
-    char err [256];
-    sb_envelope_t *copy = json? sb_envelope_from_json (json, NULL, err, sizeof err): NULL;
-    json_decref (json);
+    sb_envelope_t *copy = sb_envelope_new (self->type);
+    if (!copy)
+        return NULL;
+    memcpy (copy->id, self->id, sizeof copy->id);
+    copy->v = self->v;
+    copy->attempt = self->attempt;
+    copy->created_ms = self->created_ms;
+    copy->deadline_ms = self->deadline_ms;
+    copy->not_before_ms = self->not_before_ms;
+    if (!s_copy_string (&copy->key, self->key) || !s_copy_string (&copy->corr, self->corr)
+    ||  !s_copy_string (&copy->src, self->src) || !s_copy_string (&copy->tenant, self->tenant)
+    ||  !s_copy_string (&copy->reply_to, self->reply_to)
+    ||  !s_copy_json (&copy->trace, self->trace) || !s_copy_json (&copy->body, self->body)
+    ||  !s_copy_json (&copy->extra, self->extra))
+        sb_envelope_destroy (&copy);
     return copy;
 }
 
@@ -154,7 +182,8 @@ s_check_hop (const json_t *hop, size_t index, char *err, size_t errlen)
         return sb_error_set (err, errlen, "trace[%zu].inst: expected an instance name", index);
     if (!json_is_integer (at) || json_integer_value (at) < 0)
         return sb_error_set (err, errlen, "trace[%zu].at_ms: expected a non-negative integer", index);
-    if (attempt && !(json_is_integer (attempt) && json_integer_value (attempt) >= 0))
+    if (attempt && !(json_is_integer (attempt) && json_integer_value (attempt) >= 0
+                     && json_integer_value (attempt) <= UINT32_MAX))
         return sb_error_set (err, errlen, "trace[%zu].attempt: expected a non-negative integer", index);
     return 0;
 }
@@ -181,8 +210,14 @@ sb_envelope_check (const sb_envelope_t *self, char *err, size_t errlen)
         return sb_error_set (err, errlen, "tenant: '%s' is not a tenant name", self->tenant);
     if (self->reply_to && strlen (self->reply_to) > SB_ENVELOPE_MAX_REPLY)
         return sb_error_set (err, errlen, "reply_to: longer than %d bytes", SB_ENVELOPE_MAX_REPLY);
-    if (self->created_ms <= 0)
+    if (self->created_ms == 0)
         return sb_error_set (err, errlen, "missing required field 'created_ms'");
+    if (self->created_ms < 0)
+        return sb_error_set (err, errlen, "created_ms: %" PRId64 " is negative", self->created_ms);
+    if (self->deadline_ms < 0)
+        return sb_error_set (err, errlen, "deadline_ms: %" PRId64 " is negative", self->deadline_ms);
+    if (self->not_before_ms < 0)
+        return sb_error_set (err, errlen, "not_before_ms: %" PRId64 " is negative", self->not_before_ms);
     if (json_array_size (self->trace) > SB_ENVELOPE_MAX_HOPS)
         return sb_error_set (err, errlen, "trace: more than %d hops", SB_ENVELOPE_MAX_HOPS);
     for (size_t index = 0; index < json_array_size (self->trace); index++)
@@ -259,7 +294,7 @@ s_take_json (json_t **field, const char *name, json_t *value, bool object,
              char *err, size_t errlen)
 {
     if (object? !json_is_object (value): !json_is_array (value))
-        return sb_error_set (err, errlen, "%s: expected a %s", name, object? "map": "array");
+        return sb_error_set (err, errlen, "%s: expected %s", name, object? "a map": "an array");
     json_t *copy = json_deep_copy (value);
     if (!copy)
         return sb_error_set (err, errlen, "%s: out of memory", name);
@@ -313,7 +348,7 @@ s_take_field (sb_envelope_t *self, const char *name, json_t *value,
     else
     if (streq (name, "body"))     rc = s_take_json (&self->body, name, value, true, err, errlen);
     else
-    if (json_object_set (self->extra, name, value))
+    if (json_object_set_new (self->extra, name, json_deep_copy (value)))
         rc = sb_error_set (err, errlen, "%s: out of memory", name);
     return rc;
 }
@@ -379,7 +414,8 @@ sb_envelope_to_json (const sb_envelope_t *self)
         rc |= json_object_set_new (json, "not_before_ms", json_integer (self->not_before_ms));
     if (self->reply_to)
         rc |= json_object_set_new (json, "reply_to", json_string (self->reply_to));
-    rc |= json_object_update_missing (json, self->extra);
+    json_t *extra = json_deep_copy (self->extra);
+    rc |= json_object_update_missing_new (json, extra);
     if (rc) {
         json_decref (json);
         return NULL;

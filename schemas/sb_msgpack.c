@@ -78,7 +78,7 @@ s_fixed_size (uint8_t type)
 
 //  Reads one value's header at pos. Leaves *children at the number of
 //  values that follow inside it (0 for scalars), *count at its item or
-//  pair count (containers only), and pos after the header
+//  pair count (UINT64_MAX for scalars), and pos after the header
 //  (containers) or after the whole value (scalars).
 static int
 s_scan_header (s_scan_t *scan, uint64_t *children, uint64_t *count)
@@ -86,6 +86,7 @@ s_scan_header (s_scan_t *scan, uint64_t *children, uint64_t *count)
     uint8_t type = scan->data [scan->pos];
     uint64_t n = 0;
     *children = 0;
+    *count = UINT64_MAX;   //  not a container
     if (type <= 0x7f || type >= 0xe0)
         return s_skip (scan, 1, 0);
     if (type >= 0xa0 && type <= 0xbf)
@@ -162,6 +163,11 @@ sb_msgpack_scan (const uint8_t *data, size_t size, const sb_limits_t *limits,
         uint64_t children, count;
         if (s_scan_header (&scan, &children, &count))
             return -1;
+        if (count == UINT64_MAX)
+            continue;   //  a scalar
+        //  An empty container still counts as a level of nesting
+        if ((uint32_t) depth + 1 > max_depth)
+            return s_fail (&scan, "nesting deeper than the limit");
         if (children == 0)
             continue;
         //  Every value takes at least one byte: a count larger than what
@@ -170,8 +176,6 @@ sb_msgpack_scan (const uint8_t *data, size_t size, const sb_limits_t *limits,
             return s_fail (&scan, "declared count exceeds input");
         if (count > scan.limits->max_items)
             return s_fail (&scan, "array or map larger than the limit");
-        if ((uint32_t) depth + 1 > max_depth)
-            return s_fail (&scan, "nesting deeper than the limit");
         pending [++depth] = children;
     }
     if (scan.pos != size)
@@ -182,7 +186,7 @@ sb_msgpack_scan (const uint8_t *data, size_t size, const sb_limits_t *limits,
 static json_t *
 s_to_json_fail (char *err, size_t errlen, const char *path, const char *why)
 {
-    snprintf (err, errlen, "%s: %s", path, why);
+    snprintf (err, errlen, "%s: %s", *path? path: "envelope", why);
     return NULL;
 }
 
@@ -206,7 +210,8 @@ s_map_to_json (const msgpack_object_map *map, const char *path,
             json_decref (object);
             return s_to_json_fail (err, errlen, path, "map key too long or holds NUL");
         }
-        memcpy (name, kv->key.via.str.ptr, length);
+        if (length)   //  msgpack-c leaves ptr NULL for some empty strings
+            memcpy (name, kv->key.via.str.ptr, length);
         name [length] = 0;
         //  Paths only name values in messages: a long one is cut, not grown
         char child_path [512];
@@ -261,7 +266,8 @@ s_object_to_json (const msgpack_object *obj, const char *path,
                 return s_to_json_fail (err, errlen, path, "float is NaN or infinite");
             return json_real (obj->via.f64);
         case MSGPACK_OBJECT_STR:
-            value = json_stringn (obj->via.str.ptr, obj->via.str.size);
+            value = obj->via.str.size? json_stringn (obj->via.str.ptr, obj->via.str.size)
+                                     : json_string ("");
             return value? value: s_to_json_fail (err, errlen, path, "string is not valid UTF-8");
         case MSGPACK_OBJECT_ARRAY:
             return s_array_to_json (&obj->via.array, path, err, errlen);

@@ -2,7 +2,7 @@
     checking bodies against them, and writing their docs and examples.     */
 
 #include "sb_classes.h"
-#include "sb_schema_builtin.h"
+#include "sb_embed.h"
 
 typedef enum {
     S_STRING, S_INT, S_NUMBER, S_BOOL, S_MAP, S_ARRAY, S_ANY
@@ -110,7 +110,7 @@ sb_schemas_new_builtin (char *err, size_t errlen)
 {
     sb_schemas_t *self = sb_schemas_new ();
     for (size_t index = 0; self && index < sb_schema_builtin_count; index++) {
-        const sb_schema_source_t *source = &sb_schema_builtin [index];
+        const sb_embed_t *source = &sb_schema_builtin [index];
         if (sb_schemas_add (self, source->origin, source->text, err, errlen))
             sb_schemas_destroy (&self);
     }

@@ -1,0 +1,789 @@
+/*  sb_store.c — the broker's durable store over Redis (see sb_store.h and
+    docs/broker.md). The Lua scripts are the brokers/lua files, embedded. */
+
+#include "sb_classes.h"
+#include "sb_embed.h"
+#include "sb_store.h"
+#include <hiredis/hiredis.h>
+
+typedef enum {
+    S_PUBLISH, S_COMPLETE, S_CLAIM, S_TOUCH, S_MOVE_DUE, S_DLQ_REPLAY, S_SCRIPTS
+} s_script_t;
+
+static const char *s_script_files [S_SCRIPTS] = {
+    "brokers/lua/publish.lua", "brokers/lua/complete.lua", "brokers/lua/claim.lua",
+    "brokers/lua/touch.lua", "brokers/lua/move_due.lua", "brokers/lua/dlq_replay.lua"
+};
+
+struct _sb_store_t {
+    redisContext *redis;         //  NULL while disconnected
+    char *url;
+    char *prefix;
+    char *consumer;
+    char *password;
+    int timeout_ms;
+    char sha [S_SCRIPTS][41];    //  loaded scripts' SHA1s
+    char error [256];
+};
+
+//  An argument vector for one command, with the storage of the numbers
+//  formatted into it.
+typedef struct {
+    const char **argv;
+    size_t *lengths;
+    size_t count, capacity;
+    zlistx_t *owned;             //  strings this vector allocated
+    bool failed;                 //  out of memory along the way
+} s_args_t;
+
+static int
+s_fail (sb_store_t *self, const char *format, ...) SB_PRINTF (2, 3);
+
+static int
+s_fail (sb_store_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (self->error, sizeof self->error, format, args);
+    va_end (args);
+    return -1;
+}
+
+//  --------------------------------------------------------------------------
+//  Argument vectors
+
+static void
+s_args_init (s_args_t *args)
+{
+    memset (args, 0, sizeof *args);
+    args->owned = zlistx_new ();
+    if (args->owned)
+        zlistx_set_destructor (args->owned, (zlistx_destructor_fn *) zstr_free);
+    else
+        args->failed = true;
+}
+
+static void
+s_args_clear (s_args_t *args)
+{
+    free (args->argv);
+    free (args->lengths);
+    zlistx_destroy (&args->owned);
+}
+
+static void
+s_args_add (s_args_t *args, const void *data, size_t size)
+{
+    if (args->count == args->capacity) {
+        size_t capacity = args->capacity? args->capacity * 2: 64;
+        const char **argv = (const char **) realloc (args->argv, capacity * sizeof (char *));
+        if (argv)
+            args->argv = argv;
+        size_t *lengths = (size_t *) realloc (args->lengths, capacity * sizeof (size_t));
+        if (lengths)
+            args->lengths = lengths;
+        if (!argv || !lengths) {
+            args->failed = true;
+            return;
+        }
+        args->capacity = capacity;
+    }
+    args->argv [args->count] = (const char *) data;
+    args->lengths [args->count++] = size;
+}
+
+static void
+s_args_add_str (s_args_t *args, const char *text)
+{
+    s_args_add (args, text, strlen (text));
+}
+
+static void
+s_args_add_int (s_args_t *args, int64_t value)
+{
+    char *text = zsys_sprintf ("%" PRId64, value);
+    if (!text || !args->owned) {
+        args->failed = true;
+        zstr_free (&text);
+        return;
+    }
+    zlistx_add_end (args->owned, text);
+    s_args_add_str (args, text);
+}
+
+//  --------------------------------------------------------------------------
+//  Connection
+
+static int
+s_load_scripts (sb_store_t *self)
+{
+    for (int script = 0; script < S_SCRIPTS; script++) {
+        const char *text = NULL;
+        for (size_t index = 0; index < sb_store_scripts_count; index++)
+            if (streq (sb_store_scripts [index].origin, s_script_files [script]))
+                text = sb_store_scripts [index].text;
+        if (!text)
+            return s_fail (self, "%s is not built in", s_script_files [script]);
+        redisReply *reply = (redisReply *) redisCommand (self->redis, "SCRIPT LOAD %s", text);
+        if (!reply || reply->type != REDIS_REPLY_STRING || reply->len != 40) {
+            s_fail (self, "loading %s: %s", s_script_files [script],
+                    reply? reply->str: self->redis->errstr);
+            freeReplyObject (reply);
+            return -1;
+        }
+        memcpy (self->sha [script], reply->str, 41);
+        freeReplyObject (reply);
+    }
+    return 0;
+}
+
+static redisContext *
+s_connect (const char *url, struct timeval timeout)
+{
+    if (strncmp (url, "unix:", 5) == 0)
+        return redisConnectUnixWithTimeout (url + 5, timeout);
+    const char *address = strncmp (url, "tcp://", 6) == 0? url + 6: url;
+    char host [256];
+    const char *colon = strrchr (address, ':');
+    size_t host_length = colon? (size_t) (colon - address): strlen (address);
+    if (host_length >= sizeof host)
+        return NULL;
+    memcpy (host, address, host_length);
+    host [host_length] = 0;
+    int port = colon? atoi (colon + 1): 6379;
+    return redisConnectWithTimeout (host, port, timeout);
+}
+
+int
+sb_store_reconnect (sb_store_t *self)
+{
+    if (self->redis)
+        redisFree (self->redis);
+    struct timeval timeout = { self->timeout_ms / 1000, (self->timeout_ms % 1000) * 1000 };
+    self->redis = s_connect (self->url, timeout);
+    if (!self->redis || self->redis->err) {
+        s_fail (self, "cannot connect to Redis at %s: %s", self->url,
+                self->redis? self->redis->errstr: "bad address");
+        goto failed;
+    }
+    redisSetTimeout (self->redis, timeout);
+    if (self->password) {
+        redisReply *reply = (redisReply *) redisCommand (self->redis, "AUTH %s", self->password);
+        bool refused = !reply || reply->type == REDIS_REPLY_ERROR;
+        if (refused)
+            s_fail (self, "Redis at %s refused AUTH: %s", self->url, reply? reply->str: self->redis->errstr);
+        freeReplyObject (reply);
+        if (refused)
+            goto failed;
+    }
+    if (s_load_scripts (self) == 0)
+        return 0;
+failed:
+    if (self->redis)
+        redisFree (self->redis);
+    self->redis = NULL;
+    return -1;
+}
+
+sb_store_t *
+sb_store_new (const char *url, const char *prefix, const char *consumer,
+              const char *password, int timeout_ms, char *err, size_t errlen)
+{
+    sb_store_t *self = (sb_store_t *) calloc (1, sizeof (sb_store_t));
+    if (!self) {
+        sb_error_set (err, errlen, "out of memory");
+        return NULL;
+    }
+    self->url = strdup (url);
+    self->prefix = strdup (prefix? prefix: "sb:");
+    self->consumer = strdup (consumer);
+    self->password = password? strdup (password): NULL;
+    self->timeout_ms = timeout_ms > 0? timeout_ms: 2000;
+    if (!self->url || !self->prefix || !self->consumer || (password && !self->password)) {
+        sb_error_set (err, errlen, "out of memory");
+        sb_store_destroy (&self);
+    }
+    else
+    if (sb_store_reconnect (self)) {
+        sb_error_set (err, errlen, "%s", self->error);
+        sb_store_destroy (&self);
+    }
+    return self;
+}
+
+void
+sb_store_destroy (sb_store_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    sb_store_t *self = *self_p;
+    if (self->redis)
+        redisFree (self->redis);
+    free (self->url);
+    free (self->prefix);
+    free (self->consumer);
+    free (self->password);
+    free (self);
+    *self_p = NULL;
+}
+
+const char *
+sb_store_error (sb_store_t *self)
+{
+    return self->error;
+}
+
+bool
+sb_store_connected (sb_store_t *self)
+{
+    return self->redis != NULL;
+}
+
+//  Runs one command; returns its reply (caller frees) or NULL with the
+//  reason set. A lost connection is dropped, to be reopened by the next
+//  call; an error reply is a failure too.
+static redisReply *
+s_command (sb_store_t *self, s_args_t *args)
+{
+    if (args->failed) {
+        s_fail (self, "out of memory building a Redis command");
+        return NULL;
+    }
+    if (!self->redis && sb_store_reconnect (self))
+        return NULL;
+    redisReply *reply = (redisReply *) redisCommandArgv (
+        self->redis, (int) args->count, args->argv, args->lengths);
+    if (!reply) {
+        s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+        redisFree (self->redis);
+        self->redis = NULL;
+        return NULL;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        s_fail (self, "Redis: %s", reply->str);
+        freeReplyObject (reply);
+        return NULL;
+    }
+    return reply;
+}
+
+//  Starts an EVALSHA of script: the caller adds its ARGV after.
+static void
+s_args_eval (sb_store_t *self, s_args_t *args, s_script_t script)
+{
+    s_args_init (args);
+    s_args_add_str (args, "EVALSHA");
+    s_args_add_str (args, self->sha [script]);
+    s_args_add_str (args, "0");
+    s_args_add_str (args, self->prefix);
+}
+
+//  Runs an EVALSHA; if Redis lost the scripts (restarted without its
+//  script cache), loads them again and retries once.
+static redisReply *
+s_eval (sb_store_t *self, s_args_t *args)
+{
+    redisReply *reply = s_command (self, args);
+    if (!reply && strstr (self->error, "NOSCRIPT") && s_load_scripts (self) == 0)
+        reply = s_command (self, args);
+    return reply;
+}
+
+//  --------------------------------------------------------------------------
+//  Queues
+
+int
+sb_store_ensure_service (sb_store_t *self, const char *service)
+{
+    char *queue = zsys_sprintf ("%sq:%s", self->prefix, service);
+    s_args_t args;
+    s_args_init (&args);
+    s_args_add_str (&args, "XGROUP");
+    s_args_add_str (&args, "CREATE");
+    s_args_add_str (&args, queue? queue: "");
+    s_args_add_str (&args, SB_STORE_GROUP);
+    s_args_add_str (&args, "0");
+    s_args_add_str (&args, "MKSTREAM");
+    redisReply *reply = queue? s_command (self, &args): NULL;
+    s_args_clear (&args);
+    zstr_free (&queue);
+    if (reply) {
+        freeReplyObject (reply);
+        return 0;
+    }
+    //  The group exists already: what every broker but the first sees
+    return strstr (self->error, "BUSYGROUP")? 0: -1;
+}
+
+static void
+s_args_add_put (s_args_t *args, const sb_store_put_t *item)
+{
+    s_args_add_str (args, item->key);
+    s_args_add_str (args, item->id);
+    s_args_add (args, item->envelope, item->size);
+    s_args_add_int (args, item->due_ms);
+    s_args_add_int (args, (int64_t) item->service_count);
+    for (size_t index = 0; index < item->service_count; index++)
+        s_args_add_str (args, item->services [index]);
+}
+
+int
+sb_store_publish (sb_store_t *self, const sb_store_put_t *items, size_t count,
+                  int64_t now_ms, int64_t dedup_ttl_ms, int64_t max_backlog,
+                  sb_store_put_result_t *results)
+{
+    s_args_t args;
+    s_args_eval (self, &args, S_PUBLISH);
+    s_args_add_int (&args, now_ms);
+    s_args_add_int (&args, dedup_ttl_ms);
+    s_args_add_int (&args, max_backlog);
+    s_args_add_int (&args, (int64_t) count);
+    for (size_t index = 0; index < count; index++)
+        s_args_add_put (&args, &items [index]);
+    redisReply *reply = s_eval (self, &args);
+    s_args_clear (&args);
+    if (!reply)
+        return -1;
+    int rc = 0;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
+        rc = s_fail (self, "publish: unexpected reply from Redis");
+    for (size_t index = 0; rc == 0 && index < count; index++) {
+        const redisReply *item = reply->element [index];
+        sb_store_put_result_t *result = &results [index];
+        memset (result, 0, sizeof *result);
+        if (item->type != REDIS_REPLY_STRING || item->len < 1)
+            rc = s_fail (self, "publish: unexpected reply item from Redis");
+        else
+        if (item->str [0] == 'D') {
+            result->status = SB_STORE_DUPLICATE;
+            snprintf (result->first_id, sizeof result->first_id, "%s", item->str + 1);
+        }
+        else
+            result->status = item->str [0] == 'O'? SB_STORE_OVER_CAPACITY: SB_STORE_STORED;
+    }
+    freeReplyObject (reply);
+    return rc;
+}
+
+static void
+s_args_add_op (s_args_t *args, const sb_store_op_t *op)
+{
+    s_args_add_str (args, op->kind == SB_STORE_DONE? "D"
+                        : op->kind == SB_STORE_RETRY? "R": "F");
+    s_args_add_str (args, op->service);
+    s_args_add_str (args, op->stream_id);
+    s_args_add_int (args, op->delivery_count);
+    s_args_add_str (args, op->envelope_id);
+    if (op->kind == SB_STORE_DONE) {
+        s_args_add_int (args, (int64_t) op->output_count);
+        for (size_t index = 0; index < op->output_count; index++)
+            s_args_add_put (args, &op->outputs [index]);
+    }
+    else
+    if (op->kind == SB_STORE_RETRY) {
+        s_args_add_int (args, op->due_ms);
+        s_args_add_int (args, op->attempts);
+        s_args_add_str (args, op->reason);
+        s_args_add (args, op->envelope, op->size);
+    }
+    else {
+        s_args_add_int (args, op->attempts);
+        s_args_add_str (args, op->reason);
+        s_args_add (args, op->envelope, op->size);
+    }
+}
+
+int
+sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
+                   int64_t now_ms, int64_t dedup_ttl_ms, bool *applied)
+{
+    s_args_t args;
+    s_args_eval (self, &args, S_COMPLETE);
+    s_args_add_str (&args, SB_STORE_GROUP);
+    s_args_add_str (&args, self->consumer);
+    s_args_add_int (&args, now_ms);
+    s_args_add_int (&args, dedup_ttl_ms);
+    s_args_add_int (&args, (int64_t) count);
+    for (size_t index = 0; index < count; index++)
+        s_args_add_op (&args, &ops [index]);
+    redisReply *reply = s_eval (self, &args);
+    s_args_clear (&args);
+    if (!reply)
+        return -1;
+    int rc = 0;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
+        rc = s_fail (self, "complete: unexpected reply from Redis");
+    for (size_t index = 0; rc == 0 && index < count; index++)
+        applied [index] = reply->element [index]->type == REDIS_REPLY_STRING
+                       && streq (reply->element [index]->str, "OK");
+    freeReplyObject (reply);
+    return rc;
+}
+
+static uint32_t
+s_reply_uint (const redisReply *reply)
+{
+    if (reply->type == REDIS_REPLY_INTEGER)
+        return reply->integer > 0? (uint32_t) reply->integer: 0;
+    if (reply->type == REDIS_REPLY_STRING)
+        return (uint32_t) strtoul (reply->str, NULL, 10);
+    return 0;
+}
+
+//  Makes a message from the fields of a stream entry or claim reply.
+static sb_store_msg_t *
+s_msg_new (const redisReply *stream_id, const redisReply *envelope,
+           const redisReply *base, const redisReply *envelope_id, uint32_t count)
+{
+    if (!stream_id || !envelope || !envelope_id || stream_id->type != REDIS_REPLY_STRING
+    ||  envelope->type != REDIS_REPLY_STRING || envelope_id->type != REDIS_REPLY_STRING
+    ||  stream_id->len >= SB_STORE_STREAM_ID_MAX || envelope_id->len > SB_ID_LEN)
+        return NULL;
+    sb_store_msg_t *msg = (sb_store_msg_t *) calloc (1, sizeof (sb_store_msg_t));
+    uint8_t *copy = (uint8_t *) malloc (envelope->len? envelope->len: 1);
+    if (!msg || !copy) {
+        free (msg);
+        free (copy);
+        return NULL;
+    }
+    memcpy (msg->stream_id, stream_id->str, stream_id->len);
+    memcpy (msg->envelope_id, envelope_id->str, envelope_id->len);
+    memcpy (copy, envelope->str, envelope->len);
+    msg->envelope = copy;
+    msg->size = envelope->len;
+    msg->base_attempts = base? s_reply_uint (base): 0;
+    msg->delivery_count = count;
+    return msg;
+}
+
+void
+sb_store_msg_destroy (sb_store_msg_t **self_p)
+{
+    if (self_p && *self_p) {
+        free ((*self_p)->envelope);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+//  Finds a field's value in a stream entry's flat field list.
+static const redisReply *
+s_field (const redisReply *fields, const char *name)
+{
+    for (size_t index = 0; index + 1 < fields->elements; index += 2)
+        if (fields->element [index]->type == REDIS_REPLY_STRING
+        &&  streq (fields->element [index]->str, name))
+            return fields->element [index + 1];
+    return NULL;
+}
+
+int
+sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out)
+{
+    char *queue = zsys_sprintf ("%sq:%s", self->prefix, service);
+    s_args_t args;
+    s_args_init (&args);
+    s_args_add_str (&args, "XREADGROUP");
+    s_args_add_str (&args, "GROUP");
+    s_args_add_str (&args, SB_STORE_GROUP);
+    s_args_add_str (&args, self->consumer);
+    s_args_add_str (&args, "COUNT");
+    s_args_add_int (&args, (int64_t) max);
+    s_args_add_str (&args, "STREAMS");
+    s_args_add_str (&args, queue? queue: "");
+    s_args_add_str (&args, ">");
+    redisReply *reply = queue? s_command (&*self, &args): NULL;
+    s_args_clear (&args);
+    zstr_free (&queue);
+    if (!reply)
+        return -1;
+    //  Reply: nil, or [[queue, [[id, [field, value, ...]], ...]]]
+    int rc = 0;
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1
+    &&  reply->element [0]->elements == 2) {
+        const redisReply *entries = reply->element [0]->element [1];
+        for (size_t index = 0; rc == 0 && index < entries->elements; index++) {
+            const redisReply *entry = entries->element [index];
+            const redisReply *fields = entry->elements == 2? entry->element [1]: NULL;
+            sb_store_msg_t *msg = fields && fields->type == REDIS_REPLY_ARRAY
+                ? s_msg_new (entry->element [0], s_field (fields, "e"), s_field (fields, "a"),
+                             s_field (fields, "i"), 1)
+                : NULL;
+            if (msg)
+                zlistx_add_end (out, msg);
+            else
+                rc = s_fail (self, "fetch: malformed entry in %s's queue", service);
+        }
+    }
+    freeReplyObject (reply);
+    return rc;
+}
+
+int
+sb_store_claim (sb_store_t *self, const char *service, const char *mode,
+                int64_t min_idle_ms, size_t max, const char *const *ids,
+                size_t id_count, zlistx_t *out)
+{
+    s_args_t args;
+    s_args_eval (self, &args, S_CLAIM);
+    s_args_add_str (&args, SB_STORE_GROUP);
+    s_args_add_str (&args, self->consumer);
+    s_args_add_str (&args, service);
+    s_args_add_str (&args, mode);
+    s_args_add_int (&args, min_idle_ms);
+    s_args_add_int (&args, (int64_t) max);
+    for (size_t index = 0; index < id_count; index++)
+        s_args_add_str (&args, ids [index]);
+    redisReply *reply = s_eval (self, &args);
+    s_args_clear (&args);
+    if (!reply)
+        return -1;
+    int rc = 0;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 5)
+        rc = s_fail (self, "claim: unexpected reply from Redis");
+    for (size_t index = 0; rc == 0 && index < reply->elements; index += 5) {
+        redisReply **item = reply->element + index;
+        sb_store_msg_t *msg = s_msg_new (item [0], item [1], item [2], item [3],
+                                         s_reply_uint (item [4]));
+        if (msg)
+            zlistx_add_end (out, msg);
+        else
+            rc = s_fail (self, "claim: malformed entry in %s's queue", service);
+    }
+    freeReplyObject (reply);
+    return rc;
+}
+
+int
+sb_store_touch (sb_store_t *self, const char *service, const char *const *ids, size_t count)
+{
+    s_args_t args;
+    s_args_eval (self, &args, S_TOUCH);
+    s_args_add_str (&args, SB_STORE_GROUP);
+    s_args_add_str (&args, self->consumer);
+    s_args_add_str (&args, service);
+    for (size_t index = 0; index < count; index++)
+        s_args_add_str (&args, ids [index]);
+    redisReply *reply = s_eval (self, &args);
+    s_args_clear (&args);
+    freeReplyObject (reply);
+    return reply? 0: -1;
+}
+
+int
+sb_store_move_due (sb_store_t *self, int64_t now_ms, size_t max,
+                   int64_t *next_due_ms, zlistx_t *services)
+{
+    s_args_t args;
+    s_args_eval (self, &args, S_MOVE_DUE);
+    s_args_add_int (&args, now_ms);
+    s_args_add_int (&args, (int64_t) max);
+    redisReply *reply = s_eval (self, &args);
+    s_args_clear (&args);
+    if (!reply)
+        return -1;
+    int rc = 0;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2)
+        rc = s_fail (self, "move_due: unexpected reply from Redis");
+    else {
+        *next_due_ms = reply->element [1]->type == REDIS_REPLY_INTEGER
+                     ? reply->element [1]->integer: -1;
+        for (size_t index = 2; index < reply->elements; index++)
+            if (reply->element [index]->type == REDIS_REPLY_STRING)
+                zlistx_add_end (services, strdup (reply->element [index]->str));
+    }
+    freeReplyObject (reply);
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  Dead letters and figures
+
+//  Turns one dead-letter stream entry into its JSON description.
+static json_t *
+s_dead_letter (const redisReply *entry)
+{
+    if (entry->elements != 2 || entry->element [1]->type != REDIS_REPLY_ARRAY)
+        return NULL;
+    const redisReply *fields = entry->element [1];
+    const redisReply *envelope = s_field (fields, "e");
+    const redisReply *errors = s_field (fields, "errors");
+    json_t *json = json_object ();
+    json_object_set_new (json, "entry", json_string (entry->element [0]->str));
+    const char *names [] = { "service", "id", "reason" };
+    for (size_t index = 0; index < 3; index++) {
+        const redisReply *value = s_field (fields, names [index]);
+        json_object_set_new (json, names [index], value && value->type == REDIS_REPLY_STRING
+                                                  ? json_string (value->str): json_null ());
+    }
+    const redisReply *attempts = s_field (fields, "attempts");
+    const redisReply *failed = s_field (fields, "failed_ms");
+    json_object_set_new (json, "attempts", json_integer (attempts? s_reply_uint (attempts): 0));
+    json_object_set_new (json, "failed_ms", json_integer (
+        failed && failed->type == REDIS_REPLY_STRING? strtoll (failed->str, NULL, 10): 0));
+    json_t *history = errors && errors->type == REDIS_REPLY_STRING
+                    ? json_loads (errors->str, 0, NULL): NULL;
+    json_object_set_new (json, "errors", json_is_array (history)? history: json_array ());
+    if (history && !json_is_array (history))
+        json_decref (history);   //  cjson writes {} for an empty list
+    char err [256];
+    sb_envelope_t *env = envelope && envelope->type == REDIS_REPLY_STRING
+        ? sb_envelope_decode ((const uint8_t *) envelope->str, envelope->len, NULL, err, sizeof err)
+        : NULL;
+    json_object_set_new (json, "envelope", env? sb_envelope_to_json (env): json_null ());
+    sb_envelope_destroy (&env);
+    return json;
+}
+
+//  Reads dead-letter entries with XREVRANGE (newest first) or XRANGE.
+static redisReply *
+s_dlq_range (sb_store_t *self, bool newest_first, const char *from, size_t count)
+{
+    char *dlq = zsys_sprintf ("%sdlq", self->prefix);
+    s_args_t args;
+    s_args_init (&args);
+    s_args_add_str (&args, newest_first? "XREVRANGE": "XRANGE");
+    s_args_add_str (&args, dlq? dlq: "");
+    s_args_add_str (&args, newest_first? "+": from);
+    s_args_add_str (&args, newest_first? "-": "+");
+    s_args_add_str (&args, "COUNT");
+    s_args_add_int (&args, (int64_t) count);
+    redisReply *reply = dlq? s_command (self, &args): NULL;
+    s_args_clear (&args);
+    zstr_free (&dlq);
+    if (reply && reply->type != REDIS_REPLY_ARRAY) {
+        s_fail (self, "dead letters: unexpected reply from Redis");
+        freeReplyObject (reply);
+        reply = NULL;
+    }
+    return reply;
+}
+
+int
+sb_store_dlq_list (sb_store_t *self, size_t count, json_t **entries)
+{
+    redisReply *reply = s_dlq_range (self, true, NULL, count);
+    if (!reply)
+        return -1;
+    json_t *list = json_array ();
+    for (size_t index = 0; index < reply->elements; index++) {
+        json_t *entry = s_dead_letter (reply->element [index]);
+        if (entry)
+            json_array_append_new (list, entry);
+    }
+    freeReplyObject (reply);
+    *entries = list;
+    return 0;
+}
+
+//  Replays the given dead-letter entries; adds to *replayed.
+static int
+s_replay (sb_store_t *self, const char *const *entries, size_t count,
+          size_t *replayed, zlistx_t *services)
+{
+    s_args_t args;
+    s_args_eval (self, &args, S_DLQ_REPLAY);
+    for (size_t index = 0; index < count; index++)
+        s_args_add_str (&args, entries [index]);
+    redisReply *reply = s_eval (self, &args);
+    s_args_clear (&args);
+    if (!reply)
+        return -1;
+    for (size_t index = 0; reply->type == REDIS_REPLY_ARRAY && index < reply->elements; index++) {
+        zlistx_add_end (services, strdup (reply->element [index]->str));
+        (*replayed)++;
+    }
+    freeReplyObject (reply);
+    return 0;
+}
+
+int
+sb_store_dlq_replay (sb_store_t *self, const char *entry, size_t *replayed,
+                     zlistx_t *services)
+{
+    *replayed = 0;
+    if (entry)
+        return s_replay (self, &entry, 1, replayed, services);
+    //  All: oldest first, a page at a time, each page one atomic script
+    while (true) {
+        redisReply *reply = s_dlq_range (self, false, "-", 500);
+        if (!reply)
+            return -1;
+        const char *ids [500];
+        size_t count = 0;
+        for (size_t index = 0; index < reply->elements && count < 500; index++)
+            ids [count++] = reply->element [index]->element [0]->str;
+        int rc = count? s_replay (self, ids, count, replayed, services): 0;
+        freeReplyObject (reply);
+        if (rc || count == 0)
+            return rc;
+    }
+}
+
+//  Runs a command given as a format (no binary arguments) and returns its
+//  integer reply in *value.
+static int
+s_integer (sb_store_t *self, int64_t *value, const char *format, ...)
+{
+    if (!self->redis && sb_store_reconnect (self))
+        return -1;
+    va_list args;
+    va_start (args, format);
+    redisReply *reply = (redisReply *) redisvCommand (self->redis, format, args);
+    va_end (args);
+    if (!reply) {
+        s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+        redisFree (self->redis);
+        self->redis = NULL;
+        return -1;
+    }
+    int rc = 0;
+    if (reply->type == REDIS_REPLY_INTEGER)
+        *value = reply->integer;
+    else
+    if (reply->type == REDIS_REPLY_STRING)
+        *value = strtoll (reply->str, NULL, 10);
+    else
+    if (reply->type == REDIS_REPLY_NIL)
+        *value = 0;
+    else
+        rc = s_fail (self, "Redis: %s", reply->type == REDIS_REPLY_ERROR? reply->str: "unexpected reply");
+    freeReplyObject (reply);
+    return rc;
+}
+
+int
+sb_store_backlog (sb_store_t *self, int64_t *backlog)
+{
+    return s_integer (self, backlog, "GET %sbacklog", self->prefix);
+}
+
+int
+sb_store_dlq_size (sb_store_t *self, int64_t *size)
+{
+    return s_integer (self, size, "XLEN %sdlq", self->prefix);
+}
+
+int
+sb_store_figures (sb_store_t *self, const char *service, sb_store_figures_t *figures)
+{
+    memset (figures, 0, sizeof *figures);
+    int64_t length = 0;
+    if (s_integer (self, &length, "XLEN %sq:%s", self->prefix, service)
+    ||  s_integer (self, &figures->delayed, "HGET %sdelayed %s", self->prefix, service))
+        return -1;
+    //  XPENDING's summary: [count, smallest id, greatest id, consumers]
+    redisReply *reply = (redisReply *) redisCommand (self->redis, "XPENDING %sq:%s %s",
+                                                     self->prefix, service, SB_STORE_GROUP);
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1)
+        figures->pending = reply->element [0]->integer;
+    freeReplyObject (reply);
+    figures->queued = length - figures->pending;
+    //  Stream ids begin with the millisecond they were added at
+    reply = (redisReply *) redisCommand (self->redis, "XRANGE %sq:%s - + COUNT 1",
+                                         self->prefix, service);
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1)
+        figures->oldest_ms = strtoll (reply->element [0]->element [0]->str, NULL, 10);
+    freeReplyObject (reply);
+    return 0;
+}

@@ -1,0 +1,153 @@
+/*  sb_store.h — the broker's durable store: Redis, through hiredis, whose
+    types never leave this module. Queues are Redis Streams (one per
+    service) read through one consumer group shared by every broker, so any
+    broker can deliver what another accepted; delayed work is a sorted set;
+    every multi-step change is one Lua script, so it is atomic. The layout
+    and the reasons are in docs/broker.md.
+
+    Every call is synchronous with a time-out (default 2 s) and returns 0,
+    or -1 with the reason in sb_store_error (). A batch is one round trip.  */
+
+#ifndef SB_STORE_H_INCLUDED
+#define SB_STORE_H_INCLUDED
+
+#include "sb_classes.h"
+
+#define SB_STORE_GROUP "sb"          /* the consumer group every broker reads */
+#define SB_STORE_STREAM_ID_MAX 48
+
+typedef struct _sb_store_t sb_store_t;
+
+//  One envelope to store for its routed services (publish, or DONE output).
+typedef struct {
+    const char *key;             //  idempotency key
+    const char *id;              //  envelope id
+    const uint8_t *envelope;     //  msgpack bytes
+    size_t size;
+    int64_t due_ms;              //  > now: delayed until then
+    const char *const *services; //  where it is routed
+    size_t service_count;
+} sb_store_put_t;
+
+typedef enum {
+    SB_STORE_STORED,
+    SB_STORE_DUPLICATE,          //  key seen: first_id says with which id
+    SB_STORE_OVER_CAPACITY       //  backlog bound reached: nothing stored
+} sb_store_status_t;
+
+typedef struct {
+    sb_store_status_t status;
+    char first_id [SB_ID_LEN + 1];
+} sb_store_put_result_t;
+
+//  A worker's answer to apply: DONE (with outputs), RETRY or FAIL.
+typedef enum {
+    SB_STORE_DONE = 'D',
+    SB_STORE_RETRY = 'R',
+    SB_STORE_FAIL = 'F'
+} sb_store_kind_t;
+
+typedef struct {
+    sb_store_kind_t kind;
+    const char *service;
+    const char *stream_id;
+    uint32_t delivery_count;     //  the fence: the count this delivery had
+    const char *envelope_id;
+    const sb_store_put_t *outputs;   //  DONE
+    size_t output_count;
+    int64_t due_ms;              //  RETRY: when to deliver again
+    uint32_t attempts;           //  RETRY: attempts made so far; FAIL: total
+    const char *reason;          //  RETRY, FAIL
+    const uint8_t *envelope;     //  RETRY, FAIL: the message itself
+    size_t size;
+} sb_store_op_t;
+
+//  A message taken from a queue for delivery. The caller owns it.
+typedef struct {
+    char stream_id [SB_STORE_STREAM_ID_MAX];
+    char envelope_id [SB_ID_LEN + 1];
+    uint8_t *envelope;
+    size_t size;
+    uint32_t base_attempts;      //  attempts made before this queue entry
+    uint32_t delivery_count;     //  deliveries of this entry, this one included
+} sb_store_msg_t;
+
+void sb_store_msg_destroy (sb_store_msg_t **self_p);
+
+//  Connects to url ("tcp://host:port" or "unix:/path"), loads the scripts.
+//  prefix starts every key (default "sb:"); consumer names this broker in
+//  the consumer group (stable across restarts, unique per broker).
+//  password is Redis's AUTH password or NULL. Returns NULL with the reason
+//  in err.
+sb_store_t *sb_store_new (const char *url, const char *prefix, const char *consumer,
+                          const char *password, int timeout_ms, char *err, size_t errlen);
+void sb_store_destroy (sb_store_t **self_p);
+
+//  The reason the last call failed (borrowed).
+const char *sb_store_error (sb_store_t *self);
+
+//  Reconnects after a failure (Redis restarted, connection lost). Returns
+//  0 when connected and the scripts are loaded.
+int sb_store_reconnect (sb_store_t *self);
+bool sb_store_connected (sb_store_t *self);
+
+//  Creates service's queue and consumer group if missing.
+int sb_store_ensure_service (sb_store_t *self, const char *service);
+
+//  Stores a batch atomically with its deduplication (group commit); fills
+//  results[count]. dedup_ttl_ms is the dedup window; max_backlog the bound
+//  on queued messages across services.
+int sb_store_publish (sb_store_t *self, const sb_store_put_t *items, size_t count,
+                      int64_t now_ms, int64_t dedup_ttl_ms, int64_t max_backlog,
+                      sb_store_put_result_t *results);
+
+//  Applies a batch of answers, each fenced; applied[i] tells whether op i
+//  still held its delivery (false: stale, nothing changed).
+int sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
+                       int64_t now_ms, int64_t dedup_ttl_ms, bool *applied);
+
+//  Takes up to max new messages of service for this broker; appends
+//  sb_store_msg_t items (caller owns) to out.
+int sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out);
+
+//  Claims deliveries as a new attempt: mode "own" (this broker's pending
+//  ones, after a restart), "stale" (anyone's idle over min_idle_ms: a dead
+//  broker's) or "ids" (the given stream ids). Appends to out like fetch.
+int sb_store_claim (sb_store_t *self, const char *service, const char *mode,
+                    int64_t min_idle_ms, size_t max, const char *const *ids,
+                    size_t id_count, zlistx_t *out);
+
+//  Renews this broker's hold on its in-flight deliveries.
+int sb_store_touch (sb_store_t *self, const char *service, const char *const *ids,
+                    size_t count);
+
+//  Moves due delayed entries into their queues. Sets *next_due_ms (or -1:
+//  nothing delayed) and appends the services that got work (strings the
+//  caller frees) to services.
+int sb_store_move_due (sb_store_t *self, int64_t now_ms, size_t max,
+                       int64_t *next_due_ms, zlistx_t *services);
+
+//  Dead letters: newest first, as a JSON array of {entry, service, id,
+//  reason, attempts, failed_ms, errors, envelope}; envelope is the message
+//  in its JSON form (null if it no longer decodes). The caller owns *entries.
+int sb_store_dlq_list (sb_store_t *self, size_t count, json_t **entries);
+
+//  Replays one dead letter (entry id) or all (entry NULL) into their
+//  queues; sets *replayed and appends the services (strings, caller frees).
+int sb_store_dlq_replay (sb_store_t *self, const char *entry, size_t *replayed,
+                         zlistx_t *services);
+
+//  Figures for STATS: per service queue length, in flight (pending),
+//  delayed, oldest queued message's age; and the total backlog.
+typedef struct {
+    int64_t queued;       //  in the stream, not yet delivered
+    int64_t pending;      //  delivered, not yet answered (all brokers)
+    int64_t delayed;
+    int64_t oldest_ms;    //  when the oldest entry was queued, 0 if none
+} sb_store_figures_t;
+
+int sb_store_figures (sb_store_t *self, const char *service, sb_store_figures_t *figures);
+int sb_store_backlog (sb_store_t *self, int64_t *backlog);
+int sb_store_dlq_size (sb_store_t *self, int64_t *size);
+
+#endif

@@ -1,0 +1,183 @@
+/*  sb_testproc.c — test support: a program run as a child process.       */
+
+//  Before any header: pipe2 and close_range are GNU extensions
+#define _GNU_SOURCE
+#include "sb_classes.h"
+#include "sb_testproc.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct _sb_testproc_t {
+    pid_t pid;
+    bool reaped;    //  waitpid has returned it: pid no longer ours to signal
+    int status;     //  its waitpid status, once reaped
+};
+
+//  Closes descriptors first..last in the child. close_range is one system
+//  call; kernels older than 5.9 lack it, so fall back to a bounded loop.
+static void
+s_close_fds (unsigned int first, unsigned int last)
+{
+    if (first > last || close_range (first, last, 0) == 0)
+        return;
+    struct rlimit limit;
+    unsigned int top = 65536;
+    if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < top)
+        top = (unsigned int) limit.rlim_cur;
+    for (unsigned int fd = first; fd <= last && fd < top; fd++)
+        close ((int) fd);
+}
+
+//  Runs in the child between fork and exec, so only async-signal-safe
+//  calls: no stdio, no malloc. Reports a failure as an errno on the report
+//  pipe, which exec closes on success (O_CLOEXEC).
+static void
+s_exec_child (char *const argv [], pid_t parent, int report)
+{
+    int error = 0;
+    if (prctl (PR_SET_PDEATHSIG, SIGKILL))
+        error = errno;
+    //  The test may have died before prctl took effect: then nobody would
+    //  ever kill this child, so give up at once
+    if (getppid () != parent)
+        _exit (127);
+    if (error == 0) {
+        //  The mask and ignored signals survive exec: a test that blocked
+        //  SIGTERM must not make its child deaf to it
+        sigset_t empty;
+        sigemptyset (&empty);
+        sigprocmask (SIG_SETMASK, &empty, NULL);
+        struct sigaction action = { .sa_handler = SIG_DFL };
+        for (int sig = 1; sig < NSIG; sig++)
+            sigaction (sig, &action, NULL);
+        //  Inherited listening sockets would keep the test's ports bound
+        //  after the test closed them
+        s_close_fds (3, (unsigned int) report - 1);
+        s_close_fds ((unsigned int) report + 1, ~0U);
+        execvp (argv [0], argv);
+        error = errno;
+    }
+    ssize_t written = write (report, &error, sizeof error);
+    (void) written;
+    _exit (127);
+}
+
+//  Reads the child's exec report: returns 0 once exec succeeded (the pipe
+//  closed empty), or the errno that stopped it.
+static int
+s_read_report (int report)
+{
+    int error = 0;
+    ssize_t got;
+    do
+        got = read (report, &error, sizeof error);
+    while (got < 0 && errno == EINTR);
+    return got == (ssize_t) sizeof error? error: 0;
+}
+
+//  Blocks until the child has exited; for when it was sent SIGKILL.
+static void
+s_reap (sb_testproc_t *self)
+{
+    pid_t rc;
+    do
+        rc = waitpid (self->pid, &self->status, 0);
+    while (rc < 0 && errno == EINTR);
+    self->reaped = true;
+}
+
+sb_testproc_t *
+sb_testproc_new (char *const argv [])
+{
+    assert (argv && argv [0]);
+    int report [2];
+    if (pipe2 (report, O_CLOEXEC)) {
+        fprintf (stderr, "sb_testproc: pipe: %s\n", strerror (errno));
+        return NULL;
+    }
+    pid_t parent = getpid ();
+    pid_t pid = fork ();
+    if (pid == 0)
+        s_exec_child (argv, parent, report [1]);
+    close (report [1]);
+    if (pid < 0) {
+        fprintf (stderr, "sb_testproc: fork: %s\n", strerror (errno));
+        close (report [0]);
+        return NULL;
+    }
+    int error = s_read_report (report [0]);
+    close (report [0]);
+
+    sb_testproc_t *self = (sb_testproc_t *) calloc (1, sizeof (sb_testproc_t));
+    if (self)
+        self->pid = pid;
+    if (error || !self) {
+        fprintf (stderr, "sb_testproc: cannot run %s: %s\n", argv [0],
+                 strerror (error? error: ENOMEM));
+        sb_testproc_t reaper = { .pid = pid };
+        kill (pid, SIGKILL);
+        s_reap (&reaper);
+        free (self);
+        self = NULL;
+    }
+    return self;
+}
+
+void
+sb_testproc_destroy (sb_testproc_t **self_p)
+{
+    if (self_p && *self_p) {
+        sb_testproc_t *self = *self_p;
+        if (!self->reaped) {
+            kill (self->pid, SIGKILL);
+            s_reap (self);
+        }
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+pid_t
+sb_testproc_pid (sb_testproc_t *self)
+{
+    assert (self);
+    return self->pid;
+}
+
+int
+sb_testproc_signal (sb_testproc_t *self, int sig)
+{
+    assert (self);
+    if (self->reaped)
+        return -1;
+    return kill (self->pid, sig) == 0? 0: -1;
+}
+
+int
+sb_testproc_wait (sb_testproc_t *self, int timeout_ms, int *status)
+{
+    assert (self);
+    int64_t deadline = zclock_mono () + timeout_ms;
+    while (!self->reaped) {
+        pid_t rc = waitpid (self->pid, &self->status, timeout_ms < 0? 0: WNOHANG);
+        if (rc == self->pid)
+            self->reaped = true;
+        else
+        if (rc < 0 && errno != EINTR)
+            return -1;      //  ECHILD: SIGCHLD ignored or reaped elsewhere
+        else
+        if (rc == 0) {
+            int64_t left = deadline - zclock_mono ();
+            if (left <= 0)
+                return -1;
+            zclock_sleep (left < 10? (int) left: 10);
+        }
+    }
+    if (status)
+        *status = self->status;
+    return 0;
+}

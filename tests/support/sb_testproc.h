@@ -1,0 +1,39 @@
+/*  sb_testproc.h — test support: runs a program as a child process for
+    integration tests, and makes sure it cannot outlive the test.
+
+    The child inherits stdout and stderr (its output lands in the test's
+    log) but no other file descriptor, an empty signal mask and default
+    signal dispositions. It is sent SIGKILL when the thread that created it
+    exits (PR_SET_PDEATHSIG), so create it from the test's main thread, not
+    from a short-lived helper thread.                                       */
+
+#ifndef SB_TESTPROC_H_INCLUDED
+#define SB_TESTPROC_H_INCLUDED
+
+#include <sys/types.h>
+
+typedef struct _sb_testproc_t sb_testproc_t;
+
+//  Starts argv [0] (looked up in PATH) with the NULL-terminated argv. The
+//  array is only read during the call. Returns NULL, with the reason on
+//  stderr, if fork failed or the program could not be executed.
+sb_testproc_t *sb_testproc_new (char *const argv []);
+
+//  Sends SIGKILL if the child is still running, reaps it, destroys the
+//  object and NULLs the caller's pointer. Safe on NULL.
+void sb_testproc_destroy (sb_testproc_t **self_p);
+
+//  Returns the child's process id (still valid as a number once reaped).
+pid_t sb_testproc_pid (sb_testproc_t *self);
+
+//  Sends sig to the child. Returns 0, or -1 if it has already been reaped
+//  (its pid may belong to another process by now) or kill failed.
+int sb_testproc_signal (sb_testproc_t *self, int sig);
+
+//  Waits up to timeout_ms (0: just look; negative: without limit) for the
+//  child to exit, and reaps it. Returns 0 if it has exited, storing the
+//  waitpid status in *status when status is not NULL, or -1 if it is still
+//  running at the deadline. Once reaped, returns 0 and the same status.
+int sb_testproc_wait (sb_testproc_t *self, int timeout_ms, int *status);
+
+#endif
