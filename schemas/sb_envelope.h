@@ -120,4 +120,11 @@ int sb_envelope_trace_push (sb_envelope_t *self, const char *svc,
 //  an object, possibly empty.
 const json_t *sb_envelope_extra (const sb_envelope_t *self);
 
+//  Reads a few header fields of an encoded envelope without converting its
+//  body: for the broker's delivery path. The bytes are scanned within the
+//  default limits first. type (may be NULL) receives the type, truncated
+//  to typelen. Returns 0, or -1 if the bytes are not an envelope map.
+int sb_envelope_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
+                      char *type, size_t typelen);
+
 #endif
