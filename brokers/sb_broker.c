@@ -103,6 +103,7 @@ struct _sb_broker_t {
     int64_t next_reclaim_ms;
     int64_t next_due_ms;         //  when move_due should run next
     int64_t next_stall_check_ms;
+    int64_t next_trim_ms;
     uint64_t published, duplicates, refused, malformed;
     bool storage_ok;
     char storage_error [256];
@@ -804,8 +805,10 @@ s_commit_answers (sb_broker_t *self)
     for (s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers); ops && answer;
          answer = (s_answer_t *) zlistx_next (self->answers), index++) {
         sb_store_msg_t *msg = answer->delivery->msg;
-        ops [index] = (sb_store_op_t) { answer->kind, answer->delivery->service->name,
-            msg->stream_id, msg->delivery_count, msg->envelope_id,
+        s_service_t *service = answer->delivery->service;
+        ops [index] = (sb_store_op_t) { answer->kind, service->name,
+            msg->stream_id, msg->delivery_count,
+            service->in_flight + zlistx_size (service->ready) + 16, msg->envelope_id,
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
             answer->reason, msg->envelope, msg->size };
     }
@@ -1061,6 +1064,21 @@ s_check_stalls (sb_broker_t *self, int64_t now)
     }
 }
 
+//  Trims finished entries from the queues, about once a second.
+static void
+s_trim (sb_broker_t *self, int64_t now)
+{
+    if (now < self->next_trim_ms)
+        return;
+    self->next_trim_ms = now + 1000;
+    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
+         service = (s_service_t *) zhashx_next (self->services)) {
+        int64_t removed = 0;
+        if (sb_store_trim (self->store, service->name, &removed))
+            s_storage_failed (self, "trim");
+    }
+}
+
 //  --------------------------------------------------------------------------
 //  Tools: STATS, DLQ-LIST, DLQ-REPLAY
 
@@ -1268,6 +1286,7 @@ sb_broker_run (sb_broker_t *self, volatile int *stop)
         s_reclaim (self, now);
         s_move_due (self);
         s_check_stalls (self, now);
+        s_trim (self, now);
         s_dispatch (self, now);
         s_commit_answers (self);   //  deadlines found while dispatching
     }

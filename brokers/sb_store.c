@@ -7,12 +7,13 @@
 #include <hiredis/hiredis.h>
 
 typedef enum {
-    S_PUBLISH, S_COMPLETE, S_CLAIM, S_TOUCH, S_MOVE_DUE, S_DLQ_REPLAY, S_SCRIPTS
+    S_PUBLISH, S_COMPLETE, S_CLAIM, S_TOUCH, S_MOVE_DUE, S_DLQ_REPLAY, S_TRIM, S_SCRIPTS
 } s_script_t;
 
 static const char *s_script_files [S_SCRIPTS] = {
     "brokers/lua/publish.lua", "brokers/lua/complete.lua", "brokers/lua/claim.lua",
-    "brokers/lua/touch.lua", "brokers/lua/move_due.lua", "brokers/lua/dlq_replay.lua"
+    "brokers/lua/touch.lua", "brokers/lua/move_due.lua", "brokers/lua/dlq_replay.lua",
+    "brokers/lua/trim.lua"
 };
 
 struct _sb_store_t {
@@ -28,11 +29,15 @@ struct _sb_store_t {
 
 //  An argument vector for one command, with the storage of the numbers
 //  formatted into it.
+#define S_NUMBERS_PER_CHUNK 128
+
 typedef struct {
     const char **argv;
     size_t *lengths;
     size_t count, capacity;
-    zlistx_t *owned;             //  strings this vector allocated
+    zlistx_t *owned;             //  chunks of formatted numbers
+    char (*numbers) [24];        //  the current chunk
+    size_t numbers_used;
     bool failed;                 //  out of memory along the way
 } s_args_t;
 
@@ -53,14 +58,22 @@ s_fail (sb_store_t *self, const char *format, ...)
 //  Argument vectors
 
 static void
+s_chunk_destructor (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+static void
 s_args_init (s_args_t *args)
 {
     memset (args, 0, sizeof *args);
     args->owned = zlistx_new ();
     if (args->owned)
-        zlistx_set_destructor (args->owned, (zlistx_destructor_fn *) zstr_free);
+        zlistx_set_destructor (args->owned, s_chunk_destructor);
     else
         args->failed = true;
+    args->numbers_used = S_NUMBERS_PER_CHUNK;   //  no chunk yet
 }
 
 static void
@@ -98,17 +111,35 @@ s_args_add_str (s_args_t *args, const char *text)
     s_args_add (args, text, strlen (text));
 }
 
+//  Formats a number into the vector's own storage (chunks of slots, so
+//  earlier numbers never move: argv points at them).
 static void
 s_args_add_int (s_args_t *args, int64_t value)
 {
-    char *text = zsys_sprintf ("%" PRId64, value);
-    if (!text || !args->owned) {
-        args->failed = true;
-        zstr_free (&text);
-        return;
+    if (args->numbers_used == S_NUMBERS_PER_CHUNK) {
+        args->numbers = malloc (S_NUMBERS_PER_CHUNK * sizeof *args->numbers);
+        if (!args->numbers || !args->owned) {
+            free (args->numbers);
+            args->failed = true;
+            return;
+        }
+        zlistx_add_end (args->owned, args->numbers);
+        args->numbers_used = 0;
     }
-    zlistx_add_end (args->owned, text);
-    s_args_add_str (args, text);
+    char *text = args->numbers [args->numbers_used++];
+    char digits [24];
+    size_t length = 0;
+    uint64_t magnitude = value < 0? 0 - (uint64_t) value: (uint64_t) value;
+    do {
+        digits [length++] = (char) ('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    size_t at = 0;
+    if (value < 0)
+        text [at++] = '-';
+    while (length)
+        text [at++] = digits [--length];
+    s_args_add (args, text, at);
 }
 
 //  --------------------------------------------------------------------------
@@ -374,20 +405,16 @@ s_args_add_op (s_args_t *args, const sb_store_op_t *op)
     s_args_add_str (args, op->stream_id);
     s_args_add_int (args, op->delivery_count);
     s_args_add_str (args, op->envelope_id);
+    s_args_add_int (args, op->attempts);
+    s_args_add_int (args, (int64_t) op->held);
     if (op->kind == SB_STORE_DONE) {
         s_args_add_int (args, (int64_t) op->output_count);
         for (size_t index = 0; index < op->output_count; index++)
             s_args_add_put (args, &op->outputs [index]);
     }
-    else
-    if (op->kind == SB_STORE_RETRY) {
-        s_args_add_int (args, op->due_ms);
-        s_args_add_int (args, op->attempts);
-        s_args_add_str (args, op->reason);
-        s_args_add (args, op->envelope, op->size);
-    }
     else {
-        s_args_add_int (args, op->attempts);
+        if (op->kind == SB_STORE_RETRY)
+            s_args_add_int (args, op->due_ms);
         s_args_add_str (args, op->reason);
         s_args_add (args, op->envelope, op->size);
     }
@@ -568,6 +595,22 @@ sb_store_touch (sb_store_t *self, const char *service, const char *const *ids, s
     s_args_clear (&args);
     freeReplyObject (reply);
     return reply? 0: -1;
+}
+
+int
+sb_store_trim (sb_store_t *self, const char *service, int64_t *removed)
+{
+    s_args_t args;
+    s_args_eval (self, &args, S_TRIM);
+    s_args_add_str (&args, SB_STORE_GROUP);
+    s_args_add_str (&args, service);
+    redisReply *reply = s_eval (self, &args);
+    s_args_clear (&args);
+    if (!reply)
+        return -1;
+    *removed = reply->type == REDIS_REPLY_INTEGER? reply->integer: 0;
+    freeReplyObject (reply);
+    return 0;
 }
 
 int
@@ -764,26 +807,65 @@ sb_store_dlq_size (sb_store_t *self, int64_t *size)
     return s_integer (self, size, "XLEN %sdlq", self->prefix);
 }
 
+//  Reads the consumer group's lag (entries not yet delivered), pending
+//  count and last delivered id from XINFO GROUPS; lag is -1 when Redis
+//  cannot tell.
+static void
+s_group_figures (const redisReply *reply, sb_store_figures_t *figures, int64_t *lag,
+                 char *last, size_t lastlen)
+{
+    *lag = -1;
+    snprintf (last, lastlen, "0-0");
+    for (size_t group = 0; reply && reply->type == REDIS_REPLY_ARRAY && group < reply->elements; group++) {
+        const redisReply *info = reply->element [group];
+        const redisReply *name = s_field (info, "name");
+        if (!name || name->type != REDIS_REPLY_STRING || !streq (name->str, SB_STORE_GROUP))
+            continue;
+        const redisReply *pending = s_field (info, "pending");
+        const redisReply *behind = s_field (info, "lag");
+        const redisReply *delivered = s_field (info, "last-delivered-id");
+        figures->pending = pending && pending->type == REDIS_REPLY_INTEGER? pending->integer: 0;
+        if (behind && behind->type == REDIS_REPLY_INTEGER)
+            *lag = behind->integer;
+        if (delivered && delivered->type == REDIS_REPLY_STRING)
+            snprintf (last, lastlen, "%s", delivered->str);
+    }
+}
+
+//  The millisecond a stream id was made at (its first part).
+static int64_t
+s_id_ms (const redisReply *id)
+{
+    return id && id->type == REDIS_REPLY_STRING? strtoll (id->str, NULL, 10): 0;
+}
+
 int
 sb_store_figures (sb_store_t *self, const char *service, sb_store_figures_t *figures)
 {
     memset (figures, 0, sizeof *figures);
-    int64_t length = 0;
+    int64_t length = 0, lag = -1;
     if (s_integer (self, &length, "XLEN %sq:%s", self->prefix, service)
     ||  s_integer (self, &figures->delayed, "HGET %sdelayed %s", self->prefix, service))
         return -1;
-    //  XPENDING's summary: [count, smallest id, greatest id, consumers]
-    redisReply *reply = (redisReply *) redisCommand (self->redis, "XPENDING %sq:%s %s",
-                                                     self->prefix, service, SB_STORE_GROUP);
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1)
-        figures->pending = reply->element [0]->integer;
+    char last [SB_STORE_STREAM_ID_MAX];
+    redisReply *reply = (redisReply *) redisCommand (self->redis, "XINFO GROUPS %sq:%s",
+                                                     self->prefix, service);
+    s_group_figures (reply, figures, &lag, last, sizeof last);
     freeReplyObject (reply);
-    figures->queued = length - figures->pending;
-    //  Stream ids begin with the millisecond they were added at
-    reply = (redisReply *) redisCommand (self->redis, "XRANGE %sq:%s - + COUNT 1",
-                                         self->prefix, service);
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1)
-        figures->oldest_ms = strtoll (reply->element [0]->element [0]->str, NULL, 10);
+    //  Without a lag from Redis, the stream's length less what is pending
+    //  is an upper bound (acknowledged entries wait for the next trim)
+    figures->queued = lag >= 0? lag: length - figures->pending;
+    //  The oldest unfinished message: the oldest pending, else the first
+    //  not yet delivered
+    reply = (redisReply *) redisCommand (self->redis, "XPENDING %sq:%s %s",
+                                         self->prefix, service, SB_STORE_GROUP);
+    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2)
+        figures->oldest_ms = s_id_ms (reply->element [1]);
+    freeReplyObject (reply);
+    reply = (redisReply *) redisCommand (self->redis, "XRANGE %sq:%s (%s + COUNT 1",
+                                         self->prefix, service, last);
+    if (!figures->oldest_ms && reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1)
+        figures->oldest_ms = s_id_ms (reply->element [0]->element [0]);
     freeReplyObject (reply);
     return 0;
 }

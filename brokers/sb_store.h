@@ -52,11 +52,13 @@ typedef struct {
     const char *service;
     const char *stream_id;
     uint32_t delivery_count;     //  the fence: the count this delivery had
+    size_t held;                 //  entries this broker holds for the service
+                                 //  (fetched or claimed, not yet answered)
     const char *envelope_id;
     const sb_store_put_t *outputs;   //  DONE
     size_t output_count;
     int64_t due_ms;              //  RETRY: when to deliver again
-    uint32_t attempts;           //  RETRY: attempts made so far; FAIL: total
+    uint32_t attempts;           //  attempts made so far, this one included
     const char *reason;          //  RETRY, FAIL
     const uint8_t *envelope;     //  RETRY, FAIL: the message itself
     size_t size;
@@ -116,6 +118,10 @@ int sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t 
 int sb_store_claim (sb_store_t *self, const char *service, const char *mode,
                     int64_t min_idle_ms, size_t max, const char *const *ids,
                     size_t id_count, zlistx_t *out);
+
+//  Removes a service's finished entries from its queue (completions only
+//  acknowledge; this trims them in bulk). Sets *removed.
+int sb_store_trim (sb_store_t *self, const char *service, int64_t *removed);
 
 //  Renews this broker's hold on its in-flight deliveries.
 int sb_store_touch (sb_store_t *self, const char *service, const char *const *ids,

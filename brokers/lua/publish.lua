@@ -16,13 +16,20 @@ local results, at = {}, 6
 for item = 1, count do
     local key, id, envelope = ARGV[at], ARGV[at + 1], ARGV[at + 2]
     local due, nservices = tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
-    local first = redis.call('GET', prefix .. 'dd:' .. key)
-    if first then
-        results[item] = 'D' .. first
-    elseif backlog + nservices > max_backlog then
-        results[item] = 'O'
+    local dedup = prefix .. 'dd:' .. key
+    local first
+    if backlog + nservices > max_backlog then
+        -- Full: nothing is stored, but a duplicate still says so
+        first = redis.call('GET', dedup) or 'O'
     else
-        redis.call('SET', prefix .. 'dd:' .. key, id, 'PX', ttl)
+        -- One call both checks the key and claims it (Redis >= 7.0)
+        first = redis.call('SET', dedup, id, 'PX', ttl, 'NX', 'GET')
+    end
+    if first == 'O' then
+        results[item] = 'O'
+    elseif first then
+        results[item] = 'D' .. first
+    else
         for index = 0, nservices - 1 do
             local service = ARGV[at + 5 + index]
             if due > now then

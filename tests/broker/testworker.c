@@ -12,6 +12,9 @@
     As the sink service (--sink FILE) it DONEs everything and appends a line
     "id attempt now_ms type text" per delivery to FILE.
 
+    It beats at the heartbeat_ms the broker's WELCOME names (500 ms until
+    then), so it stays alive under a broker configured with short beats.
+
     Usage: testworker ENDPOINT SERVICE INSTANCE CAPACITY [--sink FILE]      */
 
 #include "sb_classes.h"
@@ -104,6 +107,17 @@ s_on_deliver (s_worker_t *self, zmsg_t *msg)
     sb_envelope_destroy (&env);
 }
 
+//  The heartbeat interval a WELCOME names, else current.
+static int
+s_welcome_beat (zmsg_t *msg, int current)
+{
+    char err [256];
+    json_t *welcome = sb_proto_pop_json (msg, err, sizeof err);
+    json_int_t beat = json_integer_value (json_object_get (welcome, "heartbeat_ms"));
+    json_decref (welcome);
+    return beat > 0 && beat <= 60000? (int) beat: current;
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -121,14 +135,21 @@ main (int argc, char *argv [])
     json_decref (hello);
     zmsg_send (&msg, self.dealer);
     zpoller_t *poller = zpoller_new (self.dealer, NULL);
-    int64_t next_beat = zclock_mono () + 500;
+    int beat_ms = 500;
+    int64_t next_beat = zclock_mono () + beat_ms;
     while (!zsys_interrupted) {
-        if (zpoller_wait (poller, 100)) {
+        int64_t wait = next_beat - zclock_mono ();
+        if (zpoller_wait (poller, wait > 0? (int) wait: 0)) {
             msg = zmsg_recv (self.dealer);
             char command [SB_PROTO_COMMAND_MAX + 1], err [256];
             if (msg && sb_proto_parse (msg, command, err, sizeof err) == 0) {
                 if (streq (command, SB_PROTO_DELIVER))
                     s_on_deliver (&self, msg);
+                else
+                if (streq (command, SB_PROTO_WELCOME)) {
+                    beat_ms = s_welcome_beat (msg, beat_ms);
+                    next_beat = zclock_mono () + beat_ms;
+                }
                 else
                 if (streq (command, SB_PROTO_ERROR)) {
                     char *reason = zmsg_popstr (msg);
@@ -140,7 +161,7 @@ main (int argc, char *argv [])
         }
         if (zclock_mono () >= next_beat) {
             s_send (&self, SB_PROTO_HEARTBEAT, NULL, NULL, NULL, NULL, 0);
-            next_beat = zclock_mono () + 500;
+            next_beat = zclock_mono () + beat_ms;
         }
     }
     s_send (&self, SB_PROTO_BYE, NULL, NULL, NULL, NULL, 0);

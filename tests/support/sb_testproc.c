@@ -1,7 +1,6 @@
 /*  sb_testproc.c — test support: a program run as a child process.       */
 
-//  Before any header: pipe2 and close_range are GNU extensions
-#define _GNU_SOURCE
+//  _GNU_SOURCE (nftw flags, pipe2, close_range) comes from CMake
 #include "sb_classes.h"
 #include "sb_testproc.h"
 #include <fcntl.h>

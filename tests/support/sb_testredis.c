@@ -3,8 +3,7 @@
     Messages go to stderr with fprintf, not zsys_error: zsys logging may
     initialise CZMQ (context, signal handlers) in tests that never use it. */
 
-//  Before any header: nftw with FTW_DEPTH and FTW_PHYS needs XSI/GNU
-#define _GNU_SOURCE
+//  _GNU_SOURCE (nftw flags, pipe2, close_range) comes from CMake
 #include "sb_classes.h"
 #include "sb_testproc.h"
 #include "sb_testredis.h"

@@ -1,0 +1,400 @@
+/*  bench_broker — the broker benchmark: messages/s and latency through the
+    Switchboard broker (durability on: Redis with AOF, fsync every second)
+    beside a plain ZeroMQ load-balancing broker measured in the same run,
+    then a fixed-rate latency run, then a queue-depth sweep and the
+    broker's memory with the deepest queue. Starts its own Redis and broker
+    processes; prints figures, asserts nothing.
+
+    Usage: bench_broker [--messages N] [--producers P] [--workers W]
+                        [--rate R] [--depths 10,1000,...] [--body BYTES]    */
+
+#include "sb_classes.h"
+#include "bench_load.h"
+#include "bench_plain.h"
+#include "sb_client.h"
+#include "sb_testproc.h"
+#include "sb_testredis.h"
+#include <arpa/inet.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <hiredis/hiredis.h>
+
+typedef struct {
+    size_t messages, producers, workers, window, body;
+    int capacity;
+    double rate;
+    char depths [256];
+    bool skip_plain;
+    bool redis_stats;
+} s_options_t;
+
+typedef struct {
+    double per_second;
+    int64_t deliver_p50, deliver_p99, ack_p50, ack_p99;
+    size_t acked, refused;
+} s_result_t;
+
+//  A free TCP port on loopback (bound and released at once: ZeroMQ sockets
+//  release theirs asynchronously, so a plain socket asks).
+static int
+s_free_port (void)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = 0,
+                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    socklen_t length = sizeof address;
+    int port = -1;
+    if (fd >= 0 && bind (fd, (struct sockaddr *) &address, sizeof address) == 0
+    &&  getsockname (fd, (struct sockaddr *) &address, &length) == 0)
+        port = ntohs (address.sin_port);
+    if (fd >= 0)
+        close (fd);
+    return port;
+}
+
+//  Runs producers and workers against endpoint until every message is
+//  answered by a worker; workers == 0 only publishes.
+static s_result_t
+s_run_load (const char *endpoint, const s_options_t *options, size_t messages,
+            double rate, size_t workers, const char *run)
+{
+    s_result_t result = { 0 };
+    atomic_bool stop = false;
+    atomic_size_t done = 0;
+    bench_producer_t *producers = calloc (options->producers, sizeof (bench_producer_t));
+    bench_worker_t *pool = calloc (workers + 1, sizeof (bench_worker_t));
+    for (size_t index = 0; index < workers; index++) {
+        pool [index] = (bench_worker_t) { .endpoint = endpoint, .index = (int) index,
+                                          .capacity = options->capacity, .stop = &stop, .done = &done };
+        bench_worker_start (&pool [index]);
+    }
+    zclock_sleep (200);   //  let the workers say HELLO before the clock starts
+    int64_t start = bench_now_us ();
+    for (size_t index = 0; index < options->producers; index++) {
+        producers [index] = (bench_producer_t) { .endpoint = endpoint, .index = (int) index,
+            .count = messages / options->producers, .rate = rate / (double) options->producers,
+            .window = options->window, .body_bytes = options->body, .run = run };
+        bench_producer_start (&producers [index]);
+    }
+    sb_hist_t acks = { { 0 }, 0 }, delivers = { { 0 }, 0 };
+    for (size_t index = 0; index < options->producers; index++) {
+        pthread_join (producers [index].thread, NULL);
+        if (*producers [index].error)
+            fprintf (stderr, "bench: %s\n", producers [index].error);
+        result.acked += producers [index].acked;
+        result.refused += producers [index].refused;
+        for (int bucket = 0; bucket < SB_HIST_BUCKETS; bucket++)
+            acks.counts [bucket] += producers [index].ack_latency.counts [bucket];
+        acks.total += producers [index].ack_latency.total;
+    }
+    int64_t deadline = zclock_mono () + 120000;
+    while (workers && atomic_load (&done) < result.acked && zclock_mono () < deadline)
+        zclock_sleep (1);
+    int64_t elapsed = bench_now_us () - start;
+    atomic_store (&stop, true);
+    for (size_t index = 0; index < workers; index++) {
+        pthread_join (pool [index].thread, NULL);
+        for (int bucket = 0; bucket < SB_HIST_BUCKETS; bucket++)
+            delivers.counts [bucket] += pool [index].deliver_latency.counts [bucket];
+        delivers.total += pool [index].deliver_latency.total;
+    }
+    result.per_second = (double) result.acked * 1e6 / (double) elapsed;
+    result.deliver_p50 = sb_hist_percentile (&delivers, 0.50);
+    result.deliver_p99 = sb_hist_percentile (&delivers, 0.99);
+    result.ack_p50 = sb_hist_percentile (&acks, 0.50);
+    result.ack_p99 = sb_hist_percentile (&acks, 0.99);
+    free (producers);
+    free (pool);
+    return result;
+}
+
+static void
+s_print (const char *name, const s_result_t *result)
+{
+    printf ("  %-34s %9.0f   %8.3f %8.3f   %8.3f %8.3f   %zu/%zu\n", name, result->per_second,
+            result->deliver_p50 / 1000.0, result->deliver_p99 / 1000.0,
+            result->ack_p50 / 1000.0, result->ack_p99 / 1000.0, result->acked,
+            result->acked + result->refused);
+}
+
+static void
+s_header (void)
+{
+    printf ("  %-34s %9s   %8s %8s   %8s %8s   %s\n", "", "msgs/s", "deliv p50", "p99",
+            "ack p50", "p99", "acked");
+    printf ("  %-34s %9s   %17s   %17s\n", "", "", "(publish->deliver, ms)", "(publish->ACK, ms)");
+}
+
+//  Resident memory of a process, in KiB (0 if unknown).
+static long
+s_rss_kib (pid_t pid)
+{
+    char path [64], line [256];
+    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+    FILE *file = fopen (path, "r");
+    long rss = 0;
+    while (file && fgets (line, sizeof line, file))
+        if (strncmp (line, "VmRSS:", 6) == 0)
+            rss = atol (line + 6);
+    if (file)
+        fclose (file);
+    return rss;
+}
+
+//  Waits until the broker answers STATS; returns 0 when it does.
+static int
+s_wait_ready (const char *endpoint)
+{
+    char err [256];
+    sb_client_t *client = sb_client_new (endpoint, err, sizeof err);
+    int rc = -1;
+    for (int tries = 0; client && tries < 100 && rc; tries++) {
+        json_t *stats = sb_client_request (client, SB_PROTO_STATS, NULL, 100, err, sizeof err);
+        rc = stats? 0: -1;
+        json_decref (stats);
+    }
+    sb_client_destroy (&client);
+    return rc;
+}
+
+static void
+s_parse (s_options_t *options, int argc, char *argv [])
+{
+    *options = (s_options_t) { .messages = 200000, .producers = 2, .workers = 2,
+                               .window = 500, .body = 200, .capacity = 100, .rate = 10000 };
+    snprintf (options->depths, sizeof options->depths, "10,1000,100000,1000000");
+    for (int index = 1; index < argc; index++)
+        if (streq (argv [index], "--skip-plain"))
+            options->skip_plain = true;
+        else
+        if (streq (argv [index], "--redis-stats"))
+            options->redis_stats = true;
+    for (int index = 1; index + 1 < argc; index += 2) {
+        const char *option = argv [index], *value = argv [index + 1];
+        if (streq (option, "--messages"))  options->messages = strtoul (value, NULL, 10);
+        if (streq (option, "--producers")) options->producers = strtoul (value, NULL, 10);
+        if (streq (option, "--workers"))   options->workers = strtoul (value, NULL, 10);
+        if (streq (option, "--rate"))      options->rate = atof (value);
+        if (streq (option, "--body"))      options->body = strtoul (value, NULL, 10);
+        if (streq (option, "--depths"))    snprintf (options->depths, sizeof options->depths, "%s", value);
+    }
+}
+
+typedef struct {
+    sb_testredis_t *redis;
+    sb_testproc_t *broker;
+    char endpoint [64];
+} s_fleet_t;
+
+//  Starts Redis (AOF on, fsync every second) and a broker process.
+static int
+s_fleet_start (s_fleet_t *fleet, const char *self_path)
+{
+    fleet->redis = sb_testredis_new ("everysec");
+    if (!fleet->redis)
+        return -1;
+    snprintf (fleet->endpoint, sizeof fleet->endpoint, "tcp://127.0.0.1:%d", s_free_port ());
+    char *copy = strdup (self_path);
+    char *broker = zsys_sprintf ("%s/broker", dirname (copy));
+    char *argv [] = { broker, "-e", fleet->endpoint, "-r", (char *) sb_testredis_url (fleet->redis),
+                      "-n", "bench", NULL };
+    fleet->broker = sb_testproc_new (argv);
+    zstr_free (&broker);
+    free (copy);
+    return fleet->broker && s_wait_ready (fleet->endpoint) == 0? 0: -1;
+}
+
+static void
+s_fleet_stop (s_fleet_t *fleet)
+{
+    if (fleet->broker)
+        sb_testproc_signal (fleet->broker, SIGTERM);
+    sb_testproc_destroy (&fleet->broker);
+    sb_testredis_destroy (&fleet->redis);
+}
+
+//  CPU seconds a process has used (user + system), from /proc.
+static double
+s_process_cpu (pid_t pid)
+{
+    char path [64];
+    snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+    FILE *file = fopen (path, "r");
+    unsigned long user = 0, system = 0;
+    //  Fields 14 and 15; the command name (field 2) has no spaces here
+    if (file && fscanf (file, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                        &user, &system) != 2)
+        user = system = 0;
+    if (file)
+        fclose (file);
+    return (double) (user + system) / (double) sysconf (_SC_CLK_TCK);
+}
+
+//  Prints Redis's per-command figures (calls, us per call), for finding
+//  what bounds the broker's throughput.
+static void
+s_redis_commandstats (sb_testredis_t *redis)
+{
+    struct timeval timeout = { 2, 0 };
+    redisContext *context = redisConnectWithTimeout ("127.0.0.1", sb_testredis_port (redis), timeout);
+    redisReply *reply = context && !context->err
+                      ? (redisReply *) redisCommand (context, "INFO commandstats"): NULL;
+    if (reply && reply->type == REDIS_REPLY_STRING)
+        printf ("  Redis INFO commandstats:\n%s", reply->str);
+    freeReplyObject (reply);
+    if (context)
+        redisFree (context);
+}
+
+//  CPU seconds Redis has used, from INFO cpu.
+static double
+s_redis_cpu (sb_testredis_t *redis)
+{
+    struct timeval timeout = { 2, 0 };
+    redisContext *context = redisConnectWithTimeout ("127.0.0.1", sb_testredis_port (redis), timeout);
+    redisReply *reply = context && !context->err
+                      ? (redisReply *) redisCommand (context, "INFO cpu"): NULL;
+    double seconds = 0;
+    const char *names [] = { "used_cpu_sys:", "used_cpu_user:" };
+    for (size_t index = 0; reply && reply->type == REDIS_REPLY_STRING && index < 2; index++) {
+        const char *at = strstr (reply->str, names [index]);
+        if (at)
+            seconds += atof (at + strlen (names [index]));
+    }
+    freeReplyObject (reply);
+    if (context)
+        redisFree (context);
+    return seconds;
+}
+
+static void
+s_compare (const s_options_t *options, s_fleet_t *fleet)
+{
+    bench_plain_t *plain = bench_plain_new ("tcp://127.0.0.1:*");
+    if (!plain) {
+        fprintf (stderr, "bench_broker: cannot start the plain broker\n");
+        return;
+    }
+    const char *plain_endpoint = bench_plain_endpoint (plain);
+    printf ("\nSaturation: %zu messages, %zu producers (window %zu), %zu workers (capacity %d), "
+            "%zu-byte bodies\n", options->messages, options->producers, options->window,
+            options->workers, options->capacity, options->body);
+    s_header ();
+    s_result_t ceiling = { .per_second = 1 };
+    if (!options->skip_plain) {
+        ceiling = s_run_load (plain_endpoint, options, options->messages, 0, options->workers, "plain");
+        s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
+    }
+    double broker_cpu = s_process_cpu (sb_testproc_pid (fleet->broker));
+    double redis_cpu = s_redis_cpu (fleet->redis);
+    s_result_t ours = s_run_load (fleet->endpoint, options, options->messages, 0,
+                                  options->workers, "sat");
+    s_print ("switchboard broker, durable", &ours);
+    broker_cpu = s_process_cpu (sb_testproc_pid (fleet->broker)) - broker_cpu;
+    redis_cpu = s_redis_cpu (fleet->redis) - redis_cpu;
+    printf ("  CPU per message: broker %.1f us, Redis %.1f us (2 cores = %.1f us per message "
+            "at 50,000 msgs/s for everything)\n", broker_cpu * 1e6 / (double) ours.acked,
+            redis_cpu * 1e6 / (double) ours.acked, 2e6 / 50000.0);
+    if (options->redis_stats)
+        s_redis_commandstats (fleet->redis);
+    printf ("  switchboard / plain: %.1f %% (target >= 35 %%); target >= 50,000 msgs/s\n",
+            100.0 * ours.per_second / ceiling.per_second);
+
+    size_t fixed = (size_t) options->rate * 5;
+    printf ("\nFixed rate: %.0f msgs/s offered for 5 s\n", options->rate);
+    s_header ();
+    if (!options->skip_plain) {
+        ceiling = s_run_load (plain_endpoint, options, fixed, options->rate, options->workers, "plainrate");
+        s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
+    }
+    ours = s_run_load (fleet->endpoint, options, fixed, options->rate, options->workers, "rate");
+    s_print ("switchboard broker, durable", &ours);
+    printf ("  targets: publish->deliver p50 <= 0.5 ms, p99 <= 2 ms\n");
+    bench_plain_destroy (&plain);
+}
+
+//  Starts workers, waits until they have answered count messages, stops
+//  them; returns the rate and fills the deliver latency histogram.
+static double
+s_drain (const s_options_t *options, const char *endpoint, size_t count, sb_hist_t *delivers)
+{
+    atomic_bool stop = false;
+    atomic_size_t done = 0;
+    bench_worker_t *pool = calloc (options->workers, sizeof (bench_worker_t));
+    int64_t start = bench_now_us ();
+    for (size_t index = 0; index < options->workers; index++) {
+        pool [index] = (bench_worker_t) { .endpoint = endpoint, .index = (int) index,
+            .capacity = options->capacity, .stop = &stop, .done = &done };
+        bench_worker_start (&pool [index]);
+    }
+    int64_t deadline = zclock_mono () + 600000;
+    while (atomic_load (&done) < count && zclock_mono () < deadline)
+        zclock_sleep (1);
+    double rate = (double) atomic_load (&done) * 1e6 / (double) (bench_now_us () - start);
+    atomic_store (&stop, true);
+    memset (delivers, 0, sizeof *delivers);
+    for (size_t index = 0; index < options->workers; index++) {
+        pthread_join (pool [index].thread, NULL);
+        for (int bucket = 0; bucket < SB_HIST_BUCKETS; bucket++)
+            delivers->counts [bucket] += pool [index].deliver_latency.counts [bucket];
+        delivers->total += pool [index].deliver_latency.total;
+    }
+    free (pool);
+    return rate;
+}
+
+//  For each depth: fill the queue with that many messages (no workers),
+//  note the broker's memory, then drain it with workers.
+static void
+s_depths (const s_options_t *options, s_fleet_t *fleet)
+{
+    printf ("\nQueue depth: publish into a queue nobody drains, then drain it\n");
+    printf ("  %10s %12s %10s %12s %10s\n", "queued", "publish/s", "ack p99",
+            "broker RSS", "drain/s");
+    char list [256];
+    snprintf (list, sizeof list, "%s", options->depths);
+    char *saved = NULL;
+    for (char *item = strtok_r (list, ",", &saved); item; item = strtok_r (NULL, ",", &saved)) {
+        size_t depth = strtoul (item, NULL, 10);
+        depth = depth < options->producers? options->producers: depth;
+        char run [32];
+        snprintf (run, sizeof run, "d%zu", depth);
+        s_result_t fill = s_run_load (fleet->endpoint, options, depth, 0, 0, run);
+        long rss = s_rss_kib (sb_testproc_pid (fleet->broker));
+        sb_hist_t delivers;
+        double drain = s_drain (options, fleet->endpoint, fill.acked, &delivers);
+        printf ("  %10zu %12.0f %7.3f ms %8.1f MiB %10.0f\n", fill.acked, fill.per_second,
+                fill.ack_p99 / 1000.0, rss / 1024.0, drain);
+    }
+}
+
+int
+main (int argc, char *argv [])
+{
+    if (argc > 1 && (streq (argv [1], "-h") || streq (argv [1], "--help"))) {
+        printf ("Usage: bench_broker [--messages N] [--producers P] [--workers W] [--rate R]\n"
+                "                    [--depths 10,1000,100000,1000000] [--body BYTES]\n"
+                "                    [--skip-plain] [--redis-stats]\n"
+                "Measures the broker beside a plain ZeroMQ broker in the same run.\n");
+        return 0;
+    }
+    s_options_t options;
+    s_parse (&options, argc, argv);
+    zsys_init ();
+    zsys_set_logstream (NULL);
+    s_fleet_t fleet = { 0 };
+    char self_path [4096];
+    ssize_t length = readlink ("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (length <= 0 || (self_path [length] = 0, s_fleet_start (&fleet, self_path))) {
+        fprintf (stderr, "bench_broker: cannot start Redis and the broker\n");
+        s_fleet_stop (&fleet);
+        return 1;
+    }
+    printf ("Switchboard broker benchmark (%d cores; Redis AOF on, appendfsync everysec; "
+            "producers, workers, broker and Redis on this machine)\n", (int) sysconf (_SC_NPROCESSORS_ONLN));
+    s_compare (&options, &fleet);
+    s_depths (&options, &fleet);
+    printf ("\nbroker RSS target: <= 64 MiB with 1,000,000 queued\n");
+    s_fleet_stop (&fleet);
+    return 0;
+}
