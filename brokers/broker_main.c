@@ -100,7 +100,7 @@ main (int argc, char *argv [])
         zconfig_destroy (&config);
         return strstr (err, "Redis")? S_EXIT_UNAVAILABLE: S_EXIT_CONFIG;
     }
-    zsys_info ("broker: %s ready on %s, Redis %s", settings.name? settings.name: "",
+    zsys_info ("broker: %s ready on %s, Redis %s", sb_broker_name (broker),
                sb_broker_endpoint (broker), settings.redis_url);
     //  s6-style readiness: a line on the fd named by NOTIFY_FD, if any
     const char *notify = getenv ("NOTIFY_FD");

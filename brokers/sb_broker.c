@@ -51,6 +51,8 @@ struct _s_service_t {
     size_t in_flight;            //  this broker's deliveries
     bool dirty;                  //  work may be waiting in Redis
     int64_t next_poll_ms;
+    size_t fetching;             //  asked for in this round's fetch
+    size_t fetch_before;         //  ready messages before it
     uint64_t delivered, completed, retried, failed, dead, expired;
     uint64_t completed_at_check; //  stall detection
     int64_t backlog_at_check;
@@ -97,6 +99,11 @@ struct _sb_broker_t {
     zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
     zlistx_t *publishes;         //  s_publish_t of this round
     zlistx_t *answers;           //  s_answer_t waiting to be committed
+    sb_store_put_t *puts;        //  this round's publishes, for the store
+    sb_store_put_result_t *put_results;
+    sb_store_op_t *ops;          //  this round's answers, for the store
+    sb_store_status_t *outcomes;
+    size_t op_count;
     int64_t started_ms;
     int64_t next_heartbeat_ms;
     int64_t next_touch_ms;
@@ -325,30 +332,50 @@ s_worker_requeue (s_worker_t *worker)
 //  --------------------------------------------------------------------------
 //  Replies
 
-//  Sends [identity][SBP1][command][args...]; args may be NULL and is
-//  destroyed. Sending never blocks: a peer that is gone drops it.
+//  Sends [identity][SBP1][command][parts...] straight to the socket (the
+//  hot path: no message objects). Sending never blocks: a peer that is gone
+//  or too slow to read drops it, as ZeroMQ's ROUTER does.
+static void
+s_send_parts (sb_broker_t *self, zframe_t *identity, const char *command,
+              const void *const *parts, const size_t *sizes, size_t count)
+{
+    void *socket = zsock_resolve (self->router);
+    int more = ZMQ_SNDMORE | ZMQ_DONTWAIT;
+    if (zmq_send (socket, zframe_data (identity), zframe_size (identity), more) < 0)
+        return;
+    zmq_send (socket, SB_PROTO_HEADER, strlen (SB_PROTO_HEADER), more);
+    zmq_send (socket, command, strlen (command), count? more: ZMQ_DONTWAIT);
+    for (size_t index = 0; index < count; index++)
+        zmq_send (socket, parts [index], sizes [index], index + 1 < count? more: ZMQ_DONTWAIT);
+}
+
+//  Sends a command whose arguments are in a message (destroyed).
 static void
 s_send (sb_broker_t *self, zframe_t *identity, const char *command, zmsg_t *args)
 {
-    zmsg_t *msg = sb_proto_new (command);
-    zframe_t *frame;
-    while (msg && args && (frame = zmsg_pop (args)))
-        zmsg_append (msg, &frame);
+    size_t count = args? zmsg_size (args): 0;
+    const void *parts [8];
+    size_t sizes [8];
+    if (count > 8)
+        count = 8;
+    zframe_t *frame = args? zmsg_first (args): NULL;
+    for (size_t index = 0; index < count; index++, frame = zmsg_next (args)) {
+        parts [index] = zframe_data (frame);
+        sizes [index] = zframe_size (frame);
+    }
+    s_send_parts (self, identity, command, parts, sizes, count);
     zmsg_destroy (&args);
-    if (msg && zmsg_pushmem (msg, zframe_data (identity), zframe_size (identity)) == 0)
-        zmsg_send (&msg, self->router);
-    zmsg_destroy (&msg);
 }
 
 static void
 s_send_strings (sb_broker_t *self, zframe_t *identity, const char *command,
                 const char *first, const char *second, const char *third)
 {
-    zmsg_t *args = zmsg_new ();
-    if (first)  zmsg_addstr (args, first);
-    if (second) zmsg_addstr (args, second);
-    if (third)  zmsg_addstr (args, third);
-    s_send (self, identity, command, args);
+    const void *parts [3] = { first, second, third };
+    size_t sizes [3] = { first? strlen (first): 0, second? strlen (second): 0,
+                         third? strlen (third): 0 };
+    size_t count = third? 3: second? 2: first? 1: 0;
+    s_send_parts (self, identity, command, parts, sizes, count);
 }
 
 static void
@@ -468,34 +495,33 @@ s_publish_destructor (void **item)
     s_publish_destroy ((s_publish_t **) item);
 }
 
-//  Decodes and checks one envelope from a peer, and finds its route. On
-//  success fills the publish; on failure writes the NACK code and reason.
+//  Checks one envelope from a peer (limits, header, schema: without
+//  building an envelope object) and finds its route. On success fills the
+//  publish; on failure writes the NACK code and reason.
 static int
 s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
                   const char **code, char *err, size_t errlen)
 {
-    *code = "invalid";
-    sb_envelope_t *env = sb_envelope_decode (zframe_data (frame), zframe_size (frame),
-                                             &self->config.limits, err, errlen);
-    if (!env || sb_schemas_check (self->schemas, env, err, errlen)) {
-        if (env && !sb_schemas_has (self->schemas, sb_envelope_type (env)))
-            *code = "unknown-type";
-        sb_envelope_destroy (&env);
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    sb_envelope_view_t view;
+    view.type [0] = 0;   //  stays empty when the bytes fail before the header
+    int rc = sb_schemas_check_bytes (self->schemas, zframe_data (frame), zframe_size (frame),
+                                     &self->config.limits, &unpacked, &view, err, errlen);
+    msgpack_unpacked_destroy (&unpacked);
+    *code = rc && *view.type && !sb_schemas_has (self->schemas, view.type)
+          ? "unknown-type": "invalid";
+    if (rc)
         return -1;
-    }
-    publish->services = sb_routes_lookup (self->routes, sb_envelope_type (env),
-                                          &publish->service_count);
-    int rc = 0;
+    publish->services = sb_routes_lookup (self->routes, view.type, &publish->service_count);
     if (!publish->services) {
         *code = "unknown-type";
-        rc = sb_error_set (err, errlen, "type '%s' is routed to no service",
-                           sb_envelope_type (env));
+        return sb_error_set (err, errlen, "type '%s' is routed to no service", view.type);
     }
-    snprintf (publish->key, sizeof publish->key, "%s", sb_envelope_key (env));
-    snprintf (publish->id, sizeof publish->id, "%s", sb_envelope_id (env));
-    publish->due_ms = sb_envelope_not_before_ms (env);
-    sb_envelope_destroy (&env);
-    return rc;
+    memcpy (publish->key, view.key, sizeof publish->key);
+    memcpy (publish->id, view.id, sizeof publish->id);
+    publish->due_ms = view.not_before_ms;
+    return 0;
 }
 
 static void
@@ -544,42 +570,47 @@ s_storage_failed (sb_broker_t *self, const char *what)
     snprintf (self->storage_error, sizeof self->storage_error, "%s", sb_store_error (self->store));
 }
 
-//  The round's group commit: every publish of the round in one Redis call,
-//  then every reply.
+//  The round's group commit, first half: every publish of the round in one
+//  Redis command, queued in the round's pipeline. The arrays live in the
+//  broker until the replies are read.
 static void
-s_commit_publishes (sb_broker_t *self)
+s_queue_publishes (sb_broker_t *self)
 {
     size_t count = zlistx_size (self->publishes);
     if (count == 0)
         return;
-    sb_store_put_t *puts = (sb_store_put_t *) calloc (count, sizeof (sb_store_put_t));
-    sb_store_put_result_t *results = (sb_store_put_result_t *) calloc (count, sizeof *results);
+    self->puts = (sb_store_put_t *) calloc (count, sizeof (sb_store_put_t));
+    self->put_results = (sb_store_put_result_t *) calloc (count, sizeof (sb_store_put_result_t));
+    if (!self->puts || !self->put_results)
+        return;   //  all NACKed as storage failures in s_reply_publishes
     size_t index = 0;
     for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->publishes); publish;
          publish = (s_publish_t *) zlistx_next (self->publishes), index++)
-        puts [index] = (sb_store_put_t) { publish->key, publish->id,
+        self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
             zframe_data (publish->envelope), zframe_size (publish->envelope),
             publish->due_ms, publish->services, publish->service_count };
-    int rc = puts && results? sb_store_publish (self->store, puts, count, zclock_time (),
-                                                self->config.dedup_window_ms,
-                                                self->config.max_backlog, results): -1;
-    if (rc)
-        s_storage_failed (self, "publish");
-    else
-        self->storage_ok = true;
-    index = 0;
+    sb_store_publish (self->store, self->puts, count, zclock_time (),
+                      self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
+}
+
+//  Second half, once Redis answered: every reply of the round.
+static void
+s_reply_publishes (sb_broker_t *self)
+{
+    size_t index = 0;
     for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->publishes); publish;
          publish = (s_publish_t *) zlistx_next (self->publishes), index++) {
-        if (rc)
+        sb_store_put_result_t *result = self->put_results? &self->put_results [index]: NULL;
+        if (!result || result->status == SB_STORE_FAILED)
             s_nack (self, publish->identity, publish->token, "storage", self->storage_error);
         else
-        if (results [index].status == SB_STORE_DUPLICATE) {
+        if (result->status == SB_STORE_DUPLICATE) {
             self->duplicates++;
             s_send_strings (self, publish->identity, SB_PROTO_DUP, publish->token,
-                            results [index].first_id, NULL);
+                            result->first_id, NULL);
         }
         else
-        if (results [index].status == SB_STORE_OVER_CAPACITY)
+        if (result->status == SB_STORE_OVER_CAPACITY)
             s_nack (self, publish->identity, publish->token, "over-capacity",
                     "the broker's backlog bound is reached: try again later");
         else {
@@ -589,8 +620,10 @@ s_commit_publishes (sb_broker_t *self)
                             publish->id, NULL);
         }
     }
-    free (puts);
-    free (results);
+    free (self->puts);
+    free (self->put_results);
+    self->puts = NULL;
+    self->put_results = NULL;
     zlistx_purge (self->publishes);
 }
 
@@ -791,41 +824,59 @@ s_answer_applied (sb_broker_t *self, s_answer_t *answer, bool applied)
     zhashx_delete (self->deliveries, delivery->handle);
 }
 
-//  Commits the queued answers in one Redis call. If Redis fails they stay
-//  queued and are tried again next round: the deliveries are still held.
+//  Queues the waiting answers as one Redis command in the round's pipeline.
 static void
-s_commit_answers (sb_broker_t *self)
+s_queue_answers (sb_broker_t *self)
 {
     size_t count = zlistx_size (self->answers);
     if (count == 0)
         return;
-    sb_store_op_t *ops = (sb_store_op_t *) calloc (count, sizeof (sb_store_op_t));
-    bool *applied = (bool *) calloc (count, sizeof (bool));
+    self->ops = (sb_store_op_t *) calloc (count, sizeof (sb_store_op_t));
+    self->outcomes = (sb_store_status_t *) calloc (count, sizeof (sb_store_status_t));
+    self->op_count = count;
+    if (!self->ops || !self->outcomes)
+        return;   //  outcomes stay FAILED: tried again next round
     size_t index = 0;
-    for (s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers); ops && answer;
+    for (s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers); answer;
          answer = (s_answer_t *) zlistx_next (self->answers), index++) {
         sb_store_msg_t *msg = answer->delivery->msg;
         s_service_t *service = answer->delivery->service;
-        ops [index] = (sb_store_op_t) { answer->kind, service->name,
+        self->ops [index] = (sb_store_op_t) { answer->kind, service->name,
             msg->stream_id, msg->delivery_count,
             service->in_flight + zlistx_size (service->ready) + 16, msg->envelope_id,
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
             answer->reason, msg->envelope, msg->size };
     }
-    int rc = ops && applied? sb_store_complete (self->store, ops, count, zclock_time (),
-                                                self->config.dedup_window_ms, applied): -1;
-    if (rc == 0) {
-        self->storage_ok = true;
-        index = 0;
-        for (s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers); answer;
-             answer = (s_answer_t *) zlistx_next (self->answers), index++)
-            s_answer_applied (self, answer, applied [index]);
-        zlistx_purge (self->answers);
+    sb_store_complete (self->store, self->ops, count, zclock_time (),
+                       self->config.dedup_window_ms, self->outcomes);
+}
+
+//  Once Redis answered: applied and fenced answers are done with; those
+//  Redis did not answer stay queued for the next round (their deliveries
+//  are still held).
+static void
+s_finish_answers (sb_broker_t *self)
+{
+    if (self->op_count == 0)
+        return;
+    size_t index = 0;
+    s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers);
+    while (answer && index < self->op_count) {
+        sb_store_status_t outcome = self->outcomes? self->outcomes [index]: SB_STORE_FAILED;
+        void *cursor = zlistx_cursor (self->answers);
+        answer = (s_answer_t *) zlistx_next (self->answers);
+        if (outcome != SB_STORE_FAILED) {
+            s_answer_t *done = (s_answer_t *) zlistx_handle_item (cursor);
+            s_answer_applied (self, done, outcome == SB_STORE_APPLIED);
+            zlistx_delete (self->answers, cursor);
+        }
+        index++;
     }
-    else
-        s_storage_failed (self, "complete");
-    free (ops);
-    free (applied);
+    free (self->ops);
+    free (self->outcomes);
+    self->ops = NULL;
+    self->outcomes = NULL;
+    self->op_count = 0;
 }
 
 //  --------------------------------------------------------------------------
@@ -869,11 +920,9 @@ s_deliver (sb_broker_t *self, s_service_t *service, sb_store_msg_t *msg)
 
     char attempt [16];
     snprintf (attempt, sizeof attempt, "%u", s_attempts (delivery));
-    zmsg_t *args = zmsg_new ();
-    zmsg_addstr (args, delivery->handle);
-    zmsg_addstr (args, attempt);
-    zmsg_addmem (args, msg->envelope, msg->size);
-    s_send (self, worker->identity, SB_PROTO_DELIVER, args);
+    const void *parts [3] = { delivery->handle, attempt, msg->envelope };
+    size_t sizes [3] = { strlen (delivery->handle), strlen (attempt), msg->size };
+    s_send_parts (self, worker->identity, SB_PROTO_DELIVER, parts, sizes, 3);
 }
 
 static size_t
@@ -895,28 +944,57 @@ s_hand_out_ready (sb_broker_t *self, s_service_t *service)
     }
 }
 
-//  Gives waiting work to idle workers: what was fetched already, then
-//  more from Redis when the queue may hold some.
+//  Queues, in the round's pipeline, a fetch for every service with idle
+//  credit whose queue may hold work.
 static void
-s_dispatch (sb_broker_t *self, int64_t now)
+s_queue_fetches (sb_broker_t *self, int64_t now)
 {
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services)) {
-        s_hand_out_ready (self, service);
+        service->fetching = 0;
         size_t credit = s_idle_credit (service);
-        if (credit == 0 || (!service->dirty && now < service->next_poll_ms))
+        size_t ready = zlistx_size (service->ready);
+        if (credit <= ready || (!service->dirty && now < service->next_poll_ms))
             continue;
-        size_t wanted = credit < S_FETCH_MAX? credit: S_FETCH_MAX;
-        size_t before = zlistx_size (service->ready);
-        if (sb_store_fetch (self->store, service->name, wanted, service->ready)) {
-            s_storage_failed (self, "fetch");
-            continue;
-        }
-        //  A full batch means more may be waiting: look again next round
-        service->dirty = zlistx_size (service->ready) - before == wanted;
+        size_t wanted = credit - ready < S_FETCH_MAX? credit - ready: S_FETCH_MAX;
+        service->fetch_before = ready;
+        service->fetching = wanted;
         service->next_poll_ms = now + self->config.poll_ms;
+        sb_store_fetch (self->store, service->name, wanted, service->ready);
+    }
+}
+
+//  Gives fetched work to idle workers. A full fetch means more may be
+//  waiting: the service stays dirty and is fetched again next round.
+static void
+s_dispatch (sb_broker_t *self)
+{
+    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
+         service = (s_service_t *) zhashx_next (self->services)) {
+        if (service->fetching)
+            service->dirty = zlistx_size (service->ready) - service->fetch_before
+                          >= service->fetching;
+        service->fetching = 0;
         s_hand_out_ready (self, service);
     }
+}
+
+//  One round trip to Redis for the round: the publishes, the answers and
+//  the fetches, pipelined; then the replies and the deliveries.
+static void
+s_round (sb_broker_t *self, int64_t now)
+{
+    sb_store_pipeline_begin (self->store);
+    s_queue_publishes (self);
+    s_queue_answers (self);
+    s_queue_fetches (self, now);
+    if (sb_store_pipeline_end (self->store))
+        s_storage_failed (self, "round");
+    else
+        self->storage_ok = true;
+    s_reply_publishes (self);
+    s_finish_answers (self);
+    s_dispatch (self);
 }
 
 //  --------------------------------------------------------------------------
@@ -979,12 +1057,17 @@ s_touch (sb_broker_t *self, int64_t now)
     self->next_touch_ms = now + self->config.visibility_ms / 3;
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services)) {
-        const char **ids = (const char **) calloc (service->in_flight + 1, sizeof (char *));
+        //  In flight, and fetched but waiting for a worker: both are held
+        size_t held = service->in_flight + zlistx_size (service->ready);
+        const char **ids = (const char **) calloc (held + 1, sizeof (char *));
         size_t count = 0;
         for (s_delivery_t *delivery = (s_delivery_t *) zhashx_first (self->deliveries);
              ids && delivery; delivery = (s_delivery_t *) zhashx_next (self->deliveries))
-            if (delivery->service == service && count < service->in_flight)
+            if (delivery->service == service && count < held)
                 ids [count++] = delivery->msg->stream_id;
+        for (sb_store_msg_t *msg = (sb_store_msg_t *) zlistx_first (service->ready);
+             ids && msg && count < held; msg = (sb_store_msg_t *) zlistx_next (service->ready))
+            ids [count++] = msg->stream_id;
         if (count && sb_store_touch (self->store, service->name, ids, count))
             s_storage_failed (self, "touch");
         free (ids);
@@ -1001,9 +1084,15 @@ s_reclaim (sb_broker_t *self, int64_t now)
     self->next_reclaim_ms = now + self->config.visibility_ms / 2;
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services)) {
+        //  Take over only what idle workers can start on now: a claim
+        //  counts an attempt, and waiting here helps nobody
         size_t before = zlistx_size (service->ready);
+        size_t credit = s_idle_credit (service);
+        if (credit <= before)
+            continue;
+        size_t wanted = credit - before < S_FETCH_MAX? credit - before: S_FETCH_MAX;
         if (sb_store_claim (self->store, service->name, "stale", self->config.visibility_ms,
-                            S_FETCH_MAX, NULL, 0, service->ready))
+                            wanted, NULL, 0, service->ready))
             s_storage_failed (self, "reclaim");
         else
         if (zlistx_size (service->ready) > before)
@@ -1208,8 +1297,11 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
         s_on_answer (self, identity, msg, command);
     else
     if (streq (command, SB_PROTO_HEARTBEAT)) {
+        //  A worker this broker dropped (silent too long) or never knew
+        //  (the broker restarted) must say HELLO again to get work
         if (!worker)
-            s_send (self, identity, SB_PROTO_HEARTBEAT, NULL);
+            s_send_strings (self, identity, SB_PROTO_ERROR,
+                            "not registered: say HELLO", NULL, NULL);
     }
     else
     if (streq (command, SB_PROTO_HELLO))
@@ -1277,8 +1369,6 @@ sb_broker_run (sb_broker_t *self, volatile int *stop)
         if (zmq_poll (&item, 1, s_poll_timeout (self, now)) < 0 && errno != EINTR)
             break;
         s_read_round (self);
-        s_commit_publishes (self);
-        s_commit_answers (self);
         now = zclock_mono ();
         s_heartbeat (self, now);
         s_expire_leases (self, now);
@@ -1287,8 +1377,7 @@ sb_broker_run (sb_broker_t *self, volatile int *stop)
         s_move_due (self);
         s_check_stalls (self, now);
         s_trim (self, now);
-        s_dispatch (self, now);
-        s_commit_answers (self);   //  deadlines found while dispatching
+        s_round (self, now);
     }
     return 0;
 }
@@ -1409,4 +1498,10 @@ const char *
 sb_broker_endpoint (sb_broker_t *self)
 {
     return self->endpoint;
+}
+
+const char *
+sb_broker_name (sb_broker_t *self)
+{
+    return self->name;
 }

@@ -48,6 +48,9 @@ void sb_broker_destroy (sb_broker_t **self_p);
 //  The endpoint actually bound (with a port chosen for tcp://...:*).
 const char *sb_broker_endpoint (sb_broker_t *self);
 
+//  This broker's name in the consumer group.
+const char *sb_broker_name (sb_broker_t *self);
+
 //  Runs the loop until *stop becomes true (set from a signal handler) or
 //  CZMQ's interrupt flag is raised. Returns 0.
 int sb_broker_run (sb_broker_t *self, volatile int *stop);

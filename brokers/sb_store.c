@@ -25,7 +25,19 @@ struct _sb_store_t {
     int timeout_ms;
     char sha [S_SCRIPTS][41];    //  loaded scripts' SHA1s
     char error [256];
+    bool pipelining;             //  between pipeline_begin and _end
+    bool reload_scripts;         //  Redis said NOSCRIPT in a pipeline
+    zlistx_t *pending;           //  s_pending_t: replies owed, in order
 };
+
+//  A reply owed to a command sent in a pipeline, and what reads it.
+typedef int (s_parse_fn) (sb_store_t *self, redisReply *reply, void *output, size_t count);
+
+typedef struct {
+    s_parse_fn *parse;
+    void *output;
+    size_t count;
+} s_pending_t;
 
 //  An argument vector for one command, with the storage of the numbers
 //  formatted into it.
@@ -230,7 +242,9 @@ sb_store_new (const char *url, const char *prefix, const char *consumer,
     self->consumer = strdup (consumer);
     self->password = password? strdup (password): NULL;
     self->timeout_ms = timeout_ms > 0? timeout_ms: 2000;
-    if (!self->url || !self->prefix || !self->consumer || (password && !self->password)) {
+    self->pending = zlistx_new ();
+    if (!self->url || !self->prefix || !self->consumer || (password && !self->password)
+    ||  !self->pending) {
         sb_error_set (err, errlen, "out of memory");
         sb_store_destroy (&self);
     }
@@ -250,6 +264,10 @@ sb_store_destroy (sb_store_t **self_p)
     sb_store_t *self = *self_p;
     if (self->redis)
         redisFree (self->redis);
+    s_pending_t *pending;
+    while (self->pending && (pending = (s_pending_t *) zlistx_detach (self->pending, NULL)))
+        free (pending);
+    zlistx_destroy (&self->pending);
     free (self->url);
     free (self->prefix);
     free (self->consumer);
@@ -358,11 +376,66 @@ s_args_add_put (s_args_t *args, const sb_store_put_t *item)
         s_args_add_str (args, item->services [index]);
 }
 
+static int
+s_parse_publish (sb_store_t *self, redisReply *reply, void *output, size_t count)
+{
+    sb_store_put_result_t *results = (sb_store_put_result_t *) output;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
+        return s_fail (self, "publish: unexpected reply from Redis");
+    for (size_t index = 0; index < count; index++) {
+        const redisReply *item = reply->element [index];
+        sb_store_put_result_t *result = &results [index];
+        if (item->type != REDIS_REPLY_STRING || item->len < 1)
+            return s_fail (self, "publish: unexpected reply item from Redis");
+        if (item->str [0] == 'D') {
+            result->status = SB_STORE_DUPLICATE;
+            snprintf (result->first_id, sizeof result->first_id, "%s", item->str + 1);
+        }
+        else
+            result->status = item->str [0] == 'O'? SB_STORE_OVER_CAPACITY: SB_STORE_STORED;
+    }
+    return 0;
+}
+
+//  Runs a command now, or in a pipeline queues it with the parser of its
+//  reply. Clears args.
+static int
+s_run (sb_store_t *self, s_args_t *args, bool script, s_parse_fn *parse,
+       void *output, size_t count)
+{
+    if (!self->pipelining) {
+        redisReply *reply = script? s_eval (self, args): s_command (self, args);
+        s_args_clear (args);
+        int rc = reply? parse (self, reply, output, count): -1;
+        freeReplyObject (reply);
+        return rc;
+    }
+    int rc = 0;
+    s_pending_t *pending = (s_pending_t *) malloc (sizeof (s_pending_t));
+    if (args->failed || !pending)
+        rc = s_fail (self, "out of memory building a Redis command");
+    else
+    if (!self->redis && sb_store_reconnect (self))
+        rc = -1;
+    else
+    if (redisAppendCommandArgv (self->redis, (int) args->count, args->argv, args->lengths) != REDIS_OK)
+        rc = s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+    s_args_clear (args);
+    if (rc) {
+        free (pending);
+        return -1;
+    }
+    *pending = (s_pending_t) { parse, output, count };
+    zlistx_add_end (self->pending, pending);
+    return 0;
+}
+
 int
 sb_store_publish (sb_store_t *self, const sb_store_put_t *items, size_t count,
                   int64_t now_ms, int64_t dedup_ttl_ms, int64_t max_backlog,
                   sb_store_put_result_t *results)
 {
+    memset (results, 0, count * sizeof *results);   //  FAILED until answered
     s_args_t args;
     s_args_eval (self, &args, S_PUBLISH);
     s_args_add_int (&args, now_ms);
@@ -371,29 +444,7 @@ sb_store_publish (sb_store_t *self, const sb_store_put_t *items, size_t count,
     s_args_add_int (&args, (int64_t) count);
     for (size_t index = 0; index < count; index++)
         s_args_add_put (&args, &items [index]);
-    redisReply *reply = s_eval (self, &args);
-    s_args_clear (&args);
-    if (!reply)
-        return -1;
-    int rc = 0;
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
-        rc = s_fail (self, "publish: unexpected reply from Redis");
-    for (size_t index = 0; rc == 0 && index < count; index++) {
-        const redisReply *item = reply->element [index];
-        sb_store_put_result_t *result = &results [index];
-        memset (result, 0, sizeof *result);
-        if (item->type != REDIS_REPLY_STRING || item->len < 1)
-            rc = s_fail (self, "publish: unexpected reply item from Redis");
-        else
-        if (item->str [0] == 'D') {
-            result->status = SB_STORE_DUPLICATE;
-            snprintf (result->first_id, sizeof result->first_id, "%s", item->str + 1);
-        }
-        else
-            result->status = item->str [0] == 'O'? SB_STORE_OVER_CAPACITY: SB_STORE_STORED;
-    }
-    freeReplyObject (reply);
-    return rc;
+    return s_run (self, &args, true, s_parse_publish, results, count);
 }
 
 static void
@@ -420,10 +471,25 @@ s_args_add_op (s_args_t *args, const sb_store_op_t *op)
     }
 }
 
+static int
+s_parse_complete (sb_store_t *self, redisReply *reply, void *output, size_t count)
+{
+    sb_store_status_t *outcomes = (sb_store_status_t *) output;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
+        return s_fail (self, "complete: unexpected reply from Redis");
+    for (size_t index = 0; index < count; index++)
+        outcomes [index] = reply->element [index]->type == REDIS_REPLY_STRING
+                        && streq (reply->element [index]->str, "OK")
+                         ? SB_STORE_APPLIED: SB_STORE_STALE;
+    return 0;
+}
+
 int
 sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
-                   int64_t now_ms, int64_t dedup_ttl_ms, bool *applied)
+                   int64_t now_ms, int64_t dedup_ttl_ms, sb_store_status_t *outcomes)
 {
+    for (size_t index = 0; index < count; index++)
+        outcomes [index] = SB_STORE_FAILED;   //  until Redis says otherwise
     s_args_t args;
     s_args_eval (self, &args, S_COMPLETE);
     s_args_add_str (&args, SB_STORE_GROUP);
@@ -433,18 +499,7 @@ sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
     s_args_add_int (&args, (int64_t) count);
     for (size_t index = 0; index < count; index++)
         s_args_add_op (&args, &ops [index]);
-    redisReply *reply = s_eval (self, &args);
-    s_args_clear (&args);
-    if (!reply)
-        return -1;
-    int rc = 0;
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
-        rc = s_fail (self, "complete: unexpected reply from Redis");
-    for (size_t index = 0; rc == 0 && index < count; index++)
-        applied [index] = reply->element [index]->type == REDIS_REPLY_STRING
-                       && streq (reply->element [index]->str, "OK");
-    freeReplyObject (reply);
-    return rc;
+    return s_run (self, &args, true, s_parse_complete, outcomes, count);
 }
 
 static uint32_t
@@ -504,10 +559,35 @@ s_field (const redisReply *fields, const char *name)
     return NULL;
 }
 
+//  Reads an XREADGROUP reply: nil, or [[queue, [[id, [field, value, ...]], ...]]]
+static int
+s_parse_fetch (sb_store_t *self, redisReply *reply, void *output, size_t count)
+{
+    zlistx_t *out = (zlistx_t *) output;
+    (void) count;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 1
+    ||  reply->element [0]->elements != 2)
+        return 0;   //  nothing new
+    const redisReply *entries = reply->element [0]->element [1];
+    for (size_t index = 0; index < entries->elements; index++) {
+        const redisReply *entry = entries->element [index];
+        const redisReply *fields = entry->elements == 2? entry->element [1]: NULL;
+        sb_store_msg_t *msg = fields && fields->type == REDIS_REPLY_ARRAY
+            ? s_msg_new (entry->element [0], s_field (fields, "e"), s_field (fields, "a"),
+                         s_field (fields, "i"), 1)
+            : NULL;
+        if (!msg)
+            return s_fail (self, "fetch: malformed queue entry %zu", index);
+        zlistx_add_end (out, msg);
+    }
+    return 0;
+}
+
 int
 sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out)
 {
-    char *queue = zsys_sprintf ("%sq:%s", self->prefix, service);
+    char queue [256];
+    snprintf (queue, sizeof queue, "%s%s%.200s", self->prefix, "q:", service);
     s_args_t args;
     s_args_init (&args);
     s_args_add_str (&args, "XREADGROUP");
@@ -517,32 +597,55 @@ sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out
     s_args_add_str (&args, "COUNT");
     s_args_add_int (&args, (int64_t) max);
     s_args_add_str (&args, "STREAMS");
-    s_args_add_str (&args, queue? queue: "");
+    s_args_add (&args, strdup (queue), strlen (queue));
     s_args_add_str (&args, ">");
-    redisReply *reply = queue? s_command (&*self, &args): NULL;
-    s_args_clear (&args);
-    zstr_free (&queue);
-    if (!reply)
-        return -1;
-    //  Reply: nil, or [[queue, [[id, [field, value, ...]], ...]]]
+    //  The queue name must outlive a pipelined command: the vector owns it
+    if (args.count >= 2 && args.owned)
+        zlistx_add_end (args.owned, (void *) args.argv [args.count - 2]);
+    return s_run (self, &args, false, s_parse_fetch, out, max);
+}
+
+//  --------------------------------------------------------------------------
+//  Pipelines: the broker's round trip per loop
+
+void
+sb_store_pipeline_begin (sb_store_t *self)
+{
+    self->pipelining = true;
+}
+
+int
+sb_store_pipeline_end (sb_store_t *self)
+{
+    self->pipelining = false;
     int rc = 0;
-    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 1
-    &&  reply->element [0]->elements == 2) {
-        const redisReply *entries = reply->element [0]->element [1];
-        for (size_t index = 0; rc == 0 && index < entries->elements; index++) {
-            const redisReply *entry = entries->element [index];
-            const redisReply *fields = entry->elements == 2? entry->element [1]: NULL;
-            sb_store_msg_t *msg = fields && fields->type == REDIS_REPLY_ARRAY
-                ? s_msg_new (entry->element [0], s_field (fields, "e"), s_field (fields, "a"),
-                             s_field (fields, "i"), 1)
-                : NULL;
-            if (msg)
-                zlistx_add_end (out, msg);
-            else
-                rc = s_fail (self, "fetch: malformed entry in %s's queue", service);
+    s_pending_t *pending;
+    //  Every owed reply is read, whatever failed before it, so that the
+    //  connection stays in step; a lost connection fails the rest
+    while ((pending = (s_pending_t *) zlistx_detach (self->pending, NULL))) {
+        redisReply *reply = NULL;
+        if (self->redis && redisGetReply (self->redis, (void **) &reply) != REDIS_OK) {
+            rc = s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+            redisFree (self->redis);
+            self->redis = NULL;
         }
+        else
+        if (!reply)
+            rc = -1;
+        else
+        if (reply->type == REDIS_REPLY_ERROR) {
+            rc = s_fail (self, "Redis: %s", reply->str);
+            //  Redis lost them: load them once the pipeline is read
+            self->reload_scripts = self->reload_scripts || strstr (reply->str, "NOSCRIPT");
+        }
+        else
+        if (pending->parse (self, reply, pending->output, pending->count))
+            rc = -1;
+        freeReplyObject (reply);
+        free (pending);
     }
-    freeReplyObject (reply);
+    if (self->reload_scripts && self->redis && s_load_scripts (self) == 0)
+        self->reload_scripts = false;
     return rc;
 }
 

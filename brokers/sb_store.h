@@ -30,9 +30,12 @@ typedef struct {
 } sb_store_put_t;
 
 typedef enum {
+    SB_STORE_FAILED,             //  no answer from Redis: unknown
     SB_STORE_STORED,
     SB_STORE_DUPLICATE,          //  key seen: first_id says with which id
-    SB_STORE_OVER_CAPACITY       //  backlog bound reached: nothing stored
+    SB_STORE_OVER_CAPACITY,      //  backlog bound reached: nothing stored
+    SB_STORE_APPLIED,            //  an answer was applied
+    SB_STORE_STALE               //  an answer was fenced: nothing changed
 } sb_store_status_t;
 
 typedef struct {
@@ -93,20 +96,30 @@ const char *sb_store_error (sb_store_t *self);
 int sb_store_reconnect (sb_store_t *self);
 bool sb_store_connected (sb_store_t *self);
 
+//  Pipelines: between begin and end, sb_store_publish, sb_store_complete
+//  and sb_store_fetch only queue their commands (and return 0, or -1 if
+//  they cannot be sent); end sends them in one round trip, reads every
+//  reply and fills the outputs the calls were given, which must stay valid
+//  until then. Returns 0, or -1 if any failed: the outputs of a failed
+//  command say FAILED (fetch: nothing appended); the others are filled.
+void sb_store_pipeline_begin (sb_store_t *self);
+int sb_store_pipeline_end (sb_store_t *self);
+
 //  Creates service's queue and consumer group if missing.
 int sb_store_ensure_service (sb_store_t *self, const char *service);
 
 //  Stores a batch atomically with its deduplication (group commit); fills
-//  results[count]. dedup_ttl_ms is the dedup window; max_backlog the bound
+//  results[count] (FAILED where Redis did not answer). dedup_ttl_ms is the dedup window; max_backlog the bound
 //  on queued messages across services.
 int sb_store_publish (sb_store_t *self, const sb_store_put_t *items, size_t count,
                       int64_t now_ms, int64_t dedup_ttl_ms, int64_t max_backlog,
                       sb_store_put_result_t *results);
 
-//  Applies a batch of answers, each fenced; applied[i] tells whether op i
-//  still held its delivery (false: stale, nothing changed).
+//  Applies a batch of answers, each fenced; outcomes[i] is APPLIED, STALE
+//  (op i no longer held its delivery: nothing changed) or FAILED (Redis did
+//  not answer: try again).
 int sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
-                       int64_t now_ms, int64_t dedup_ttl_ms, bool *applied);
+                       int64_t now_ms, int64_t dedup_ttl_ms, sb_store_status_t *outcomes);
 
 //  Takes up to max new messages of service for this broker; appends
 //  sb_store_msg_t items (caller owns) to out.

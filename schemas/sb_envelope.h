@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <msgpack.h>
 #include "sb_id.h"
 #include "sb_limits.h"
 
@@ -126,5 +127,34 @@ const json_t *sb_envelope_extra (const sb_envelope_t *self);
 //  to typelen. Returns 0, or -1 if the bytes are not an envelope map.
 int sb_envelope_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
                       char *type, size_t typelen);
+
+//  A view of an encoded envelope: the header fields copied into fixed
+//  buffers, body and trace borrowed from the unpacked msgpack (valid while
+//  it lives). For paths that must check envelopes fast without building
+//  an sb_envelope_t (the broker).
+typedef struct {
+    uint32_t v;
+    char id [SB_ID_LEN + 1];
+    char key [SB_ENVELOPE_MAX_KEY + 1];
+    char corr [SB_ENVELOPE_MAX_CORR + 1];
+    char type [SB_ENVELOPE_MAX_NAME + 1];
+    char src [SB_ENVELOPE_MAX_NAME + 1];
+    char tenant [SB_ENVELOPE_MAX_NAME + 1];
+    char reply_to [SB_ENVELOPE_MAX_REPLY + 1];
+    bool has_reply_to;
+    uint32_t attempt;
+    int64_t created_ms;
+    int64_t deadline_ms;
+    int64_t not_before_ms;
+    const msgpack_object *trace;   //  NULL when absent
+    const msgpack_object *body;
+} sb_envelope_view_t;
+
+//  Reads and checks root, an unpacked envelope map (already scanned within
+//  limits), into view: it accepts exactly what sb_envelope_decode accepts,
+//  with the same messages, without converting the body. Returns 0, or -1
+//  with the reason in err.
+int sb_envelope_view (const msgpack_object *root, sb_envelope_view_t *view,
+                      char *err, size_t errlen);
 
 #endif

@@ -326,3 +326,80 @@ sb_msgpack_pack_json (msgpack_packer *pk, const json_t *value)
             return msgpack_pack_nil (pk);
     }
 }
+
+bool
+sb_msgpack_utf8_valid (const char *text, size_t size)
+{
+    if (size == 0)
+        return true;   //  msgpack-c gives some empty strings a NULL pointer
+    const uint8_t *at = (const uint8_t *) text, *end = at + size;
+    while (at < end) {
+        uint8_t c = *at;
+        size_t extra = c < 0x80? 0: (c >> 5) == 0x6? 1: (c >> 4) == 0xe? 2: (c >> 3) == 0x1e? 3: 9;
+        if (extra == 9 || (size_t) (end - at) <= extra)
+            return extra == 0;
+        uint32_t point = extra? c & (0x3f >> extra): c;
+        for (size_t index = 1; index <= extra; index++) {
+            if ((at [index] & 0xc0) != 0x80)
+                return false;
+            point = (point << 6) | (at [index] & 0x3f);
+        }
+        static const uint32_t smallest [] = { 0, 0x80, 0x800, 0x10000 };
+        if (point < smallest [extra] || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff))
+            return false;   //  overlong, beyond Unicode, or a surrogate
+        at += extra + 1;
+    }
+    return true;
+}
+
+static int
+s_check_fail (char *err, size_t errlen, const char *path, const char *why)
+{
+    return sb_error_set (err, errlen, "%s: %s", *path? path: "envelope", why);
+}
+
+int
+sb_msgpack_check_json (const msgpack_object *obj, const char *path, char *err, size_t errlen)
+{
+    char child [512];
+    switch (obj->type) {
+        case MSGPACK_OBJECT_POSITIVE_INTEGER:
+            return obj->via.u64 > INT64_MAX? s_check_fail (err, errlen, path, "integer above 2^63-1"): 0;
+        case MSGPACK_OBJECT_FLOAT32:
+        case MSGPACK_OBJECT_FLOAT64:
+            return isfinite (obj->via.f64)? 0: s_check_fail (err, errlen, path, "float is NaN or infinite");
+        case MSGPACK_OBJECT_STR:
+            return sb_msgpack_utf8_valid (obj->via.str.ptr, obj->via.str.size)
+                 ? 0: s_check_fail (err, errlen, path, "string is not valid UTF-8");
+        case MSGPACK_OBJECT_BIN:
+            return s_check_fail (err, errlen, path, "binary values are not allowed");
+        case MSGPACK_OBJECT_EXT:
+            return s_check_fail (err, errlen, path, "extension values are not allowed");
+        case MSGPACK_OBJECT_ARRAY:
+            for (uint32_t index = 0; index < obj->via.array.size; index++) {
+                snprintf (child, sizeof child, "%.255s[%u]", path, index);
+                if (sb_msgpack_check_json (&obj->via.array.ptr [index], child, err, errlen))
+                    return -1;
+            }
+            return 0;
+        case MSGPACK_OBJECT_MAP:
+            for (uint32_t index = 0; index < obj->via.map.size; index++) {
+                const msgpack_object *key = &obj->via.map.ptr [index].key;
+                if (key->type != MSGPACK_OBJECT_STR)
+                    return s_check_fail (err, errlen, path, "map key is not a string");
+                if (key->via.str.size > SB_ENVELOPE_MAX_KEY
+                ||  (key->via.str.size && memchr (key->via.str.ptr, 0, key->via.str.size)))
+                    return s_check_fail (err, errlen, path, "map key too long or holds NUL");
+                snprintf (child, sizeof child, "%.255s%s%.*s", path, *path? ".": "",
+                          (int) (key->via.str.size < 200? key->via.str.size: 200),
+                          key->via.str.size? key->via.str.ptr: "");
+                if (!sb_msgpack_utf8_valid (key->via.str.ptr, key->via.str.size))
+                    return s_check_fail (err, errlen, child, "invalid UTF-8 key");
+                if (sb_msgpack_check_json (&obj->via.map.ptr [index].val, child, err, errlen))
+                    return -1;
+            }
+            return 0;
+        default:
+            return 0;   //  nil, booleans, negative integers
+    }
+}

@@ -12,6 +12,7 @@
 #ifndef SB_MSGPACK_H_INCLUDED
 #define SB_MSGPACK_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -31,6 +32,16 @@ int sb_msgpack_scan (const uint8_t *data, size_t size,
 //  with the reason in err.
 json_t *sb_msgpack_to_json (const msgpack_object *obj, const char *path,
                             char *err, size_t errlen);
+
+//  Checks, without converting anything, that obj is what
+//  sb_msgpack_to_json accepts (string keys, valid UTF-8, no binary or
+//  extension values, integers within int64, finite floats). Returns 0, or
+//  -1 with the reason naming the path in err.
+int sb_msgpack_check_json (const msgpack_object *obj, const char *path,
+                           char *err, size_t errlen);
+
+//  True if the bytes are well-formed UTF-8 (no overlongs, no surrogates).
+bool sb_msgpack_utf8_valid (const char *text, size_t size);
 
 //  Packs a jansson value. Returns 0, or -1 if it holds a value msgpack
 //  cannot carry (never for values that came from sb_msgpack_to_json).

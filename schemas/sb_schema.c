@@ -362,18 +362,17 @@ sb_schemas_consumed_by (const sb_schemas_t *self, const char *type)
 //  --------------------------------------------------------------------------
 //  Checking bodies
 
-//  True if value is one of the '|'-separated words (exact) or starts with
-//  one of them (prefix).
+//  True if the text (size bytes, not terminated) is one of the
+//  '|'-separated words (exact) or starts with one of them (prefix).
 static bool
-s_matches_one (const char *list, const char *value, bool prefix)
+s_matches_one (const char *list, const char *text, size_t size, bool prefix)
 {
-    size_t length = strlen (value);
     const char *word = list;
     while (word) {
         const char *bar = strchr (word, '|');
-        size_t size = bar? (size_t) (bar - word): strlen (word);
-        if (prefix? strncmp (value, word, size) == 0
-                  : (size == length && strncmp (value, word, size) == 0))
+        size_t length = bar? (size_t) (bar - word): strlen (word);
+        if (prefix? (size >= length && memcmp (text, word, length) == 0)
+                  : (size == length && memcmp (text, word, length) == 0))
             return true;
         word = bar? bar + 1: NULL;
     }
@@ -381,20 +380,47 @@ s_matches_one (const char *list, const char *value, bool prefix)
 }
 
 static bool
-s_kind_matches (s_kind_t kind, const json_t *value)
+s_kind_matches (s_kind_t kind, const msgpack_object *value)
 {
+    bool integer = value->type == MSGPACK_OBJECT_POSITIVE_INTEGER
+                || value->type == MSGPACK_OBJECT_NEGATIVE_INTEGER;
     switch (kind) {
-        case S_STRING: return json_is_string (value);
-        case S_INT:    return json_is_integer (value);
-        case S_NUMBER: return json_is_number (value);
-        case S_BOOL:   return json_is_boolean (value);
-        case S_MAP:    return json_is_object (value);
-        case S_ARRAY:  return json_is_array (value);
+        case S_STRING: return value->type == MSGPACK_OBJECT_STR;
+        case S_INT:    return integer;
+        case S_NUMBER: return integer || value->type == MSGPACK_OBJECT_FLOAT32
+                                      || value->type == MSGPACK_OBJECT_FLOAT64;
+        case S_BOOL:   return value->type == MSGPACK_OBJECT_BOOLEAN;
+        case S_MAP:    return value->type == MSGPACK_OBJECT_MAP;
+        case S_ARRAY:  return value->type == MSGPACK_OBJECT_ARRAY;
         default:       return true;
     }
 }
 
-static int s_check_fields (const s_field_t *parent, const json_t *map,
+static double
+s_number (const msgpack_object *value)
+{
+    if (value->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return (double) value->via.u64;
+    if (value->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        return (double) value->via.i64;
+    return value->via.f64;
+}
+
+//  The value of a map's field, or NULL when absent.
+static const msgpack_object *
+s_lookup (const msgpack_object *map, const char *name)
+{
+    size_t length = strlen (name);
+    for (uint32_t index = 0; index < map->via.map.size; index++) {
+        const msgpack_object *key = &map->via.map.ptr [index].key;
+        if (key->type == MSGPACK_OBJECT_STR && key->via.str.size == length
+        &&  memcmp (key->via.str.ptr, name, length) == 0)
+            return &map->via.map.ptr [index].val;
+    }
+    return NULL;
+}
+
+static int s_check_fields (const s_field_t *parent, const msgpack_object *map,
                            const char *path, char *err, size_t errlen);
 
 static int
@@ -411,31 +437,32 @@ s_check_range (const s_field_t *field, double measure, const char *unit,
 }
 
 static int
-s_check_string (const s_field_t *field, const json_t *value, const char *path,
+s_check_string (const s_field_t *field, const msgpack_object *value, const char *path,
                 char *err, size_t errlen)
 {
-    const char *text = json_string_value (value);
-    if (s_check_range (field, (double) json_string_length (value), "length", path, err, errlen))
+    const char *text = value->via.str.size? value->via.str.ptr: "";
+    int size = (int) value->via.str.size;
+    if (s_check_range (field, (double) size, "length", path, err, errlen))
         return -1;
-    if (field->choices && !s_matches_one (field->choices, text, false))
-        return sb_error_set (err, errlen, "%s: '%.64s' is not one of %s", path, text, field->choices);
-    if (field->prefixes && !s_matches_one (field->prefixes, text, true))
-        return sb_error_set (err, errlen, "%s: '%.64s' does not start with %s", path, text,
-                       field->prefixes);
+    if (field->choices && !s_matches_one (field->choices, text, (size_t) size, false))
+        return sb_error_set (err, errlen, "%s: '%.*s' is not one of %s", path,
+                             size < 64? size: 64, text, field->choices);
+    if (field->prefixes && !s_matches_one (field->prefixes, text, (size_t) size, true))
+        return sb_error_set (err, errlen, "%s: '%.*s' does not start with %s", path,
+                             size < 64? size: 64, text, field->prefixes);
     return 0;
 }
 
 static int
-s_check_array (const s_field_t *field, const json_t *value, const char *path,
+s_check_array (const s_field_t *field, const msgpack_object *value, const char *path,
                char *err, size_t errlen)
 {
-    if (s_check_range (field, (double) json_array_size (value), "item count", path, err, errlen))
+    if (s_check_range (field, (double) value->via.array.size, "item count", path, err, errlen))
         return -1;
-    size_t index;
-    json_t *item;
-    json_array_foreach (value, index, item) {
+    for (uint32_t index = 0; index < value->via.array.size; index++) {
+        const msgpack_object *item = &value->via.array.ptr [index];
         char item_path [512];
-        snprintf (item_path, sizeof item_path, "%.255s[%zu]", path, index);
+        snprintf (item_path, sizeof item_path, "%.255s[%u]", path, index);
         if (!s_kind_matches (field->items, item))
             return sb_error_set (err, errlen, "%s: expected %s", item_path, s_kind_names [field->items]);
         if (field->items == S_MAP && s_check_fields (field, item, item_path, err, errlen))
@@ -445,7 +472,7 @@ s_check_array (const s_field_t *field, const json_t *value, const char *path,
 }
 
 static int
-s_check_value (const s_field_t *field, const json_t *value, const char *path,
+s_check_value (const s_field_t *field, const msgpack_object *value, const char *path,
                char *err, size_t errlen)
 {
     if (!s_kind_matches (field->kind, value))
@@ -453,8 +480,7 @@ s_check_value (const s_field_t *field, const json_t *value, const char *path,
     switch (field->kind) {
         case S_STRING: return s_check_string (field, value, path, err, errlen);
         case S_INT:
-        case S_NUMBER: return s_check_range (field, json_number_value (value), "value",
-                                             path, err, errlen);
+        case S_NUMBER: return s_check_range (field, s_number (value), "value", path, err, errlen);
         case S_ARRAY:  return s_check_array (field, value, path, err, errlen);
         case S_MAP:    return s_check_fields (field, value, path, err, errlen);
         default:       return 0;
@@ -462,15 +488,15 @@ s_check_value (const s_field_t *field, const json_t *value, const char *path,
 }
 
 static int
-s_check_fields (const s_field_t *parent, const json_t *map, const char *path,
+s_check_fields (const s_field_t *parent, const msgpack_object *map, const char *path,
                 char *err, size_t errlen)
 {
     for (size_t index = 0; index < parent->field_count; index++) {
         const s_field_t *field = &parent->fields [index];
-        const json_t *value = json_object_get (map, field->name);
+        const msgpack_object *value = s_lookup (map, field->name);
         char field_path [512];
         snprintf (field_path, sizeof field_path, "%.255s.%.200s", path, field->name);
-        if (!value || json_is_null (value)) {
+        if (!value || value->type == MSGPACK_OBJECT_NIL) {
             if (field->required)
                 return sb_error_set (err, errlen, "%s: missing required field", field_path);
             continue;
@@ -482,15 +508,41 @@ s_check_fields (const s_field_t *parent, const json_t *map, const char *path,
 }
 
 int
-sb_schemas_check_body (const sb_schemas_t *self, const char *type,
-                       const json_t *body, char *err, size_t errlen)
+sb_schemas_check_object (const sb_schemas_t *self, const char *type,
+                         const msgpack_object *body, char *err, size_t errlen)
 {
     const s_schema_t *schema = type? (s_schema_t *) zhashx_lookup (self->by_type, type): NULL;
     if (!schema)
         return sb_error_set (err, errlen, "type: unknown message type '%s'", type? type: "(none)");
-    if (!json_is_object (body))
+    if (!body || body->type != MSGPACK_OBJECT_MAP)
         return sb_error_set (err, errlen, "body: expected map");
     return s_check_fields (&schema->body, body, "body", err, errlen);
+}
+
+//  JSON bodies are checked in their msgpack form: one checker for both.
+int
+sb_schemas_check_body (const sb_schemas_t *self, const char *type,
+                       const json_t *body, char *err, size_t errlen)
+{
+    if (!json_is_object (body))
+        return sb_schemas_check_object (self, type, NULL, err, errlen);
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    msgpack_packer packer;
+    msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
+    int rc = sb_msgpack_pack_json (&packer, body)
+           ? sb_error_set (err, errlen, "body: cannot be packed"): 0;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    size_t offset = 0;
+    if (rc == 0 && msgpack_unpack_next (&unpacked, buffer.data, buffer.size, &offset)
+                   != MSGPACK_UNPACK_SUCCESS)
+        rc = sb_error_set (err, errlen, "body: cannot be unpacked");
+    if (rc == 0)
+        rc = sb_schemas_check_object (self, type, &unpacked.data, err, errlen);
+    msgpack_unpacked_destroy (&unpacked);
+    msgpack_sbuffer_destroy (&buffer);
+    return rc;
 }
 
 int
@@ -501,6 +553,21 @@ sb_schemas_check (const sb_schemas_t *self, const sb_envelope_t *env,
         return -1;
     return sb_schemas_check_body (self, sb_envelope_type (env), sb_envelope_body (env),
                                   err, errlen);
+}
+
+int
+sb_schemas_check_bytes (const sb_schemas_t *self, const uint8_t *data, size_t size,
+                        const sb_limits_t *limits, msgpack_unpacked *unpacked,
+                        sb_envelope_view_t *view, char *err, size_t errlen)
+{
+    if (sb_msgpack_scan (data, size, limits, err, errlen))
+        return -1;
+    size_t offset = 0;
+    if (msgpack_unpack_next (unpacked, (const char *) data, size, &offset) != MSGPACK_UNPACK_SUCCESS)
+        return sb_error_set (err, errlen, "msgpack: unpacker refused the input");
+    if (sb_envelope_view (&unpacked->data, view, err, errlen))
+        return -1;
+    return sb_schemas_check_object (self, view->type, view->body, err, errlen);
 }
 
 //  --------------------------------------------------------------------------

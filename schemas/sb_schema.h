@@ -45,6 +45,18 @@ bool sb_schemas_has (const sb_schemas_t *self, const char *type);
 int sb_schemas_check_body (const sb_schemas_t *self, const char *type,
                            const json_t *body, char *err, size_t errlen);
 
+//  The same check on a body in its msgpack form (borrowed).
+int sb_schemas_check_object (const sb_schemas_t *self, const char *type,
+                             const msgpack_object *body, char *err, size_t errlen);
+
+//  Checks an encoded envelope completely (limits, structure, header, body
+//  schema) without building an sb_envelope_t: the broker's fast path. The
+//  caller initialises and destroys unpacked; view's body and trace point
+//  into it. Accepts exactly what decode + sb_schemas_check accept.
+int sb_schemas_check_bytes (const sb_schemas_t *self, const uint8_t *data, size_t size,
+                            const sb_limits_t *limits, msgpack_unpacked *unpacked,
+                            sb_envelope_view_t *view, char *err, size_t errlen);
+
 //  Checks a whole envelope: header (sb_envelope_check), type known, body.
 int sb_schemas_check (const sb_schemas_t *self, const sb_envelope_t *env,
                       char *err, size_t errlen);

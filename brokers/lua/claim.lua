@@ -15,7 +15,12 @@ local pending
 if mode == 'own' then
     pending = redis.call('XPENDING', queue, group, '-', '+', max, consumer)
 elseif mode == 'stale' then
-    pending = redis.call('XPENDING', queue, group, 'IDLE', min_idle, '-', '+', max)
+    -- Another broker's silent holdings only: what this broker holds (in
+    -- flight or waiting for a worker) it renews, and must not take twice
+    pending = {}
+    for _, entry in ipairs(redis.call('XPENDING', queue, group, 'IDLE', min_idle, '-', '+', max)) do
+        if entry[2] ~= consumer then pending[#pending + 1] = entry end
+    end
 else
     pending = {}
     for index = 8, #ARGV do

@@ -107,6 +107,17 @@ s_on_deliver (s_worker_t *self, zmsg_t *msg)
     sb_envelope_destroy (&env);
 }
 
+static void
+s_hello (s_worker_t *self, const char *instance, int capacity)
+{
+    json_t *hello = json_pack ("{s:s, s:s, s:i}", "service", self->service, "instance", instance,
+                               "capacity", capacity);
+    zmsg_t *msg = sb_proto_new (SB_PROTO_HELLO);
+    sb_proto_add_json (msg, hello);
+    json_decref (hello);
+    zmsg_send (&msg, self->dealer);
+}
+
 //  The heartbeat interval a WELCOME names, else current.
 static int
 s_welcome_beat (zmsg_t *msg, int current)
@@ -128,12 +139,8 @@ main (int argc, char *argv [])
     s_worker_t self = { zsock_new_dealer (argv [1]), argv [2], NULL };
     if (argc >= 7 && streq (argv [5], "--sink"))
         self.sink = fopen (argv [6], "a");
-    json_t *hello = json_pack ("{s:s, s:s, s:i}", "service", argv [2], "instance", argv [3],
-                               "capacity", atoi (argv [4]));
-    zmsg_t *msg = sb_proto_new (SB_PROTO_HELLO);
-    sb_proto_add_json (msg, hello);
-    json_decref (hello);
-    zmsg_send (&msg, self.dealer);
+    s_hello (&self, argv [3], atoi (argv [4]));
+    zmsg_t *msg;
     zpoller_t *poller = zpoller_new (self.dealer, NULL);
     int beat_ms = 500;
     int64_t next_beat = zclock_mono () + beat_ms;
@@ -154,6 +161,9 @@ main (int argc, char *argv [])
                 if (streq (command, SB_PROTO_ERROR)) {
                     char *reason = zmsg_popstr (msg);
                     fprintf (stderr, "testworker: broker error: %s\n", reason? reason: "");
+                    //  Dropped by the broker (or a restarted one): join again
+                    if (reason && strstr (reason, "say HELLO"))
+                        s_hello (&self, argv [3], atoi (argv [4]));
                     zstr_free (&reason);
                 }
             }

@@ -1,15 +1,41 @@
 /*  fuzz_envelope_msgpack.c — libFuzzer target: arbitrary bytes into the
-    envelope decoder (what every peer's frame goes through).               */
+    envelope decoder (what every peer's frame goes through), and into the
+    broker's fast check, which must accept exactly what decode + schema
+    check accept, reading the same header.                                 */
 
 #include "fuzz_roundtrip.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+//  The fast path (no envelope object) against the full one.
+static void
+s_compare_fast_path (const uint8_t *data, size_t size, const sb_envelope_t *env)
+{
+    static sb_schemas_t *schemas = NULL;   //  libFuzzer gives no setup hook
+    char err [512];
+    if (!schemas && !(schemas = sb_schemas_new_builtin (err, sizeof err)))
+        abort ();
+    bool slow = env && sb_schemas_check (schemas, env, err, sizeof err) == 0;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    sb_envelope_view_t view;
+    bool fast = sb_schemas_check_bytes (schemas, data, size, NULL, &unpacked, &view,
+                                        err, sizeof err) == 0;
+    if (fast != slow)
+        abort ();   //  the two paths disagree on what is valid
+    if (fast && (strcmp (view.key, sb_envelope_key (env)) || strcmp (view.id, sb_envelope_id (env))
+             ||  strcmp (view.type, sb_envelope_type (env))
+             ||  view.not_before_ms != sb_envelope_not_before_ms (env)))
+        abort ();   //  or on what the header says
+    msgpack_unpacked_destroy (&unpacked);
+}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     char err [512];
     sb_envelope_t *env = sb_envelope_decode (data, size, NULL, err, sizeof err);
+    s_compare_fast_path (data, size, env);
     if (env)
         fuzz_roundtrip (env);
     sb_envelope_destroy (&env);
