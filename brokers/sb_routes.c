@@ -13,7 +13,8 @@ typedef struct {
 struct _sb_routes_t {
     zhashx_t *routes;            //  type -> s_route_t
     zhashx_t *policies;          //  service -> sb_policy_t
-    zlistx_t *services;          //  sorted service names (owned)
+    zlistx_t *services;          //  service names (owned), kept sorted by zlistx_insert:
+                                 //  zlistx_sort misordered them (CZMQ 4.2.1)
 };
 
 static void
@@ -71,7 +72,7 @@ s_add_route (sb_routes_t *self, const char *type, const char *list,
     zhashx_update (self->routes, type, route);
     for (size_t index = 0; index < route->count; index++)
         if (!zlistx_find (self->services, route->services [index]))
-            zlistx_add_end (self->services, strdup (route->services [index]));
+            zlistx_insert (self->services, strdup (route->services [index]), true);
     return 0;
 }
 
@@ -210,8 +211,7 @@ s_load_policies (sb_routes_t *self, zconfig_t *config, char *err, size_t errlen)
         return -1;
     for (zconfig_t *item = section? zconfig_child (section): NULL; item; item = zconfig_next (item))
         if (!streq (zconfig_name (item), "default") && !zlistx_find (self->services, (void *) zconfig_name (item)))
-            zlistx_add_end (self->services, strdup (zconfig_name (item)));
-    zlistx_sort (self->services);
+            zlistx_insert (self->services, strdup (zconfig_name (item)), true);
     for (char *service = (char *) zlistx_first (self->services); service;
          service = (char *) zlistx_next (self->services)) {
         sb_policy_t *policy = (sb_policy_t *) malloc (sizeof (sb_policy_t));

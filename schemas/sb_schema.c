@@ -320,7 +320,6 @@ sb_schemas_add (sb_schemas_t *self, const char *origin, const char *zpl,
     }
     zhashx_insert (self->by_type, schema->type, schema);
     zlistx_insert (self->types, schema->type, false);
-    zlistx_sort (self->types);
     return 0;
 }
 

@@ -1,0 +1,43 @@
+#!/bin/bash
+#   test_broker_cli.sh — the broker program as an operator meets it: --help,
+#   and every start-up mistake refused with a precise message and the exit
+#   code supervisors act on (78: do not restart; 69: try again later).
+#   Usage: test_broker_cli.sh BROKER_BINARY
+set -uo pipefail
+broker=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0 passed=0
+fail () { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass () { passed=$((passed + 1)); }
+
+# expect CODE TEXT ARGS...: runs the broker, checks exit code and message
+expect () {
+    local code=$1 text=$2
+    shift 2
+    timeout 10 "$broker" "$@" > "$work/out" 2>&1
+    local rc=$?
+    if [ $rc -eq "$code" ] && grep -qF -- "$text" "$work/out"; then
+        pass
+    else
+        fail "broker $*: exit $rc (expected $code), output: $(head -c 300 "$work/out")"
+    fi
+}
+
+expect 0 "Usage: broker" --help
+printf 'broker\n    colour = red\n' > "$work/unknown.zpl"
+expect 78 "broker/colour: unknown key" -c "$work/unknown.zpl"
+printf 'broker\n    heartbeat = often\n' > "$work/number.zpl"
+expect 78 "broker/heartbeat: 'often' is not a number" -c "$work/number.zpl"
+printf 'routes\n    no.such = echo\n' > "$work/route.zpl"
+expect 78 "routes/no.such: no such message type" -c "$work/route.zpl" -r tcp://127.0.0.1:1
+printf 'broker\n  bad indent\n' > "$work/syntax.zpl"
+expect 78 "not valid ZPL" -c "$work/syntax.zpl"
+expect 78 "cannot read" -c "$work/missing.zpl"
+expect 78 "unknown option" --frobnicate 1
+# Nothing listens on port 1: Redis unreachable is worth a later restart
+expect 69 "cannot connect to Redis at tcp://127.0.0.1:1" -e "ipc://$work/b.ipc" -r tcp://127.0.0.1:1
+expect 78 "cannot bind not-an-endpoint" -e not-an-endpoint -r tcp://127.0.0.1:1
+
+echo "$passed passed, $failures failed"
+[ $failures -eq 0 ]
