@@ -55,6 +55,7 @@ struct _s_service_t {
     size_t fetch_before;         //  ready messages before it
     uint64_t delivered, completed, retried, failed, dead, expired;
     uint64_t completed_at_check; //  stall detection
+    uint64_t completed_at_trim;
     int64_t backlog_at_check;
     bool stalled;
     sb_hist_t latency;           //  deliver -> answer, us
@@ -111,6 +112,8 @@ struct _sb_broker_t {
     int64_t next_due_ms;         //  when move_due should run next
     int64_t next_stall_check_ms;
     int64_t next_trim_ms;
+    size_t stall_cursor;         //  round-robins over the services
+    size_t trim_cursor;
     uint64_t published, duplicates, refused, malformed;
     bool storage_ok;
     char storage_error [256];
@@ -1126,46 +1129,65 @@ s_move_due (sb_broker_t *self)
     zlistx_destroy (&services);
 }
 
+//  The next service in a round-robin over all of them (services never
+//  change after start, so the order is stable).
+static s_service_t *
+s_next_service (sb_broker_t *self, size_t *cursor)
+{
+    size_t count = zhashx_size (self->services);
+    if (count == 0)
+        return NULL;
+    size_t target = (*cursor)++ % count;
+    s_service_t *service = (s_service_t *) zhashx_first (self->services);
+    while (service && target--)
+        service = (s_service_t *) zhashx_next (self->services);
+    return service;
+}
+
 //  A service whose backlog grows while nothing completes is stalled: say
-//  so once in the log, and in STATS until it moves again.
+//  so once in the log, and in STATS until it moves again. One service per
+//  tick, so that each is looked at every S_STALL_CHECK_MS without a burst
+//  of Redis calls that would hold up the loop.
 static void
 s_check_stalls (sb_broker_t *self, int64_t now)
 {
     if (now < self->next_stall_check_ms)
         return;
-    self->next_stall_check_ms = now + S_STALL_CHECK_MS;
-    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
-         service = (s_service_t *) zhashx_next (self->services)) {
-        sb_store_figures_t figures;
-        if (sb_store_figures (self->store, service->name, &figures))
-            continue;
-        int64_t backlog = figures.queued + figures.delayed;
-        bool stalled = backlog > 0 && backlog >= service->backlog_at_check
-                    && service->completed == service->completed_at_check
-                    && service->backlog_at_check > 0;
-        if (stalled && !service->stalled)
-            zsys_warning ("broker: service %s is stalled: %" PRId64 " queued, nothing "
-                          "completed in %d s (%zu workers)", service->name, backlog,
-                          S_STALL_CHECK_MS / 1000, service->workers);
-        service->stalled = stalled;
-        service->backlog_at_check = backlog;
-        service->completed_at_check = service->completed;
-    }
+    size_t count = zhashx_size (self->services);
+    self->next_stall_check_ms = now + S_STALL_CHECK_MS / (int64_t) (count? count: 1);
+    s_service_t *service = s_next_service (self, &self->stall_cursor);
+    sb_store_figures_t figures;
+    if (!service || sb_store_figures (self->store, service->name, &figures))
+        return;
+    int64_t backlog = figures.queued + figures.delayed;
+    bool stalled = backlog > 0 && backlog >= service->backlog_at_check
+                && service->completed == service->completed_at_check
+                && service->backlog_at_check > 0;
+    if (stalled && !service->stalled)
+        zsys_warning ("broker: service %s is stalled: %" PRId64 " queued, nothing "
+                      "completed in %d s (%zu workers)", service->name, backlog,
+                      S_STALL_CHECK_MS / 1000, service->workers);
+    service->stalled = stalled;
+    service->backlog_at_check = backlog;
+    service->completed_at_check = service->completed;
 }
 
-//  Trims finished entries from the queues, about once a second.
+//  Trims finished entries from the queues: one service per tick, each
+//  about once a second, and only one that completed something since.
 static void
 s_trim (sb_broker_t *self, int64_t now)
 {
     if (now < self->next_trim_ms)
         return;
-    self->next_trim_ms = now + 1000;
-    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
-         service = (s_service_t *) zhashx_next (self->services)) {
-        int64_t removed = 0;
-        if (sb_store_trim (self->store, service->name, &removed))
-            s_storage_failed (self, "trim");
-    }
+    size_t count = zhashx_size (self->services);
+    self->next_trim_ms = now + 1000 / (int64_t) (count? count: 1);
+    s_service_t *service = s_next_service (self, &self->trim_cursor);
+    if (!service || service->completed == service->completed_at_trim)
+        return;
+    service->completed_at_trim = service->completed;
+    int64_t removed = 0;
+    if (sb_store_trim (self->store, service->name, &removed))
+        s_storage_failed (self, "trim");
 }
 
 //  --------------------------------------------------------------------------
