@@ -39,6 +39,7 @@ struct _s_worker_t {
     uint32_t credit;             //  deliveries it can still take
     int64_t expiry_ms;           //  dead if silent past this
     zlistx_t *deliveries;        //  s_delivery_t, not owned
+    bool draining;               //  said DRAIN: finishing, takes no more work
 };
 
 struct _s_service_t {
@@ -328,7 +329,7 @@ s_worker_requeue (s_worker_t *worker)
     void *handle = zlistx_find (idle, worker);
     if (handle)
         zlistx_detach (idle, handle);
-    if (worker->credit > 0)
+    if (worker->credit > 0 && !worker->draining)
         zlistx_add_end (idle, worker);
 }
 
@@ -1332,6 +1333,16 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
     if (streq (command, SB_PROTO_BYE)) {
         if (worker)
             s_worker_remove (self, worker, "said BYE");
+    }
+    else
+    if (streq (command, SB_PROTO_DRAIN)) {
+        //  Shutting down: it finishes what it holds and gets nothing new
+        if (worker) {
+            worker->draining = true;
+            s_worker_requeue (worker);
+            zsys_info ("broker: worker %s/%s draining, %zu deliveries to finish",
+                       worker->service->name, worker->instance, zlistx_size (worker->deliveries));
+        }
     }
     else
     if (streq (command, SB_PROTO_STATS))

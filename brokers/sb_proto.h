@@ -24,6 +24,7 @@
 #define SB_PROTO_FAIL        "FAIL"
 #define SB_PROTO_HEARTBEAT   "HEARTBEAT"
 #define SB_PROTO_BYE         "BYE"
+#define SB_PROTO_DRAIN       "DRAIN"
 #define SB_PROTO_STATS       "STATS"
 #define SB_PROTO_DLQ_LIST    "DLQ-LIST"
 #define SB_PROTO_DLQ         "DLQ"

@@ -10,3 +10,9 @@ body
         max = 4096
         doc = "The text to echo."
         example = "hello, switchboard"
+    delay_ms
+        type = int
+        min = 0
+        max = 60000
+        doc = "Wait this long before answering: stands in for slow I/O in tests."
+        example = 0

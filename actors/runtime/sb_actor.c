@@ -1,0 +1,209 @@
+/*  sb_actor.c — an actor process's start: command line, config, the
+    handler's state, then the harness or the broker loop.                  */
+
+#include "sb_actor_private.h"
+
+static void
+s_usage (const sb_actor_def_t *def, FILE *file)
+{
+    fprintf (file,
+        "Usage: %s [OPTIONS]\n%s\n\n"
+        "Options (each overrides the config file's %s/... keys):\n"
+        "  -c, --config FILE        ZPL config; this actor reads its section '%s'\n"
+        "  -b, --broker EP[,EP...]  broker endpoints (%s/broker; env SB_BROKER;\n"
+        "                           default tcp://127.0.0.1:5555)\n"
+        "  -i, --instance NAME      this instance's name (%s/instance; default host-pid)\n"
+        "  -n, --capacity N         messages handled at once, 1..256 (%s/capacity; default 4)\n"
+        "  -g, --grace MS           on SIGTERM, time to finish what is held (%s/grace;\n"
+        "                           default 10000)\n"
+        "      --harness [FILE]     no broker: run the handler on JSON envelopes from FILE\n"
+        "                           (default stdin), print what it emits and its outcome\n"
+        "      --expect FILE        with --harness: compare with FILE instead, exit 65\n"
+        "                           on a difference (fixtures: docs/writing-an-actor.md)\n"
+        "  -h, --help               this text\n",
+        def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
+        def->name);
+    if (def->config_help)
+        fprintf (file, "\nIts own config keys (section '%s'):\n%s", def->name, def->config_help);
+    fprintf (file, "\nExit codes: 0 stopped cleanly; 78 bad config (do not restart); "
+                   "65 harness mismatch.\n");
+}
+
+//  Splits a list of endpoints separated by commas or spaces.
+static int
+s_set_brokers (sb_actor_options_t *options, const char *list)
+{
+    for (size_t index = 0; index < options->broker_count; index++)
+        zstr_free (&options->brokers [index]);
+    options->broker_count = 0;
+    char *copy = strdup (list), *saved = NULL;
+    for (char *item = copy? strtok_r (copy, ", ", &saved): NULL; item;
+         item = strtok_r (NULL, ", ", &saved)) {
+        if (options->broker_count == SB_ACTOR_MAX_BROKERS) {
+            free (copy);
+            return -1;
+        }
+        options->brokers [options->broker_count++] = strdup (item);
+    }
+    free (copy);
+    return options->broker_count? 0: -1;
+}
+
+static int
+s_set_number (const char *text, long low, long high, long *value)
+{
+    char *end;
+    *value = strtol (text, &end, 10);
+    return (*text && !*end && *value >= low && *value <= high)? 0: -1;
+}
+
+//  Applies one setting by name (broker, instance, capacity, grace) from
+//  where (for messages). Returns 0, or -1 with a message printed.
+static int
+s_apply (sb_actor_options_t *options, const char *name, const char *value, const char *where)
+{
+    long number = 0;
+    int rc = 0;
+    if (streq (name, "broker"))
+        rc = s_set_brokers (options, value);
+    else
+    if (streq (name, "instance")) {
+        zstr_free (&options->instance);
+        options->instance = strdup (value);
+        rc = *value? 0: -1;
+    }
+    else
+    if (streq (name, "capacity") && !(rc = s_set_number (value, 1, 256, &number)))
+        options->capacity = (int) number;
+    else
+    if (streq (name, "grace") && !(rc = s_set_number (value, 0, 3600000, &number)))
+        options->grace_ms = number;
+    if (rc)
+        fprintf (stderr, "%s: %s: '%s' is not a valid %s\n", options->def->name, where, value, name);
+    return rc;
+}
+
+//  Reads the config file's section for this actor.
+static int
+s_load_config (sb_actor_options_t *options, const char *path)
+{
+    options->config = zconfig_load (path);
+    if (!options->config) {
+        fprintf (stderr, "%s: %s: cannot read, or not valid ZPL\n", options->def->name, path);
+        return -1;
+    }
+    options->section = zconfig_locate (options->config, options->def->name);
+    const char *keys [] = { "broker", "instance", "capacity", "grace" };
+    for (size_t index = 0; options->section && index < 4; index++) {
+        char *value = zconfig_get (options->section, keys [index], NULL);
+        char where [256];
+        snprintf (where, sizeof where, "%s: %s/%s", path, options->def->name, keys [index]);
+        if (value && s_apply (options, keys [index], value, where))
+            return -1;
+    }
+    return 0;
+}
+
+//  The options that take a value, long and short.
+static const char *
+s_option_name (const char *arg)
+{
+    const char *names [][2] = { { "--broker", "-b" }, { "--instance", "-i" },
+                                { "--capacity", "-n" }, { "--grace", "-g" } };
+    for (size_t index = 0; index < 4; index++)
+        if (streq (arg, names [index][0]) || streq (arg, names [index][1]))
+            return names [index][0] + 2;
+    return NULL;
+}
+
+static int
+s_parse_arguments (sb_actor_options_t *options, int argc, char *argv [])
+{
+    for (int index = 1; index < argc; index++) {
+        const char *arg = argv [index];
+        const char *name = s_option_name (arg);
+        if (streq (arg, "-c") || streq (arg, "--config"))
+            index++;   //  read already
+        else
+        if (name && index + 1 < argc) {
+            if (s_apply (options, name, argv [++index], arg))
+                return -1;
+        }
+        else
+        if (streq (arg, "--harness"))
+            options->harness = index + 1 < argc && argv [index + 1][0] != '-'
+                             ? argv [++index]: "-";
+        else
+        if (streq (arg, "--expect") && index + 1 < argc)
+            options->expect = argv [++index];
+        else {
+            fprintf (stderr, "%s: unknown option or missing value: %s (try --help)\n",
+                     options->def->name, arg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc, char *argv [])
+{
+    memset (options, 0, sizeof *options);
+    options->def = def;
+    options->capacity = 4;
+    options->grace_ms = 10000;
+    options->instance = zsys_sprintf ("%s-%d", zsys_hostname (), (int) getpid ());
+    s_set_brokers (options, "tcp://127.0.0.1:5555");
+    for (int index = 1; index + 1 < argc; index++)
+        if ((streq (argv [index], "-c") || streq (argv [index], "--config"))
+        &&  s_load_config (options, argv [index + 1]))
+            return -1;
+    const char *env = getenv ("SB_BROKER");
+    if (env && *env && s_apply (options, "broker", env, "SB_BROKER"))
+        return -1;
+    if (s_parse_arguments (options, argc, argv))
+        return -1;
+    char err [512];
+    options->schemas = sb_schemas_new_builtin (err, sizeof err);
+    if (!options->schemas) {
+        fprintf (stderr, "%s: built-in schemas: %s\n", def->name, err);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+s_options_clear (sb_actor_options_t *options)
+{
+    if (options->def->teardown && options->state)
+        options->def->teardown (&options->state);
+    for (size_t index = 0; index < options->broker_count; index++)
+        zstr_free (&options->brokers [index]);
+    zstr_free (&options->instance);
+    sb_schemas_destroy (&options->schemas);
+    zconfig_destroy (&options->config);
+}
+
+int
+sb_actor_main (const sb_actor_def_t *def, int argc, char *argv [])
+{
+    for (int index = 1; index < argc; index++)
+        if (streq (argv [index], "-h") || streq (argv [index], "--help")) {
+            s_usage (def, stdout);
+            return 0;
+        }
+    sb_actor_options_t options;
+    int rc = s_options_init (&options, def, argc, argv)? SB_ACTOR_EXIT_CONFIG: 0;
+    if (rc == 0 && def->setup) {
+        char err [512] = "setup failed";
+        options.state = def->setup (options.section, err, sizeof err);
+        if (!options.state) {
+            fprintf (stderr, "%s: %s\n", def->name, err);
+            rc = SB_ACTOR_EXIT_CONFIG;
+        }
+    }
+    if (rc == 0)
+        rc = options.harness? sb_actor_harness (&options): sb_actor_run (&options);
+    s_options_clear (&options);
+    return rc;
+}

@@ -1,0 +1,159 @@
+/*  sb_actor_ctx.c — the context a handler works in: what it emits, how it
+    ends, and turning its emits into envelopes the broker will accept.     */
+
+#include "sb_actor_private.h"
+
+struct _sb_actor_ctx_t {
+    const sb_actor_options_t *options;
+    const sb_envelope_t *message;
+    uint32_t attempt;
+    zlistx_t *emits;                 //  sb_envelope_t, owned
+    char reason [512];
+    int64_t delay_ms;
+};
+
+static void
+s_envelope_destructor (void **item)
+{
+    sb_envelope_destroy ((sb_envelope_t **) item);
+}
+
+sb_actor_ctx_t *
+sb_actor_ctx_new (const sb_actor_options_t *options, const sb_envelope_t *message,
+                  uint32_t attempt)
+{
+    sb_actor_ctx_t *self = (sb_actor_ctx_t *) calloc (1, sizeof (sb_actor_ctx_t));
+    if (!self)
+        return NULL;
+    self->options = options;
+    self->message = message;
+    self->attempt = attempt;
+    self->emits = zlistx_new ();
+    if (!self->emits) {
+        free (self);
+        return NULL;
+    }
+    zlistx_set_destructor (self->emits, s_envelope_destructor);
+    return self;
+}
+
+void
+sb_actor_ctx_destroy (sb_actor_ctx_t **self_p)
+{
+    if (self_p && *self_p) {
+        zlistx_destroy (&(*self_p)->emits);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+int
+sb_actor_emit_keyed (sb_actor_ctx_t *ctx, const char *type, const char *key, json_t *body)
+{
+    sb_envelope_t *env = zlistx_size (ctx->emits) < SB_ACTOR_MAX_EMITS
+                       ? sb_envelope_new (type): NULL;
+    if (!env || !json_is_object (body)) {
+        json_decref (body);
+        sb_envelope_destroy (&env);
+        return -1;
+    }
+    sb_envelope_set_body (env, body);
+    if (key)
+        sb_envelope_set_key (env, key);
+    zlistx_add_end (ctx->emits, env);
+    return 0;
+}
+
+int
+sb_actor_emit (sb_actor_ctx_t *ctx, const char *type, json_t *body)
+{
+    return sb_actor_emit_keyed (ctx, type, NULL, body);
+}
+
+sb_actor_result_t
+sb_actor_retry (sb_actor_ctx_t *ctx, int64_t delay_ms, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (ctx->reason, sizeof ctx->reason, format, args);
+    va_end (args);
+    ctx->delay_ms = delay_ms > 0? delay_ms: 0;
+    return SB_ACTOR_RETRY;
+}
+
+sb_actor_result_t
+sb_actor_fail (sb_actor_ctx_t *ctx, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (ctx->reason, sizeof ctx->reason, format, args);
+    va_end (args);
+    return SB_ACTOR_FAIL;
+}
+
+uint32_t sb_actor_attempt (sb_actor_ctx_t *ctx) { return ctx->attempt; }
+int64_t sb_actor_deadline_ms (sb_actor_ctx_t *ctx) { return sb_envelope_deadline_ms (ctx->message); }
+const char *sb_actor_instance (sb_actor_ctx_t *ctx) { return ctx->options->instance; }
+zconfig_t *sb_actor_config (sb_actor_ctx_t *ctx) { return ctx->options->section; }
+zlistx_t *sb_actor_ctx_emits (sb_actor_ctx_t *self) { return self->emits; }
+
+//  Fills the header of the index-th emitted envelope from the message.
+static int
+s_fill_header (sb_actor_ctx_t *self, sb_envelope_t *env, uint32_t index)
+{
+    const sb_envelope_t *parent = self->message;
+    char id [SB_ID_LEN + 1];
+    if (sb_id_derive (sb_envelope_id (parent), index, id))
+        return -1;
+    int rc = sb_envelope_set_id (env, id)
+           | sb_envelope_set_corr (env, sb_envelope_corr (parent))
+           | sb_envelope_set_tenant (env, sb_envelope_tenant (parent))
+           | sb_envelope_set_src (env, self->options->def->name);
+    if (!sb_envelope_key (env)) {
+        char *key = zsys_sprintf ("%.200s/%s/%u", sb_envelope_key (parent),
+                                  sb_envelope_type (env), index);
+        rc |= key? sb_envelope_set_key (env, key): -1;
+        zstr_free (&key);
+    }
+    //  The trace so far, then this hop
+    const json_t *trace = sb_envelope_trace (parent);
+    size_t hop;
+    json_t *item;
+    json_array_foreach (trace, hop, item)
+        rc |= sb_envelope_trace_push (env, json_string_value (json_object_get (item, "svc")),
+                                      json_string_value (json_object_get (item, "inst")),
+                                      json_integer_value (json_object_get (item, "at_ms")),
+                                      (uint32_t) json_integer_value (json_object_get (item, "attempt")));
+    rc |= sb_envelope_trace_push (env, self->options->def->name, self->options->instance,
+                                  zclock_time (), self->attempt);
+    return rc? -1: 0;
+}
+
+sb_actor_result_t
+sb_actor_ctx_finish (sb_actor_ctx_t *self, sb_actor_result_t result, zmsg_t *outputs,
+                     char *reason, size_t reasonlen, int64_t *delay_ms)
+{
+    *delay_ms = self->delay_ms;
+    snprintf (reason, reasonlen, "%s", *self->reason? self->reason: "no reason given");
+    if (result != SB_ACTOR_DONE)
+        return result == SB_ACTOR_RETRY? SB_ACTOR_RETRY: SB_ACTOR_FAIL;
+    uint32_t index = 0;
+    for (sb_envelope_t *env = (sb_envelope_t *) zlistx_first (self->emits); env;
+         env = (sb_envelope_t *) zlistx_next (self->emits), index++) {
+        uint8_t *data = NULL;
+        size_t size = 0;
+        char err [400] = "its header cannot be filled (trace too long?)";
+        if (s_fill_header (self, env, index)
+        ||  sb_schemas_check (self->options->schemas, env, err, sizeof err)
+        ||  sb_envelope_encode (env, &data, &size, err, sizeof err)) {
+            snprintf (reason, reasonlen, "emitted %s #%u is invalid: %s",
+                      sb_envelope_type (env), index, err);
+            free (data);
+            return SB_ACTOR_FAIL;
+        }
+        if (outputs)
+            zmsg_addmem (outputs, data, size);
+        free (data);
+    }
+    return SB_ACTOR_DONE;
+}

@@ -1,0 +1,55 @@
+/*  sb_actor_private.h — what the runtime's modules share: the options of
+    one actor process, the handler context's construction and finishing,
+    the harness and the broker loop. Not for actors.                      */
+
+#ifndef SB_ACTOR_PRIVATE_H_INCLUDED
+#define SB_ACTOR_PRIVATE_H_INCLUDED
+
+#include "sb_actor.h"
+
+#define SB_ACTOR_MAX_EMITS   64      /* envelopes one message may emit     */
+#define SB_ACTOR_MAX_BROKERS 8
+#define SB_ACTOR_EXIT_CONFIG 78      /* sysexits EX_CONFIG: do not restart  */
+#define SB_ACTOR_EXIT_DATA   65      /* EX_DATAERR: harness mismatch        */
+
+//  One actor process's settings: defaults, then its config section, then
+//  the environment, then the command line.
+typedef struct {
+    const sb_actor_def_t *def;
+    zconfig_t *config;               //  the whole file (owned), or NULL
+    zconfig_t *section;              //  the actor's section (borrowed)
+    char *brokers [SB_ACTOR_MAX_BROKERS];
+    size_t broker_count;
+    char *instance;
+    int capacity;
+    int64_t grace_ms;
+    const char *harness;             //  input file ("-": stdin), or NULL
+    const char *expect;              //  harness: expected output file
+    sb_schemas_t *schemas;
+    void *state;                     //  from def->setup
+} sb_actor_options_t;
+
+//  The context of one message's handling.
+sb_actor_ctx_t *sb_actor_ctx_new (const sb_actor_options_t *options,
+                                  const sb_envelope_t *message, uint32_t attempt);
+void sb_actor_ctx_destroy (sb_actor_ctx_t **self_p);
+
+//  Ends the handling: fills in and checks what the handler emitted, and
+//  returns the final result (DONE turns into FAIL if an emit is invalid).
+//  Appends each emitted envelope's msgpack to outputs (DONE only), and
+//  writes the reason and delay (RETRY, FAIL).
+sb_actor_result_t sb_actor_ctx_finish (sb_actor_ctx_t *self, sb_actor_result_t result,
+                                       zmsg_t *outputs, char *reason, size_t reasonlen,
+                                       int64_t *delay_ms);
+
+//  The emitted envelopes, for the harness (borrowed, after finish).
+zlistx_t *sb_actor_ctx_emits (sb_actor_ctx_t *self);
+
+//  Runs the handler on JSON envelopes (options->harness), printing what it
+//  emits and its outcome as JSON lines, or comparing with options->expect.
+int sb_actor_harness (sb_actor_options_t *options);
+
+//  Runs the actor against its brokers until stopped. Returns an exit code.
+int sb_actor_run (sb_actor_options_t *options);
+
+#endif

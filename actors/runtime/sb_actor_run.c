@@ -1,0 +1,481 @@
+/*  sb_actor_run.c — the runtime's loop: links to the brokers, a pool of
+    worker threads running the handler, heartbeats, reconnects, and the
+    drain on SIGTERM/SIGINT.
+
+    The main thread owns every socket; a worker thread owns the job it is
+    handed (a pointer passed over its inproc pipe) until it hands it back. */
+
+#include "sb_actor_private.h"
+#include "sb_hist.h"
+#include "sb_proto.h"
+
+#define S_BACKOFF_MIN_MS 100
+#define S_BACKOFF_MAX_MS 5000
+
+//  A connection to one broker.
+typedef struct {
+    char *endpoint;
+    zsock_t *dealer;             //  NULL while waiting to reconnect
+    uint64_t generation;         //  bumped on every reconnect
+    int heartbeat_ms;
+    int liveness;
+    int64_t last_heard_ms;
+    int64_t next_beat_ms;
+    int64_t next_connect_ms;
+    int64_t backoff_ms;
+} s_link_t;
+
+//  One delivered message, from arrival to answer.
+typedef struct {
+    size_t link;
+    uint64_t generation;         //  of the link it came on: answers go back there only
+    char handle [SB_PROTO_HANDLE_MAX];
+    uint32_t attempt;
+    sb_envelope_t *message;
+    int64_t started_us;
+    sb_actor_result_t result;
+    char reason [512];
+    int64_t delay_ms;
+    zmsg_t *outputs;
+} s_job_t;
+
+typedef struct {
+    zactor_t *actor;
+    s_job_t *job;                //  the job it runs, NULL when idle
+} s_worker_t;
+
+typedef struct {
+    sb_actor_options_t *options;
+    s_link_t links [SB_ACTOR_MAX_BROKERS];
+    s_worker_t *workers;
+    size_t worker_count;
+    zlistx_t *queue;             //  s_job_t waiting for a worker
+    bool draining;
+    int64_t drain_deadline_ms;
+    uint64_t handled, retried, failed, invalid, dropped;
+    sb_hist_t latency;
+} s_runtime_t;
+
+static void
+s_job_destroy (s_job_t **self_p)
+{
+    if (self_p && *self_p) {
+        sb_envelope_destroy (&(*self_p)->message);
+        zmsg_destroy (&(*self_p)->outputs);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+//  --------------------------------------------------------------------------
+//  Worker threads
+
+static void
+s_run_job (sb_actor_options_t *options, s_job_t *job)
+{
+    sb_actor_ctx_t *ctx = sb_actor_ctx_new (options, job->message, job->attempt);
+    job->outputs = zmsg_new ();
+    if (!ctx || !job->outputs) {
+        job->result = SB_ACTOR_RETRY;
+        snprintf (job->reason, sizeof job->reason, "out of memory");
+    }
+    else {
+        sb_actor_result_t result = options->def->handler (ctx, job->message, options->state);
+        job->result = sb_actor_ctx_finish (ctx, result, job->outputs, job->reason,
+                                           sizeof job->reason, &job->delay_ms);
+    }
+    sb_actor_ctx_destroy (&ctx);
+}
+
+//  A worker thread: takes a job, runs the handler, hands the job back.
+static void
+s_worker_thread (zsock_t *pipe, void *args)
+{
+    sb_actor_options_t *options = (sb_actor_options_t *) args;
+    zsock_signal (pipe, 0);
+    while (true) {
+        char *command = NULL;
+        void *job = NULL;
+        if (zsock_recv (pipe, "sp", &command, &job) < 0) {
+            if (zmq_errno () == ETERM)
+                break;
+            continue;   //  a signal interrupted the wait: the main thread decides
+        }
+        bool stop = !command || streq (command, "$TERM");
+        zstr_free (&command);
+        if (stop)
+            break;
+        if (job) {
+            s_run_job (options, (s_job_t *) job);
+            zsock_send (pipe, "p", job);
+        }
+    }
+}
+
+//  --------------------------------------------------------------------------
+//  Links to brokers
+
+static void
+s_send (s_link_t *link, const char *command, const char *handle,
+        const char *first, const char *second, zmsg_t **more_p)
+{
+    zmsg_t *msg = sb_proto_new (command);
+    if (handle) zmsg_addstr (msg, handle);
+    if (first)  zmsg_addstr (msg, first);
+    if (second) zmsg_addstr (msg, second);
+    zframe_t *frame;
+    while (more_p && *more_p && (frame = zmsg_pop (*more_p)))
+        zmsg_append (msg, &frame);
+    if (link->dealer)
+        zmsg_send (&msg, link->dealer);
+    zmsg_destroy (&msg);
+}
+
+static void
+s_hello (s_runtime_t *self, s_link_t *link)
+{
+    json_t *hello = json_pack ("{s:s, s:s, s:i}", "service", self->options->def->name,
+                               "instance", self->options->instance,
+                               "capacity", self->options->capacity);
+    zmsg_t *msg = sb_proto_new (SB_PROTO_HELLO);
+    sb_proto_add_json (msg, hello);
+    json_decref (hello);
+    if (link->dealer)
+        zmsg_send (&msg, link->dealer);
+    zmsg_destroy (&msg);
+}
+
+static void
+s_connect (s_runtime_t *self, s_link_t *link, int64_t now)
+{
+    link->dealer = zsock_new (ZMQ_DEALER);
+    if (!link->dealer)
+        return;
+    zsock_set_linger (link->dealer, 0);
+    zsock_set_rcvtimeo (link->dealer, 0);
+    if (zsock_connect (link->dealer, "%s", link->endpoint) < 0) {
+        zsys_error ("%s: cannot connect to %s", self->options->def->name, link->endpoint);
+        zsock_destroy (&link->dealer);
+        link->next_connect_ms = now + S_BACKOFF_MAX_MS;
+        return;
+    }
+    link->generation++;
+    link->last_heard_ms = now;
+    link->next_beat_ms = now + link->heartbeat_ms;
+    s_hello (self, link);
+}
+
+//  A broker silent past its liveness: drop the connection and try again
+//  after a back-off. What it delivered stays its to redeliver: answers to
+//  an older connection are not sent on a new one.
+static void
+s_disconnect (s_runtime_t *self, s_link_t *link, int64_t now)
+{
+    zsys_warning ("%s: broker %s silent for %d ms: reconnecting in %" PRId64 " ms",
+                  self->options->def->name, link->endpoint,
+                  link->heartbeat_ms * link->liveness, link->backoff_ms);
+    zsock_destroy (&link->dealer);
+    link->next_connect_ms = now + link->backoff_ms;
+    link->backoff_ms = link->backoff_ms * 2 < S_BACKOFF_MAX_MS? link->backoff_ms * 2: S_BACKOFF_MAX_MS;
+}
+
+//  --------------------------------------------------------------------------
+//  Jobs
+
+static s_worker_t *
+s_idle_worker (s_runtime_t *self)
+{
+    for (size_t index = 0; index < self->worker_count; index++)
+        if (!self->workers [index].job)
+            return &self->workers [index];
+    return NULL;
+}
+
+static size_t
+s_busy (s_runtime_t *self)
+{
+    size_t busy = 0;
+    for (size_t index = 0; index < self->worker_count; index++)
+        busy += self->workers [index].job != NULL;
+    return busy;
+}
+
+static void
+s_dispatch (s_runtime_t *self)
+{
+    s_worker_t *worker;
+    while (zlistx_size (self->queue) && (worker = s_idle_worker (self))) {
+        s_job_t *job = (s_job_t *) zlistx_detach (self->queue, NULL);
+        job->started_us = zclock_usecs ();
+        worker->job = job;
+        zsock_send (worker->actor, "sp", "JOB", job);
+    }
+}
+
+//  Sends a job's answer to the broker it came from, if that connection
+//  still stands; then lets go of the job.
+static void
+s_answer (s_runtime_t *self, s_job_t *job)
+{
+    s_link_t *link = &self->links [job->link];
+    sb_hist_record (&self->latency, zclock_usecs () - job->started_us);
+    if (job->result == SB_ACTOR_DONE)
+        self->handled++;
+    else
+    if (job->result == SB_ACTOR_RETRY)
+        self->retried++;
+    else {
+        self->failed++;
+        zsys_warning ("%s: %s failed: %s", self->options->def->name, job->handle, job->reason);
+    }
+    if (link->generation != job->generation || !link->dealer)
+        self->dropped++;   //  that broker redelivers it after it misses us
+    else
+    if (job->result == SB_ACTOR_DONE)
+        s_send (link, SB_PROTO_DONE, job->handle, NULL, NULL, &job->outputs);
+    else
+    if (job->result == SB_ACTOR_RETRY) {
+        char delay [24];
+        snprintf (delay, sizeof delay, "%" PRId64, job->delay_ms);
+        s_send (link, SB_PROTO_RETRY, job->handle, delay, job->reason, NULL);
+    }
+    else
+        s_send (link, SB_PROTO_FAIL, job->handle, job->reason, NULL, NULL);
+    s_job_destroy (&job);
+}
+
+//  A DELIVER: decoded and checked here, so that the handler only ever sees
+//  valid messages; an invalid one is failed with the reason at once.
+static void
+s_on_deliver (s_runtime_t *self, size_t index, zmsg_t *msg)
+{
+    s_link_t *link = &self->links [index];
+    s_job_t *job = (s_job_t *) calloc (1, sizeof (s_job_t));
+    uint64_t attempt = 0;
+    if (!job || sb_proto_pop_string (msg, job->handle, sizeof job->handle)
+    ||  sb_proto_pop_number (msg, &attempt) || zmsg_size (msg) != 1) {
+        zsys_warning ("%s: malformed DELIVER from %s", self->options->def->name, link->endpoint);
+        free (job);
+        return;
+    }
+    job->link = index;
+    job->generation = link->generation;
+    job->attempt = (uint32_t) attempt;
+    zframe_t *frame = zmsg_pop (msg);
+    char err [400];
+    job->message = sb_envelope_decode (zframe_data (frame), zframe_size (frame), NULL, err, sizeof err);
+    zframe_destroy (&frame);
+    if (!job->message || sb_schemas_check (self->options->schemas, job->message, err, sizeof err)) {
+        self->invalid++;
+        char reason [512];
+        snprintf (reason, sizeof reason, "invalid message: %.480s", err);
+        s_send (link, SB_PROTO_FAIL, job->handle, reason, NULL, NULL);
+        s_job_destroy (&job);
+        return;
+    }
+    sb_envelope_set_attempt (job->message, job->attempt);
+    zlistx_add_end (self->queue, job);
+}
+
+static void
+s_on_link (s_runtime_t *self, size_t index, int64_t now)
+{
+    s_link_t *link = &self->links [index];
+    zmsg_t *msg;
+    while (link->dealer && (msg = zmsg_recv (link->dealer))) {
+        char command [SB_PROTO_COMMAND_MAX + 1], err [256];
+        link->last_heard_ms = now;
+        if (sb_proto_parse (msg, command, err, sizeof err))
+            zsys_warning ("%s: from %s: %s", self->options->def->name, link->endpoint, err);
+        else
+        if (streq (command, SB_PROTO_DELIVER))
+            s_on_deliver (self, index, msg);
+        else
+        if (streq (command, SB_PROTO_WELCOME)) {
+            json_t *welcome = sb_proto_pop_json (msg, err, sizeof err);
+            json_int_t beat = json_integer_value (json_object_get (welcome, "heartbeat_ms"));
+            json_int_t liveness = json_integer_value (json_object_get (welcome, "liveness"));
+            link->heartbeat_ms = beat > 0 && beat <= 60000? (int) beat: link->heartbeat_ms;
+            link->liveness = liveness > 0 && liveness <= 100? (int) liveness: link->liveness;
+            link->backoff_ms = S_BACKOFF_MIN_MS;
+            zsys_info ("%s: %s joined %s", self->options->def->name, self->options->instance,
+                       link->endpoint);
+            json_decref (welcome);
+        }
+        else
+        if (streq (command, SB_PROTO_ERROR)) {
+            char reason [256] = "";
+            sb_proto_pop_string (msg, reason, sizeof reason);
+            zsys_warning ("%s: broker %s: %s", self->options->def->name, link->endpoint, reason);
+            //  The broker dropped us (silent too long) or restarted
+            if (strstr (reason, "say HELLO") && !self->draining)
+                s_hello (self, link);
+        }
+        zmsg_destroy (&msg);
+    }
+}
+
+//  Heartbeats out, silent brokers dropped, dropped ones reconnected.
+static void
+s_links_tick (s_runtime_t *self, int64_t now)
+{
+    for (size_t index = 0; index < self->options->broker_count; index++) {
+        s_link_t *link = &self->links [index];
+        if (!link->dealer) {
+            if (now >= link->next_connect_ms && !self->draining)
+                s_connect (self, link, now);
+            continue;
+        }
+        if (now - link->last_heard_ms > (int64_t) link->heartbeat_ms * link->liveness)
+            s_disconnect (self, link, now);
+        else
+        if (now >= link->next_beat_ms) {
+            s_send (link, SB_PROTO_HEARTBEAT, NULL, NULL, NULL, NULL);
+            link->next_beat_ms = now + link->heartbeat_ms;
+        }
+    }
+}
+
+//  --------------------------------------------------------------------------
+//  The loop
+
+//  SIGTERM or SIGINT: no more work (DRAIN), finish what is held.
+static void
+s_start_drain (s_runtime_t *self, int64_t now)
+{
+    self->draining = true;
+    self->drain_deadline_ms = now + self->options->grace_ms;
+    zsys_info ("%s: stopping: finishing %zu message(s) within %" PRId64 " ms",
+               self->options->def->name, s_busy (self) + zlistx_size (self->queue),
+               self->options->grace_ms);
+    for (size_t index = 0; index < self->options->broker_count; index++)
+        s_send (&self->links [index], SB_PROTO_DRAIN, NULL, NULL, NULL, NULL);
+}
+
+static void
+s_on_worker (s_runtime_t *self, s_worker_t *worker)
+{
+    void *job = NULL;
+    if (zsock_recv (worker->actor, "p", &job) == 0 && job == worker->job) {
+        worker->job = NULL;
+        s_answer (self, (s_job_t *) job);
+    }
+}
+
+//  Polls the links and the busy workers once.
+static void
+s_poll (s_runtime_t *self, int timeout_ms)
+{
+    zmq_pollitem_t items [SB_ACTOR_MAX_BROKERS + 256];
+    size_t links [SB_ACTOR_MAX_BROKERS + 256];
+    size_t count = 0, link_items = 0;
+    for (size_t index = 0; index < self->options->broker_count; index++)
+        if (self->links [index].dealer) {
+            items [count] = (zmq_pollitem_t) { zsock_resolve (self->links [index].dealer), 0, ZMQ_POLLIN, 0 };
+            links [count++] = index;
+        }
+    link_items = count;
+    for (size_t index = 0; index < self->worker_count; index++)
+        if (self->workers [index].job) {
+            items [count] = (zmq_pollitem_t) { zsock_resolve (zactor_sock (self->workers [index].actor)),
+                                               0, ZMQ_POLLIN, 0 };
+            links [count++] = index;
+        }
+    if (zmq_poll (items, (int) count, timeout_ms) <= 0)
+        return;
+    int64_t now = zclock_mono ();
+    for (size_t item = 0; item < count; item++)
+        if (items [item].revents & ZMQ_POLLIN) {
+            if (item < link_items)
+                s_on_link (self, links [item], now);
+            else
+                s_on_worker (self, &self->workers [links [item]]);
+        }
+}
+
+static int
+s_runtime_init (s_runtime_t *self, sb_actor_options_t *options)
+{
+    memset (self, 0, sizeof *self);
+    self->options = options;
+    self->queue = zlistx_new ();
+    self->worker_count = (size_t) options->capacity;
+    self->workers = (s_worker_t *) calloc (self->worker_count, sizeof (s_worker_t));
+    if (!self->queue || !self->workers)
+        return -1;
+    for (size_t index = 0; index < self->worker_count; index++)
+        if (!(self->workers [index].actor = zactor_new (s_worker_thread, options)))
+            return -1;
+    int64_t now = zclock_mono ();
+    for (size_t index = 0; index < options->broker_count; index++) {
+        s_link_t *link = &self->links [index];
+        link->endpoint = options->brokers [index];
+        link->heartbeat_ms = 1000;
+        link->liveness = 3;
+        link->backoff_ms = S_BACKOFF_MIN_MS;
+        s_connect (self, link, now);
+    }
+    return 0;
+}
+
+//  Says goodbye to every broker (what was not answered is redelivered at
+//  once) and frees everything. With handlers still running past the grace
+//  period, the threads cannot be joined: the process leaves at once.
+static void
+s_runtime_end (s_runtime_t *self)
+{
+    for (size_t index = 0; index < self->options->broker_count; index++)
+        s_send (&self->links [index], SB_PROTO_BYE, NULL, NULL, NULL, NULL);
+    zsys_info ("%s: %s stopped: %" PRIu64 " handled, %" PRIu64 " retried, %" PRIu64
+               " failed, %" PRIu64 " invalid, %" PRIu64 " answers dropped; handling p50 %"
+               PRId64 " us, p99 %" PRId64 " us", self->options->def->name,
+               self->options->instance, self->handled, self->retried, self->failed,
+               self->invalid, self->dropped, sb_hist_percentile (&self->latency, 0.5),
+               sb_hist_percentile (&self->latency, 0.99));
+    if (s_busy (self)) {
+        zsys_warning ("%s: %zu handler(s) still running after the grace period: "
+                      "their messages go back to the broker", self->options->def->name,
+                      s_busy (self));
+        for (size_t index = 0; index < self->options->broker_count; index++)
+            zsock_destroy (&self->links [index].dealer);   //  flush the BYEs
+        _exit (0);
+    }
+    for (size_t index = 0; index < self->worker_count; index++)
+        zactor_destroy (&self->workers [index].actor);
+    free (self->workers);
+    s_job_t *job;
+    while (self->queue && (job = (s_job_t *) zlistx_detach (self->queue, NULL)))
+        s_job_destroy (&job);
+    zlistx_destroy (&self->queue);
+    for (size_t index = 0; index < self->options->broker_count; index++)
+        zsock_destroy (&self->links [index].dealer);
+}
+
+int
+sb_actor_run (sb_actor_options_t *options)
+{
+    zsys_init ();
+    zsys_set_logident (options->def->name);
+    s_runtime_t self;
+    if (s_runtime_init (&self, options)) {
+        fprintf (stderr, "%s: cannot start its threads or sockets\n", options->def->name);
+        s_runtime_end (&self);
+        return 1;
+    }
+    zsys_info ("%s: %s started, capacity %d, brokers %s%s", options->def->name,
+               options->instance, options->capacity, options->brokers [0],
+               options->broker_count > 1? " and more": "");
+    while (true) {
+        int64_t now = zclock_mono ();
+        if (zsys_interrupted && !self.draining)
+            s_start_drain (&self, now);
+        if (self.draining && (s_busy (&self) + zlistx_size (self.queue) == 0
+                              || now >= self.drain_deadline_ms))
+            break;
+        s_poll (&self, 50);
+        s_links_tick (&self, zclock_mono ());
+        s_dispatch (&self);
+    }
+    s_runtime_end (&self);
+    return 0;
+}
