@@ -16,13 +16,15 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "  -n, --capacity N         messages handled at once, 1..256 (%s/capacity; default 4)\n"
         "  -g, --grace MS           on SIGTERM, time to finish what is held (%s/grace;\n"
         "                           default 10000)\n"
+        "  -s, --stats EP           bind EP (e.g. tcp://127.0.0.1:*) and answer SBP/1 STATS\n"
+        "                           there with this instance's counters (%s/stats)\n"
         "      --harness [FILE]     no broker: run the handler on JSON envelopes from FILE\n"
         "                           (default stdin), print what it emits and its outcome\n"
         "      --expect FILE        with --harness: compare with FILE instead, exit 65\n"
         "                           on a difference (fixtures: docs/writing-an-actor.md)\n"
         "  -h, --help               this text\n",
         def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
-        def->name);
+        def->name, def->name);
     if (def->config_help)
         fprintf (file, "\nIts own config keys (section '%s'):\n%s", def->name, def->config_help);
     fprintf (file, "\nExit codes: 0 stopped cleanly; 78 bad config (do not restart); "
@@ -78,6 +80,12 @@ s_apply (sb_actor_options_t *options, const char *name, const char *value, const
     else
     if (streq (name, "grace") && !(rc = s_set_number (value, 0, 3600000, &number)))
         options->grace_ms = number;
+    else
+    if (streq (name, "stats")) {
+        zstr_free (&options->stats_endpoint);
+        options->stats_endpoint = strdup (value);
+        rc = *value? 0: -1;
+    }
     if (rc)
         fprintf (stderr, "%s: %s: '%s' is not a valid %s\n", options->def->name, where, value, name);
     return rc;
@@ -93,8 +101,8 @@ s_load_config (sb_actor_options_t *options, const char *path)
         return -1;
     }
     options->section = zconfig_locate (options->config, options->def->name);
-    const char *keys [] = { "broker", "instance", "capacity", "grace" };
-    for (size_t index = 0; options->section && index < 4; index++) {
+    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats" };
+    for (size_t index = 0; options->section && index < 5; index++) {
         char *value = zconfig_get (options->section, keys [index], NULL);
         char where [256];
         snprintf (where, sizeof where, "%s: %s/%s", path, options->def->name, keys [index]);
@@ -109,8 +117,9 @@ static const char *
 s_option_name (const char *arg)
 {
     const char *names [][2] = { { "--broker", "-b" }, { "--instance", "-i" },
-                                { "--capacity", "-n" }, { "--grace", "-g" } };
-    for (size_t index = 0; index < 4; index++)
+                                { "--capacity", "-n" }, { "--grace", "-g" },
+                                { "--stats", "-s" } };
+    for (size_t index = 0; index < 5; index++)
         if (streq (arg, names [index][0]) || streq (arg, names [index][1]))
             return names [index][0] + 2;
     return NULL;
@@ -180,6 +189,7 @@ s_options_clear (sb_actor_options_t *options)
     for (size_t index = 0; index < options->broker_count; index++)
         zstr_free (&options->brokers [index]);
     zstr_free (&options->instance);
+    zstr_free (&options->stats_endpoint);
     sb_schemas_destroy (&options->schemas);
     zconfig_destroy (&options->config);
 }

@@ -23,6 +23,7 @@ typedef struct {
     char *instance;
     int capacity;
     int64_t grace_ms;
+    char *stats_endpoint;            //  where to answer STATS, or NULL
     const char *harness;             //  input file ("-": stdin), or NULL
     const char *expect;              //  harness: expected output file
     sb_schemas_t *schemas;

@@ -52,6 +52,7 @@ typedef struct {
     zlistx_t *queue;             //  s_job_t waiting for a worker
     bool draining;
     int64_t drain_deadline_ms;
+    zsock_t *stats;              //  ROUTER answering STATS, or NULL
     uint64_t handled, retried, failed, invalid, dropped;
     sb_hist_t latency;
 } s_runtime_t;
@@ -336,6 +337,45 @@ s_links_tick (s_runtime_t *self, int64_t now)
     }
 }
 
+//  Answers STATS requests with this instance's counters.
+static void
+s_on_stats (s_runtime_t *self)
+{
+    zmsg_t *msg;
+    while ((msg = zmsg_recv (self->stats))) {
+        zframe_t *identity = zmsg_pop (msg);
+        char command [SB_PROTO_COMMAND_MAX + 1], err [128];
+        zmsg_t *reply = NULL;
+        if (identity && sb_proto_parse (msg, command, err, sizeof err) == 0
+        &&  streq (command, SB_PROTO_STATS)) {
+            json_t *stats = json_pack ("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
+                "service", self->options->def->name, "instance", self->options->instance,
+                "capacity", (json_int_t) self->worker_count,
+                "in_flight", (json_int_t) s_busy (self),
+                "queued", (json_int_t) zlistx_size (self->queue),
+                "handled", (json_int_t) self->handled, "retried", (json_int_t) self->retried,
+                "failed", (json_int_t) self->failed, "invalid", (json_int_t) self->invalid,
+                "p50_us", (json_int_t) sb_hist_percentile (&self->latency, 0.5),
+                "p99_us", (json_int_t) sb_hist_percentile (&self->latency, 0.99),
+                "draining", self->draining);
+            reply = sb_proto_new (SB_PROTO_STATS);
+            sb_proto_add_json (reply, stats);
+            json_decref (stats);
+        }
+        else
+        if (identity) {
+            reply = sb_proto_new (SB_PROTO_ERROR);
+            zmsg_addstr (reply, "this endpoint answers STATS only");
+        }
+        if (reply) {
+            zmsg_prepend (reply, &identity);
+            zmsg_send (&reply, self->stats);
+        }
+        zframe_destroy (&identity);
+        zmsg_destroy (&msg);
+    }
+}
+
 //  --------------------------------------------------------------------------
 //  The loop
 
@@ -375,6 +415,9 @@ s_poll (s_runtime_t *self, int timeout_ms)
             links [count++] = index;
         }
     link_items = count;
+    size_t stats_item = count;
+    if (self->stats)
+        items [count++] = (zmq_pollitem_t) { zsock_resolve (self->stats), 0, ZMQ_POLLIN, 0 };
     for (size_t index = 0; index < self->worker_count; index++)
         if (self->workers [index].job) {
             items [count] = (zmq_pollitem_t) { zsock_resolve (zactor_sock (self->workers [index].actor)),
@@ -388,6 +431,9 @@ s_poll (s_runtime_t *self, int timeout_ms)
         if (items [item].revents & ZMQ_POLLIN) {
             if (item < link_items)
                 s_on_link (self, links [item], now);
+            else
+            if (self->stats && item == stats_item)
+                s_on_stats (self);
             else
                 s_on_worker (self, &self->workers [links [item]]);
         }
@@ -406,6 +452,18 @@ s_runtime_init (s_runtime_t *self, sb_actor_options_t *options)
     for (size_t index = 0; index < self->worker_count; index++)
         if (!(self->workers [index].actor = zactor_new (s_worker_thread, options)))
             return -1;
+    if (options->stats_endpoint) {
+        self->stats = zsock_new (ZMQ_ROUTER);
+        if (!self->stats || zsock_bind (self->stats, "%s", options->stats_endpoint) < 0) {
+            fprintf (stderr, "%s: cannot bind the stats endpoint %s\n", options->def->name,
+                     options->stats_endpoint);
+            return -1;
+        }
+        zsock_set_rcvtimeo (self->stats, 0);
+        char *bound = zsock_last_endpoint (self->stats);
+        zsys_info ("%s: STATS on %s", options->def->name, bound);
+        zstr_free (&bound);
+    }
     int64_t now = zclock_mono ();
     for (size_t index = 0; index < options->broker_count; index++) {
         s_link_t *link = &self->links [index];
@@ -447,6 +505,7 @@ s_runtime_end (s_runtime_t *self)
     while (self->queue && (job = (s_job_t *) zlistx_detach (self->queue, NULL)))
         s_job_destroy (&job);
     zlistx_destroy (&self->queue);
+    zsock_destroy (&self->stats);
     for (size_t index = 0; index < self->options->broker_count; index++)
         zsock_destroy (&self->links [index].dealer);
 }
@@ -460,7 +519,7 @@ sb_actor_run (sb_actor_options_t *options)
     if (s_runtime_init (&self, options)) {
         fprintf (stderr, "%s: cannot start its threads or sockets\n", options->def->name);
         s_runtime_end (&self);
-        return 1;
+        return SB_ACTOR_EXIT_CONFIG;
     }
     zsys_info ("%s: %s started, capacity %d, brokers %s%s", options->def->name,
                options->instance, options->capacity, options->brokers [0],
