@@ -76,16 +76,14 @@ s_run_load (const char *endpoint, const s_options_t *options, size_t messages,
             .window = options->window, .body_bytes = options->body, .run = run };
         bench_producer_start (&producers [index]);
     }
-    sb_hist_t acks = { { 0 }, 0 }, delivers = { { 0 }, 0 };
+    bench_samples_t acks = { 0 }, delivers = { 0 };
     for (size_t index = 0; index < options->producers; index++) {
         pthread_join (producers [index].thread, NULL);
         if (*producers [index].error)
             fprintf (stderr, "bench: %s\n", producers [index].error);
         result.acked += producers [index].acked;
         result.refused += producers [index].refused;
-        for (int bucket = 0; bucket < SB_HIST_BUCKETS; bucket++)
-            acks.counts [bucket] += producers [index].ack_latency.counts [bucket];
-        acks.total += producers [index].ack_latency.total;
+        bench_samples_merge (&acks, &producers [index].ack_latency);
     }
     int64_t deadline = zclock_mono () + 120000;
     while (workers && atomic_load (&done) < result.acked && zclock_mono () < deadline)
@@ -94,15 +92,15 @@ s_run_load (const char *endpoint, const s_options_t *options, size_t messages,
     atomic_store (&stop, true);
     for (size_t index = 0; index < workers; index++) {
         pthread_join (pool [index].thread, NULL);
-        for (int bucket = 0; bucket < SB_HIST_BUCKETS; bucket++)
-            delivers.counts [bucket] += pool [index].deliver_latency.counts [bucket];
-        delivers.total += pool [index].deliver_latency.total;
+        bench_samples_merge (&delivers, &pool [index].deliver_latency);
     }
     result.per_second = (double) result.acked * 1e6 / (double) elapsed;
-    result.deliver_p50 = sb_hist_percentile (&delivers, 0.50);
-    result.deliver_p99 = sb_hist_percentile (&delivers, 0.99);
-    result.ack_p50 = sb_hist_percentile (&acks, 0.50);
-    result.ack_p99 = sb_hist_percentile (&acks, 0.99);
+    result.deliver_p50 = bench_samples_percentile (&delivers, 0.50);
+    result.deliver_p99 = bench_samples_percentile (&delivers, 0.99);
+    result.ack_p50 = bench_samples_percentile (&acks, 0.50);
+    result.ack_p99 = bench_samples_percentile (&acks, 0.99);
+    bench_samples_clear (&delivers);
+    bench_samples_clear (&acks);
     free (producers);
     free (pool);
     return result;
@@ -316,7 +314,7 @@ s_compare (const s_options_t *options, s_fleet_t *fleet)
 //  Starts workers, waits until they have answered count messages, stops
 //  them; returns the rate and fills the deliver latency histogram.
 static double
-s_drain (const s_options_t *options, const char *endpoint, size_t count, sb_hist_t *delivers)
+s_drain (const s_options_t *options, const char *endpoint, size_t count, bench_samples_t *delivers)
 {
     atomic_bool stop = false;
     atomic_size_t done = 0;
@@ -332,12 +330,9 @@ s_drain (const s_options_t *options, const char *endpoint, size_t count, sb_hist
         zclock_sleep (1);
     double rate = (double) atomic_load (&done) * 1e6 / (double) (bench_now_us () - start);
     atomic_store (&stop, true);
-    memset (delivers, 0, sizeof *delivers);
     for (size_t index = 0; index < options->workers; index++) {
         pthread_join (pool [index].thread, NULL);
-        for (int bucket = 0; bucket < SB_HIST_BUCKETS; bucket++)
-            delivers->counts [bucket] += pool [index].deliver_latency.counts [bucket];
-        delivers->total += pool [index].deliver_latency.total;
+        bench_samples_merge (delivers, &pool [index].deliver_latency);
     }
     free (pool);
     return rate;
@@ -361,8 +356,9 @@ s_depths (const s_options_t *options, s_fleet_t *fleet)
         snprintf (run, sizeof run, "d%zu", depth);
         s_result_t fill = s_run_load (fleet->endpoint, options, depth, 0, 0, run);
         long rss = s_rss_kib (sb_testproc_pid (fleet->broker));
-        sb_hist_t delivers;
+        bench_samples_t delivers = { 0 };
         double drain = s_drain (options, fleet->endpoint, fill.acked, &delivers);
+        bench_samples_clear (&delivers);
         printf ("  %10zu %12.0f %7.3f ms %8.1f MiB %10.0f\n", fill.acked, fill.per_second,
                 fill.ack_p99 / 1000.0, rss / 1024.0, drain);
     }

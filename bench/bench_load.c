@@ -5,6 +5,52 @@
 
 #define S_STAMP "@@TS"       //  marks the 16 hex digits of the send time
 
+void
+bench_samples_add (bench_samples_t *self, int64_t value)
+{
+    if (self->count == self->capacity) {
+        size_t capacity = self->capacity? self->capacity * 2: 4096;
+        int64_t *values = (int64_t *) realloc (self->values, capacity * sizeof (int64_t));
+        if (!values)
+            return;   //  a benchmark short of memory drops samples, not the run
+        self->values = values;
+        self->capacity = capacity;
+    }
+    self->values [self->count++] = value;
+}
+
+void
+bench_samples_merge (bench_samples_t *self, bench_samples_t *from)
+{
+    for (size_t index = 0; index < from->count; index++)
+        bench_samples_add (self, from->values [index]);
+    bench_samples_clear (from);
+}
+
+static int
+s_compare (const void *one, const void *two)
+{
+    int64_t a = *(const int64_t *) one, b = *(const int64_t *) two;
+    return a < b? -1: a > b;
+}
+
+int64_t
+bench_samples_percentile (bench_samples_t *self, double fraction)
+{
+    if (self->count == 0)
+        return 0;
+    qsort (self->values, self->count, sizeof (int64_t), s_compare);
+    size_t index = (size_t) (fraction * (double) (self->count - 1) + 0.5);
+    return self->values [index];
+}
+
+void
+bench_samples_clear (bench_samples_t *self)
+{
+    free (self->values);
+    memset (self, 0, sizeof *self);
+}
+
 int64_t
 bench_now_us (void)
 {
@@ -126,7 +172,7 @@ s_producer (void *arg)
         }
         size_t which = strtoul (reply.token, NULL, 10);
         if (which < self->count)
-            sb_hist_record (&self->ack_latency, bench_now_us () - sent_at [which]);
+            bench_samples_add (&self->ack_latency, bench_now_us () - sent_at [which]);
         if (reply.outcome == SB_CLIENT_ACK)
             self->acked++;
         else
@@ -174,7 +220,7 @@ s_worker (void *arg)
             zframe_t *attempt = zmsg_pop (msg);
             zframe_t *envelope = zmsg_pop (msg);
             if (envelope)
-                sb_hist_record (&self->deliver_latency, bench_now_us ()
+                bench_samples_add (&self->deliver_latency, bench_now_us ()
                                 - s_stamp (zframe_data (envelope), zframe_size (envelope)));
             zframe_destroy (&attempt);
             zframe_destroy (&envelope);

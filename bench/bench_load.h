@@ -9,9 +9,21 @@
 #define BENCH_LOAD_H_INCLUDED
 
 #include "sb_classes.h"
-#include "sb_hist.h"
 #include <pthread.h>
 #include <stdatomic.h>
+
+//  Every latency measured, in microseconds: percentiles are exact.
+typedef struct {
+    int64_t *values;
+    size_t count, capacity;
+} bench_samples_t;
+
+void bench_samples_add (bench_samples_t *self, int64_t value);
+//  Moves the samples of from into self.
+void bench_samples_merge (bench_samples_t *self, bench_samples_t *from);
+//  The value below which fraction of the samples fall (sorts them).
+int64_t bench_samples_percentile (bench_samples_t *self, double fraction);
+void bench_samples_clear (bench_samples_t *self);
 
 typedef struct {
     const char *endpoint;
@@ -21,7 +33,7 @@ typedef struct {
     size_t window;               //  publishes in flight at most
     size_t body_bytes;
     const char *run;             //  distinguishes keys between runs
-    sb_hist_t ack_latency;       //  us, publish -> ACK
+    bench_samples_t ack_latency; //  us, publish -> ACK
     size_t acked, refused;
     char error [256];
     pthread_t thread;
@@ -33,7 +45,7 @@ typedef struct {
     int capacity;
     atomic_bool *stop;
     atomic_size_t *done;         //  shared: messages answered by all workers
-    sb_hist_t deliver_latency;   //  us, publish -> DELIVER received
+    bench_samples_t deliver_latency;  //  us, publish -> DELIVER received
     pthread_t thread;
 } bench_worker_t;
 

@@ -99,7 +99,8 @@ struct _sb_broker_t {
     zhashx_t *services;          //  name -> s_service_t
     zhashx_t *workers;           //  identity hex -> s_worker_t
     zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
-    zlistx_t *publishes;         //  s_publish_t of this round
+    zlistx_t *publishes;         //  s_publish_t waiting for the next round
+    zlistx_t *sending;           //  s_publish_t of the round in flight
     zlistx_t *answers;           //  s_answer_t waiting to be committed
     sb_store_put_t *puts;        //  this round's publishes, for the store
     sb_store_put_result_t *put_results;
@@ -113,6 +114,7 @@ struct _sb_broker_t {
     int64_t next_due_ms;         //  when move_due should run next
     int64_t next_stall_check_ms;
     int64_t next_trim_ms;
+    int64_t round_started_ms;    //  when the round in flight was sent
     size_t stall_cursor;         //  round-robins over the services
     size_t trim_cursor;
     uint64_t published, duplicates, refused, malformed;
@@ -580,7 +582,12 @@ s_storage_failed (sb_broker_t *self, const char *what)
 static void
 s_queue_publishes (sb_broker_t *self)
 {
-    size_t count = zlistx_size (self->publishes);
+    //  The round takes what has arrived; what arrives meanwhile waits for
+    //  the next one
+    zlistx_t *swap = self->sending;
+    self->sending = self->publishes;
+    self->publishes = swap;
+    size_t count = zlistx_size (self->sending);
     if (count == 0)
         return;
     self->puts = (sb_store_put_t *) calloc (count, sizeof (sb_store_put_t));
@@ -588,8 +595,8 @@ s_queue_publishes (sb_broker_t *self)
     if (!self->puts || !self->put_results)
         return;   //  all NACKed as storage failures in s_reply_publishes
     size_t index = 0;
-    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->publishes); publish;
-         publish = (s_publish_t *) zlistx_next (self->publishes), index++)
+    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
+         publish = (s_publish_t *) zlistx_next (self->sending), index++)
         self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
             zframe_data (publish->envelope), zframe_size (publish->envelope),
             publish->due_ms, publish->services, publish->service_count };
@@ -602,8 +609,8 @@ static void
 s_reply_publishes (sb_broker_t *self)
 {
     size_t index = 0;
-    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->publishes); publish;
-         publish = (s_publish_t *) zlistx_next (self->publishes), index++) {
+    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
+         publish = (s_publish_t *) zlistx_next (self->sending), index++) {
         sb_store_put_result_t *result = self->put_results? &self->put_results [index]: NULL;
         if (!result || result->status == SB_STORE_FAILED)
             s_nack (self, publish->identity, publish->token, "storage", self->storage_error);
@@ -628,7 +635,7 @@ s_reply_publishes (sb_broker_t *self)
     free (self->put_results);
     self->puts = NULL;
     self->put_results = NULL;
-    zlistx_purge (self->publishes);
+    zlistx_purge (self->sending);
 }
 
 //  --------------------------------------------------------------------------
@@ -983,15 +990,10 @@ s_dispatch (sb_broker_t *self)
     }
 }
 
-//  One round trip to Redis for the round: the publishes, the answers and
-//  the fetches, pipelined; then the replies and the deliveries.
+//  Ends the round: every reply, then the deliveries.
 static void
-s_round (sb_broker_t *self, int64_t now)
+s_round_finish (sb_broker_t *self)
 {
-    sb_store_pipeline_begin (self->store);
-    s_queue_publishes (self);
-    s_queue_answers (self);
-    s_queue_fetches (self, now);
     if (sb_store_pipeline_end (self->store))
         s_storage_failed (self, "round");
     else
@@ -999,6 +1001,23 @@ s_round (sb_broker_t *self, int64_t now)
     s_reply_publishes (self);
     s_finish_answers (self);
     s_dispatch (self);
+}
+
+//  Starts the round: the publishes, the answers and the fetches, queued as
+//  one pipeline and sent; the loop goes on reading commands while Redis
+//  works, and s_round_finish reads the replies.
+static void
+s_round_start (sb_broker_t *self, int64_t now)
+{
+    sb_store_pipeline_begin (self->store);
+    s_queue_publishes (self);
+    s_queue_answers (self);
+    s_queue_fetches (self, now);
+    self->round_started_ms = now;
+    if (sb_store_pipeline_send (self->store))
+        s_storage_failed (self, "round");
+    if (!sb_store_pipeline_pending (self->store))
+        s_round_finish (self);   //  nothing owed (empty, or Redis gone): settle now
 }
 
 //  --------------------------------------------------------------------------
@@ -1393,25 +1412,51 @@ s_poll_timeout (sb_broker_t *self, int64_t now)
     return wake <= now? 0: (int) (wake - now);
 }
 
+//  Runs the timers: only between rounds, since they talk to Redis on the
+//  same connection.
+static void
+s_timers (sb_broker_t *self, int64_t now)
+{
+    s_heartbeat (self, now);
+    s_expire_leases (self, now);
+    s_touch (self, now);
+    s_reclaim (self, now);
+    s_move_due (self);
+    s_check_stalls (self, now);
+    s_trim (self, now);
+}
+
 int
 sb_broker_run (sb_broker_t *self, volatile int *stop)
 {
-    zmq_pollitem_t item = { zsock_resolve (self->router), 0, ZMQ_POLLIN, 0 };
+    zmq_pollitem_t items [2] = {
+        { zsock_resolve (self->router), 0, ZMQ_POLLIN, 0 },
+        { NULL, -1, ZMQ_POLLIN, 0 }
+    };
     while (!(stop && *stop) && !zsys_interrupted) {
         int64_t now = zclock_mono ();
-        if (zmq_poll (&item, 1, s_poll_timeout (self, now)) < 0 && errno != EINTR)
+        bool in_flight = sb_store_pipeline_pending (self->store);
+        items [1].fd = sb_store_fd (self->store);
+        int count = in_flight && items [1].fd >= 0? 2: 1;
+        int64_t left = self->round_started_ms + self->config.redis_timeout_ms - now;
+        int timeout = in_flight? (int) (left > 0? left: 0): s_poll_timeout (self, now);
+        items [1].revents = 0;
+        if (zmq_poll (items, count, timeout) < 0 && errno != EINTR)
             break;
         s_read_round (self);
         now = zclock_mono ();
-        s_heartbeat (self, now);
-        s_expire_leases (self, now);
-        s_touch (self, now);
-        s_reclaim (self, now);
-        s_move_due (self);
-        s_check_stalls (self, now);
-        s_trim (self, now);
-        s_round (self, now);
+        if (in_flight && ((items [1].revents & ZMQ_POLLIN) || count == 1
+                          || now - self->round_started_ms >= self->config.redis_timeout_ms)) {
+            s_round_finish (self);
+            in_flight = false;
+        }
+        if (!in_flight) {
+            s_timers (self, now);
+            s_round_start (self, zclock_mono ());
+        }
     }
+    if (sb_store_pipeline_pending (self->store))
+        s_round_finish (self);
     return 0;
 }
 
@@ -1473,9 +1518,10 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     self->workers = zhashx_new ();
     self->deliveries = zhashx_new ();
     self->publishes = zlistx_new ();
+    self->sending = zlistx_new ();
     self->answers = zlistx_new ();
     if (!self->services || !self->workers || !self->deliveries || !self->publishes
-    ||  !self->answers) {
+    ||  !self->sending || !self->answers) {
         sb_error_set (err, errlen, "out of memory");
         sb_broker_destroy (&self);
         return NULL;
@@ -1484,6 +1530,7 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     zhashx_set_destructor (self->workers, s_worker_destructor);
     zhashx_set_destructor (self->deliveries, s_delivery_destructor);
     zlistx_set_destructor (self->publishes, s_publish_destructor);
+    zlistx_set_destructor (self->sending, s_publish_destructor);
     zlistx_set_destructor (self->answers, s_answer_destructor);
 
     if (s_bind (self, err, errlen)) {
@@ -1515,6 +1562,7 @@ sb_broker_destroy (sb_broker_t **self_p)
     zhashx_destroy (&self->deliveries);
     zlistx_destroy (&self->answers);
     zlistx_destroy (&self->publishes);
+    zlistx_destroy (&self->sending);
     zhashx_destroy (&self->workers);
     zhashx_destroy (&self->services);
     sb_routes_destroy (&self->routes);

@@ -615,6 +615,35 @@ sb_store_pipeline_begin (sb_store_t *self)
 }
 
 int
+sb_store_pipeline_send (sb_store_t *self)
+{
+    self->pipelining = false;
+    if (!self->redis)
+        return zlistx_size (self->pending)? -1: 0;
+    int done = 0;
+    while (!done)
+        if (redisBufferWrite (self->redis, &done) != REDIS_OK) {
+            s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+            redisFree (self->redis);
+            self->redis = NULL;
+            return -1;
+        }
+    return 0;
+}
+
+int
+sb_store_fd (sb_store_t *self)
+{
+    return self->redis? self->redis->fd: -1;
+}
+
+bool
+sb_store_pipeline_pending (sb_store_t *self)
+{
+    return zlistx_size (self->pending) > 0;
+}
+
+int
 sb_store_pipeline_end (sb_store_t *self)
 {
     self->pipelining = false;

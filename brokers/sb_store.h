@@ -105,6 +105,14 @@ bool sb_store_connected (sb_store_t *self);
 void sb_store_pipeline_begin (sb_store_t *self);
 int sb_store_pipeline_end (sb_store_t *self);
 
+//  The same in two halves, so that the caller can work while Redis does:
+//  send writes the queued commands and returns at once; when the socket
+//  (sb_store_fd) is readable, end reads the replies. pending tells whether
+//  replies are owed. No other call may be made in between.
+int sb_store_pipeline_send (sb_store_t *self);
+bool sb_store_pipeline_pending (sb_store_t *self);
+int sb_store_fd (sb_store_t *self);
+
 //  Creates service's queue and consumer group if missing.
 int sb_store_ensure_service (sb_store_t *self, const char *service);
 
