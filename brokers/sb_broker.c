@@ -101,6 +101,7 @@ struct _sb_broker_t {
     zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
     zlistx_t *publishes;         //  s_publish_t waiting for the next round
     zlistx_t *sending;           //  s_publish_t of the round in flight
+    zlistx_t *tool_requests;     //  zmsg_t [identity][command][args], for between rounds
     zlistx_t *answers;           //  s_answer_t waiting to be committed
     sb_store_put_t *puts;        //  this round's publishes, for the store
     sb_store_put_result_t *put_results;
@@ -227,6 +228,12 @@ sb_broker_config_load (sb_broker_config_t *settings, zconfig_t *config,
 
 //  --------------------------------------------------------------------------
 //  Services, workers, deliveries
+
+static void
+s_zmsg_destructor (void **item)
+{
+    zmsg_destroy ((zmsg_t **) item);
+}
 
 static void
 s_string_destructor_fn (void **item)
@@ -1312,6 +1319,28 @@ s_on_dlq_replay (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     zlistx_destroy (&services);
 }
 
+//  Answers the tool requests that came in during the last round.
+static void
+s_tool_requests (sb_broker_t *self)
+{
+    zmsg_t *msg;
+    while ((msg = (zmsg_t *) zlistx_detach (self->tool_requests, NULL))) {
+        zframe_t *identity = zmsg_pop (msg);
+        char *command = zmsg_popstr (msg);
+        if (identity && command && streq (command, SB_PROTO_STATS))
+            s_on_stats (self, identity);
+        else
+        if (identity && command && streq (command, SB_PROTO_DLQ_LIST))
+            s_on_dlq_list (self, identity, msg);
+        else
+        if (identity && command)
+            s_on_dlq_replay (self, identity, msg);
+        zstr_free (&command);
+        zframe_destroy (&identity);
+        zmsg_destroy (&msg);
+    }
+}
+
 //  --------------------------------------------------------------------------
 //  The loop
 
@@ -1364,14 +1393,14 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
         }
     }
     else
-    if (streq (command, SB_PROTO_STATS))
-        s_on_stats (self, identity);
-    else
-    if (streq (command, SB_PROTO_DLQ_LIST))
-        s_on_dlq_list (self, identity, msg);
-    else
-    if (streq (command, SB_PROTO_DLQ_REPLAY))
-        s_on_dlq_replay (self, identity, msg);
+    if (streq (command, SB_PROTO_STATS) || streq (command, SB_PROTO_DLQ_LIST)
+    ||  streq (command, SB_PROTO_DLQ_REPLAY)) {
+        //  Tools talk to Redis synchronously: they wait for the gap between
+        //  rounds, when no pipeline is in flight on the connection
+        zmsg_pushstr (msg, command);
+        zmsg_pushmem (msg, zframe_data (identity), zframe_size (identity));
+        zlistx_add_end (self->tool_requests, zmsg_dup (msg));
+    }
     else {
         self->malformed++;
         snprintf (err, sizeof err, "unknown command '%s'", command);
@@ -1424,6 +1453,7 @@ s_timers (sb_broker_t *self, int64_t now)
     s_move_due (self);
     s_check_stalls (self, now);
     s_trim (self, now);
+    s_tool_requests (self);
 }
 
 int
@@ -1519,9 +1549,10 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     self->deliveries = zhashx_new ();
     self->publishes = zlistx_new ();
     self->sending = zlistx_new ();
+    self->tool_requests = zlistx_new ();
     self->answers = zlistx_new ();
     if (!self->services || !self->workers || !self->deliveries || !self->publishes
-    ||  !self->sending || !self->answers) {
+    ||  !self->sending || !self->tool_requests || !self->answers) {
         sb_error_set (err, errlen, "out of memory");
         sb_broker_destroy (&self);
         return NULL;
@@ -1531,6 +1562,7 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     zhashx_set_destructor (self->deliveries, s_delivery_destructor);
     zlistx_set_destructor (self->publishes, s_publish_destructor);
     zlistx_set_destructor (self->sending, s_publish_destructor);
+    zlistx_set_destructor (self->tool_requests, s_zmsg_destructor);
     zlistx_set_destructor (self->answers, s_answer_destructor);
 
     if (s_bind (self, err, errlen)) {
@@ -1563,6 +1595,7 @@ sb_broker_destroy (sb_broker_t **self_p)
     zlistx_destroy (&self->answers);
     zlistx_destroy (&self->publishes);
     zlistx_destroy (&self->sending);
+    zlistx_destroy (&self->tool_requests);
     zhashx_destroy (&self->workers);
     zhashx_destroy (&self->services);
     sb_routes_destroy (&self->routes);
