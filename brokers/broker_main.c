@@ -66,11 +66,11 @@ main (int argc, char *argv [])
             config_path = argv [++index];
     }
     zconfig_t *config = NULL;
-    if (config_path && !(config = zconfig_load (config_path))) {
-        fprintf (stderr, "broker: %s: cannot read, or not valid ZPL\n", config_path);
+    char err [512];
+    if (config_path && !(config = sb_config_load (config_path, err, sizeof err))) {
+        fprintf (stderr, "broker: %s\n", err);
         return S_EXIT_CONFIG;
     }
-    char err [512];
     sb_broker_config_t settings = sb_broker_config_default ();
     if (sb_broker_config_load (&settings, config, err, sizeof err)) {
         fprintf (stderr, "broker: %s: %s\n", config_path, err);

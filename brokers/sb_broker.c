@@ -1571,8 +1571,10 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     }
     //  The default name is stable across restarts on one host and endpoint,
     //  so a restarted broker takes back its own deliveries at once
+    char *host = zsys_hostname ();   //  a new string
     self->name = settings->name? strdup (settings->name)
-                               : zsys_sprintf ("%s|%s", zsys_hostname (), self->endpoint);
+                               : zsys_sprintf ("%s|%s", host? host: "host", self->endpoint);
+    zstr_free (&host);
     self->schemas = sb_schemas_new_builtin (err, errlen);
     self->routes = self->schemas? sb_routes_new (config, self->schemas, err, errlen): NULL;
     if (self->routes)

@@ -34,6 +34,7 @@
 #endif
 
 #include "sb_error.h"
+#include "sb_config.h"
 #include "sb_limits.h"
 #include "sb_id.h"
 #include "sb_msgpack.h"

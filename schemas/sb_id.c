@@ -1,6 +1,7 @@
 /*  sb_id.c — ULID generation, validation and derivation.                 */
 
 #include "sb_classes.h"
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include <sys/random.h>
 
@@ -157,4 +158,10 @@ sb_id_derive (const char *parent, uint32_t index, char out [SB_ID_LEN + 1])
     memcpy (bytes + 6, digest, 10);
     s_encode (bytes, out);
     return 0;
+}
+
+void
+sb_id_thread_end (void)
+{
+    OPENSSL_thread_stop ();
 }

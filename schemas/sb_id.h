@@ -41,4 +41,8 @@ int64_t sb_id_time_ms (const char *id);
 //  parent is not a valid id.
 int sb_id_derive (const char *parent, uint32_t index, char out[SB_ID_LEN + 1]);
 
+//  A thread that made or derived ids calls this before it ends: the
+//  hashing library keeps per-thread state that is otherwise never freed.
+void sb_id_thread_end (void);
+
 #endif

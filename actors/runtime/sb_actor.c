@@ -95,9 +95,10 @@ s_apply (sb_actor_options_t *options, const char *name, const char *value, const
 static int
 s_load_config (sb_actor_options_t *options, const char *path)
 {
-    options->config = zconfig_load (path);
+    char err [512];
+    options->config = sb_config_load (path, err, sizeof err);
     if (!options->config) {
-        fprintf (stderr, "%s: %s: cannot read, or not valid ZPL\n", options->def->name, path);
+        fprintf (stderr, "%s: %s\n", options->def->name, err);
         return -1;
     }
     options->section = zconfig_locate (options->config, options->def->name);
@@ -161,7 +162,9 @@ s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc
     options->def = def;
     options->capacity = 4;
     options->grace_ms = 10000;
-    options->instance = zsys_sprintf ("%s-%d", zsys_hostname (), (int) getpid ());
+    char *host = zsys_hostname ();   //  a new string
+    options->instance = zsys_sprintf ("%s-%d", host? host: "host", (int) getpid ());
+    zstr_free (&host);
     s_set_brokers (options, "tcp://127.0.0.1:5555");
     for (int index = 1; index + 1 < argc; index++)
         if ((streq (argv [index], "-c") || streq (argv [index], "--config"))

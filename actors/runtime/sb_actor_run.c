@@ -111,6 +111,7 @@ s_worker_thread (zsock_t *pipe, void *args)
             zsock_send (pipe, "p", job);
         }
     }
+    sb_id_thread_end ();
 }
 
 //  --------------------------------------------------------------------------

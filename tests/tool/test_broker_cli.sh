@@ -31,8 +31,8 @@ printf 'broker\n    heartbeat = often\n' > "$work/number.zpl"
 expect 78 "broker/heartbeat: 'often' is not a number" -c "$work/number.zpl"
 printf 'routes\n    no.such = echo\n' > "$work/route.zpl"
 expect 78 "routes/no.such: no such message type" -c "$work/route.zpl" -r tcp://127.0.0.1:1
-printf 'broker\n  bad indent\n' > "$work/syntax.zpl"
-expect 78 "not valid ZPL" -c "$work/syntax.zpl"
+printf 'broker\n    endpoint = tcp://127.0.0.1:5555\n  bad indent\n' > "$work/syntax.zpl"
+expect 78 "syntax.zpl:3: not valid ZPL" -c "$work/syntax.zpl"
 expect 78 "cannot read" -c "$work/missing.zpl"
 expect 78 "unknown option" --frobnicate 1
 # Nothing listens on port 1: Redis unreachable is worth a later restart
