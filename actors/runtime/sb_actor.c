@@ -18,13 +18,16 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "                           default 10000)\n"
         "  -s, --stats EP           bind EP (e.g. tcp://127.0.0.1:*) and answer SBP/1 STATS\n"
         "                           there with this instance's counters (%s/stats)\n"
+        "  -r, --redis URL          Redis for handlers that use it: tcp://host:port or\n"
+        "                           unix:/path (%s/redis; env SB_REDIS_URL; password\n"
+        "                           from REDIS_PASSWORD)\n"
         "      --harness [FILE]     no broker: run the handler on JSON envelopes from FILE\n"
         "                           (default stdin), print what it emits and its outcome\n"
         "      --expect FILE        with --harness: compare with FILE instead, exit 65\n"
         "                           on a difference (fixtures: docs/writing-an-actor.md)\n"
         "  -h, --help               this text\n",
         def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
-        def->name, def->name);
+        def->name, def->name, def->name);
     if (def->config_help)
         fprintf (file, "\nIts own config keys (section '%s'):\n%s", def->name, def->config_help);
     fprintf (file, "\nExit codes: 0 stopped cleanly; 78 bad config (do not restart); "
@@ -81,9 +84,10 @@ s_apply (sb_actor_options_t *options, const char *name, const char *value, const
     if (streq (name, "grace") && !(rc = s_set_number (value, 0, 3600000, &number)))
         options->grace_ms = number;
     else
-    if (streq (name, "stats")) {
-        zstr_free (&options->stats_endpoint);
-        options->stats_endpoint = strdup (value);
+    if (streq (name, "stats") || streq (name, "redis")) {
+        char **target = streq (name, "stats")? &options->stats_endpoint: &options->redis_url;
+        zstr_free (target);
+        *target = strdup (value);
         rc = *value? 0: -1;
     }
     if (rc)
@@ -102,8 +106,8 @@ s_load_config (sb_actor_options_t *options, const char *path)
         return -1;
     }
     options->section = zconfig_locate (options->config, options->def->name);
-    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats" };
-    for (size_t index = 0; options->section && index < 5; index++) {
+    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats", "redis" };
+    for (size_t index = 0; options->section && index < 6; index++) {
         char *value = zconfig_get (options->section, keys [index], NULL);
         char where [256];
         snprintf (where, sizeof where, "%s: %s/%s", path, options->def->name, keys [index]);
@@ -119,8 +123,8 @@ s_option_name (const char *arg)
 {
     const char *names [][2] = { { "--broker", "-b" }, { "--instance", "-i" },
                                 { "--capacity", "-n" }, { "--grace", "-g" },
-                                { "--stats", "-s" } };
-    for (size_t index = 0; index < 5; index++)
+                                { "--stats", "-s" }, { "--redis", "-r" } };
+    for (size_t index = 0; index < 6; index++)
         if (streq (arg, names [index][0]) || streq (arg, names [index][1]))
             return names [index][0] + 2;
     return NULL;
@@ -173,6 +177,9 @@ s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc
     const char *env = getenv ("SB_BROKER");
     if (env && *env && s_apply (options, "broker", env, "SB_BROKER"))
         return -1;
+    env = getenv ("SB_REDIS_URL");
+    if (env && *env && s_apply (options, "redis", env, "SB_REDIS_URL"))
+        return -1;
     if (s_parse_arguments (options, argc, argv))
         return -1;
     char err [512];
@@ -193,6 +200,7 @@ s_options_clear (sb_actor_options_t *options)
         zstr_free (&options->brokers [index]);
     zstr_free (&options->instance);
     zstr_free (&options->stats_endpoint);
+    zstr_free (&options->redis_url);
     sb_schemas_destroy (&options->schemas);
     zconfig_destroy (&options->config);
 }

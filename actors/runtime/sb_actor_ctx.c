@@ -2,11 +2,13 @@
     ends, and turning its emits into envelopes the broker will accept.     */
 
 #include "sb_actor_private.h"
+#include "sb_actor_redis.h"
 
 struct _sb_actor_ctx_t {
     const sb_actor_options_t *options;
     const sb_envelope_t *message;
     uint32_t attempt;
+    sb_actor_thread_t *thread;
     zlistx_t *emits;                 //  sb_envelope_t, owned
     char reason [512];
     int64_t delay_ms;
@@ -20,7 +22,7 @@ s_envelope_destructor (void **item)
 
 sb_actor_ctx_t *
 sb_actor_ctx_new (const sb_actor_options_t *options, const sb_envelope_t *message,
-                  uint32_t attempt)
+                  uint32_t attempt, sb_actor_thread_t *thread)
 {
     sb_actor_ctx_t *self = (sb_actor_ctx_t *) calloc (1, sizeof (sb_actor_ctx_t));
     if (!self)
@@ -28,6 +30,7 @@ sb_actor_ctx_new (const sb_actor_options_t *options, const sb_envelope_t *messag
     self->options = options;
     self->message = message;
     self->attempt = attempt;
+    self->thread = thread;
     self->emits = zlistx_new ();
     if (!self->emits) {
         free (self);
@@ -96,6 +99,68 @@ int64_t sb_actor_deadline_ms (sb_actor_ctx_t *ctx) { return sb_envelope_deadline
 const char *sb_actor_instance (sb_actor_ctx_t *ctx) { return ctx->options->instance; }
 zconfig_t *sb_actor_config (sb_actor_ctx_t *ctx) { return ctx->options->section; }
 zlistx_t *sb_actor_ctx_emits (sb_actor_ctx_t *self) { return self->emits; }
+
+//  Opens a connection to url ("tcp://host:port" or "unix:/path").
+static redisContext *
+s_redis_open (const char *url, char *err, size_t errlen)
+{
+    struct timeval timeout = { 2, 0 };
+    redisContext *redis = NULL;
+    if (strncmp (url, "unix:", 5) == 0)
+        redis = redisConnectUnixWithTimeout (url + 5, timeout);
+    else {
+        const char *address = strncmp (url, "tcp://", 6) == 0? url + 6: url;
+        const char *colon = strrchr (address, ':');
+        char host [256];
+        snprintf (host, sizeof host, "%.*s", colon? (int) (colon - address): (int) strlen (address), address);
+        redis = redisConnectWithTimeout (host, colon? atoi (colon + 1): 6379, timeout);
+    }
+    if (!redis || redis->err) {
+        sb_error_set (err, errlen, "cannot connect to Redis at %s: %s", url,
+                      redis? redis->errstr: "out of memory");
+        if (redis)
+            redisFree (redis);
+        return NULL;
+    }
+    redisSetTimeout (redis, timeout);
+    const char *password = getenv ("REDIS_PASSWORD");
+    redisReply *reply = password? (redisReply *) redisCommand (redis, "AUTH %s", password): NULL;
+    if (password && (!reply || reply->type == REDIS_REPLY_ERROR)) {
+        sb_error_set (err, errlen, "Redis at %s refused AUTH", url);
+        freeReplyObject (reply);
+        redisFree (redis);
+        return NULL;
+    }
+    freeReplyObject (reply);
+    return redis;
+}
+
+redisContext *
+sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen)
+{
+    if (!ctx->options->redis_url) {
+        sb_error_set (err, errlen, "no Redis configured (--redis, %s/redis or SB_REDIS_URL)",
+                      ctx->options->def->name);
+        return NULL;
+    }
+    if (!ctx->thread->redis)
+        ctx->thread->redis = s_redis_open (ctx->options->redis_url, err, errlen);
+    return (redisContext *) ctx->thread->redis;
+}
+
+void
+sb_actor_redis_failed (sb_actor_ctx_t *ctx)
+{
+    sb_actor_thread_end (ctx->thread);
+}
+
+void
+sb_actor_thread_end (sb_actor_thread_t *thread)
+{
+    if (thread->redis)
+        redisFree ((redisContext *) thread->redis);
+    thread->redis = NULL;
+}
 
 //  Fills the header of the index-th emitted envelope from the message.
 static int

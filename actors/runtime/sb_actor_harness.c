@@ -71,7 +71,8 @@ s_outcome (sb_actor_result_t result, const char *reason, int64_t delay_ms)
 
 //  Handles one input envelope; appends the output lines to lines.
 static void
-s_handle (sb_actor_options_t *options, const json_t *input, json_t *lines)
+s_handle (sb_actor_options_t *options, const json_t *input, json_t *lines,
+          sb_actor_thread_t *thread)
 {
     char err [512], reason [512];
     int64_t delay_ms = 0;
@@ -85,7 +86,7 @@ s_handle (sb_actor_options_t *options, const json_t *input, json_t *lines)
         return;
     }
     uint32_t attempt = sb_envelope_attempt (message)? sb_envelope_attempt (message): 1;
-    sb_actor_ctx_t *ctx = sb_actor_ctx_new (options, message, attempt);
+    sb_actor_ctx_t *ctx = sb_actor_ctx_new (options, message, attempt, thread);
     sb_actor_result_t result = options->def->handler (ctx, message, options->state);
     result = sb_actor_ctx_finish (ctx, result, NULL, reason, sizeof reason, &delay_ms);
     if (result == SB_ACTOR_DONE) {
@@ -188,8 +189,10 @@ sb_actor_harness (sb_actor_options_t *options)
     json_t *lines = json_array ();
     size_t index;
     json_t *input;
+    sb_actor_thread_t thread = { NULL };
     json_array_foreach (inputs, index, input)
-        s_handle (options, input, lines);
+        s_handle (options, input, lines, &thread);
+    sb_actor_thread_end (&thread);
     json_decref (inputs);
     int rc = 0;
     if (options->expect) {

@@ -24,15 +24,25 @@ typedef struct {
     int capacity;
     int64_t grace_ms;
     char *stats_endpoint;            //  where to answer STATS, or NULL
+    char *redis_url;                 //  for sb_actor_redis, or NULL
     const char *harness;             //  input file ("-": stdin), or NULL
     const char *expect;              //  harness: expected output file
     sb_schemas_t *schemas;
     void *state;                     //  from def->setup
 } sb_actor_options_t;
 
-//  The context of one message's handling.
+//  A thread's own resources that outlive one message: its Redis
+//  connection. Owned by the thread; closed with sb_actor_thread_end.
+typedef struct {
+    void *redis;                     //  redisContext *, opened on demand
+} sb_actor_thread_t;
+
+void sb_actor_thread_end (sb_actor_thread_t *thread);
+
+//  The context of one message's handling, on thread (borrowed).
 sb_actor_ctx_t *sb_actor_ctx_new (const sb_actor_options_t *options,
-                                  const sb_envelope_t *message, uint32_t attempt);
+                                  const sb_envelope_t *message, uint32_t attempt,
+                                  sb_actor_thread_t *thread);
 void sb_actor_ctx_destroy (sb_actor_ctx_t **self_p);
 
 //  Ends the handling: fills in and checks what the handler emitted, and

@@ -72,9 +72,9 @@ s_job_destroy (s_job_t **self_p)
 //  Worker threads
 
 static void
-s_run_job (sb_actor_options_t *options, s_job_t *job)
+s_run_job (sb_actor_options_t *options, s_job_t *job, sb_actor_thread_t *thread)
 {
-    sb_actor_ctx_t *ctx = sb_actor_ctx_new (options, job->message, job->attempt);
+    sb_actor_ctx_t *ctx = sb_actor_ctx_new (options, job->message, job->attempt, thread);
     job->outputs = zmsg_new ();
     if (!ctx || !job->outputs) {
         job->result = SB_ACTOR_RETRY;
@@ -93,6 +93,7 @@ static void
 s_worker_thread (zsock_t *pipe, void *args)
 {
     sb_actor_options_t *options = (sb_actor_options_t *) args;
+    sb_actor_thread_t thread = { NULL };
     zsock_signal (pipe, 0);
     while (true) {
         char *command = NULL;
@@ -107,10 +108,11 @@ s_worker_thread (zsock_t *pipe, void *args)
         if (stop)
             break;
         if (job) {
-            s_run_job (options, (s_job_t *) job);
+            s_run_job (options, (s_job_t *) job, &thread);
             zsock_send (pipe, "p", job);
         }
     }
+    sb_actor_thread_end (&thread);
     sb_id_thread_end ();
 }
 

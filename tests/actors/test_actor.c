@@ -68,7 +68,9 @@ typedef struct {
     size_t proc_count;
     sb_client_t *client;
     sb_idgen_t *ids;
-    zsock_t *fake;
+    zsock_t *fake;               //  the fake broker's ROUTER
+    char *fake_endpoint;
+    zframe_t *peer;              //  the actor's identity on the fake broker
 } s_fixture_t;
 
 //  One delivery the sink worker recorded: "id attempt now_ms type text".
@@ -534,6 +536,8 @@ s_teardown (void **state)
             rc = -1;
     if (s_stop (&self->broker, "the broker"))
         rc = -1;
+    zframe_destroy (&self->peer);
+    zstr_free (&self->fake_endpoint);
     zsock_destroy (&self->fake);
     sb_testredis_destroy (&self->redis);
     sb_idgen_destroy (&self->ids);
@@ -618,11 +622,12 @@ test_broker_restart (void **state)
 
 //  Publishes count slow requests (300 ms each) to an echo actor of
 //  capacity 2 with grace, SIGTERMs it while it runs two handlers, asserts
-//  it exits 0, then lets a second instance take what is left. Returns how
-//  many replies the sink had once the first instance was gone, and the
-//  broker's count of deliveries to echo at the end in *delivered.
-static size_t
-s_sigterm_scenario (s_fixture_t *self, const char *grace, size_t count, int64_t *delivered)
+//  it exits 0 and, unless finished is 0, that the sink gets that many
+//  replies from it; then lets a second instance take what is left, and
+//  asserts every reply arrives once. Returns the broker's count of
+//  deliveries to echo.
+static int64_t
+s_sigterm_scenario (s_fixture_t *self, const char *grace, size_t count, size_t finished)
 {
     char ids [S_MAX_MESSAGES][SB_ID_LEN + 1];
     assert_true (count <= S_MAX_MESSAGES);
@@ -634,9 +639,10 @@ s_sigterm_scenario (s_fixture_t *self, const char *grace, size_t count, int64_t 
     assert_true (s_echo_wait_busy (self, "echo-1", 2));
     assert_int_equal (sb_testproc_signal (first, SIGTERM), 0);
     s_assert_exits_cleanly (first, "echo-1 on SIGTERM");
-    assert_true (s_wait_workers (self, "echo", 0));   //  it said BYE
-    size_t before = s_sink_wait (self, 0, 0);
-    assert_true (before < count);
+    assert_true (s_wait_workers (self, "echo", 0));   //  the broker let it go
+    if (finished)
+        assert_true (s_sink_wait (self, finished, S_WAIT_MS) >= finished);
+    assert_true (s_sink_wait (self, 0, 0) < count);
 
     s_echo_start (self, self->endpoint, "echo-2", "4", "10000");
     assert_int_equal (s_sink_wait (self, count, S_WAIT_MS), count);
@@ -644,9 +650,9 @@ s_sigterm_scenario (s_fixture_t *self, const char *grace, size_t count, int64_t 
     s_assert_replies (self, "term", ids, count);
     json_t *stats = s_request (self, SB_PROTO_STATS, S_REPLY_MS);
     assert_int_equal (json_integer_value (json_object_get (stats, "dead_letters")), 0);
-    *delivered = s_figure (stats, "echo", "delivered");
+    int64_t delivered = s_figure (stats, "echo", "delivered");
     json_decref (stats);
-    return before;
+    return delivered;
 }
 
 //  A grace long enough: what it held is finished and answered before it
@@ -655,10 +661,8 @@ static void
 test_sigterm_finishes (void **state)
 {
     s_fixture_t *self = (s_fixture_t *) *state;
-    int64_t delivered = 0;
-    size_t before = s_sigterm_scenario (self, "10000", 6, &delivered);
-    assert_true (before >= 2);   //  the two it held when told to stop
-    assert_int_equal (delivered, 6);
+    //  The two it held when told to stop reach the sink before echo-2 runs
+    assert_int_equal (s_sigterm_scenario (self, "10000", 6, 2), 6);
 }
 
 //  A grace too short: the handlers still run when it ends, so the actor
@@ -667,9 +671,7 @@ static void
 test_sigterm_grace_expires (void **state)
 {
     s_fixture_t *self = (s_fixture_t *) *state;
-    int64_t delivered = 0;
-    s_sigterm_scenario (self, "100", 6, &delivered);
-    if (delivered <= 6)
+    if (s_sigterm_scenario (self, "100", 6, 0) <= 6)
         fail_msg ("nothing was handed back after the grace: the test proves nothing");
 }
 
@@ -687,27 +689,31 @@ s_fake_expect (s_fixture_t *self, const char *wanted, int timeout_ms, zframe_t *
     int64_t deadline = zclock_mono () + timeout_ms;
     zpoller_t *poller = zpoller_new (self->fake, NULL);
     zmsg_t *found = NULL;
-    while (!found && zclock_mono () < deadline) {
+    char unexpected [SB_PROTO_COMMAND_MAX + 64] = "";
+    while (!found && !*unexpected && zclock_mono () < deadline) {
         if (!zpoller_wait (poller, (int) (deadline - zclock_mono ())))
             continue;
         zmsg_t *msg = zmsg_recv (self->fake);
         zframe_t *identity = zmsg_pop (msg);
         char command [SB_PROTO_COMMAND_MAX + 1], err [256];
         if (!identity || sb_proto_parse (msg, command, err, sizeof err))
-            fail_msg ("the actor sent a malformed message: %s", err);
+            snprintf (unexpected, sizeof unexpected, "a malformed message");
+        else
         if (streq (command, wanted)) {
             found = msg;
+            msg = NULL;
             if (identity_p)
                 *identity_p = zframe_dup (identity);
         }
         else
         if (!streq (command, SB_PROTO_HEARTBEAT))
-            fail_msg ("the actor sent %s, expected %s", command, wanted);
-        else
-            zmsg_destroy (&msg);
+            snprintf (unexpected, sizeof unexpected, "%s", command);
+        zmsg_destroy (&msg);
         zframe_destroy (&identity);
     }
     zpoller_destroy (&poller);
+    if (*unexpected)
+        fail_msg ("the actor sent %s, expected %s", unexpected, wanted);
     return found;
 }
 
@@ -824,20 +830,19 @@ s_valid_request (s_fixture_t *self, const char *text, int delay_ms, char id [SB_
     return data;
 }
 
-//  Waits for FAIL handle and returns its reason (caller frees).
-static char *
-s_fake_fail (s_fixture_t *self, const char *handle)
+//  Waits for FAIL handle and writes its reason into reason.
+static void
+s_fake_fail (s_fixture_t *self, const char *handle, char *reason, size_t size)
 {
     zmsg_t *fail = s_fake_expect (self, SB_PROTO_FAIL, S_WAIT_MS, NULL);
     if (!fail)
         fail_msg ("no FAIL for %s", handle);
-    char *answered = zmsg_popstr (fail);
-    char *reason = zmsg_popstr (fail);
-    assert_string_equal (answered, handle);
-    assert_non_null (reason);
-    zstr_free (&answered);
+    char answered [SB_PROTO_HANDLE_MAX] = "";
+    *reason = 0;
+    sb_proto_pop_string (fail, answered, sizeof answered);
+    sb_proto_pop_string (fail, reason, size);
     zmsg_destroy (&fail);
-    return reason;
+    assert_string_equal (answered, handle);
 }
 
 //  Waits for DONE handle with the one echo.reply emitted for request id
@@ -849,14 +854,20 @@ s_fake_done (s_fixture_t *self, const char *handle, const char *id, const char *
     zmsg_t *done = s_fake_expect (self, SB_PROTO_DONE, S_WAIT_MS, NULL);
     if (!done)
         fail_msg ("no DONE for %s", handle);
-    char *answered = zmsg_popstr (done);
-    assert_string_equal (answered, handle);
-    zstr_free (&answered);
-    assert_int_equal (zmsg_size (done), 1);
+    char answered [SB_PROTO_HANDLE_MAX] = "";
+    sb_proto_pop_string (done, answered, sizeof answered);
+    size_t emitted = zmsg_size (done);
     zframe_t *frame = zmsg_pop (done);
+    zmsg_destroy (&done);
+    assert_string_equal (answered, handle);
+    if (emitted != 1) {
+        zframe_destroy (&frame);
+        fail_msg ("DONE %s carries %zu envelopes, not 1", handle, emitted);
+    }
     char err [256], reply_id [SB_ID_LEN + 1], key [128];
     sb_envelope_t *reply = sb_envelope_decode (zframe_data (frame), zframe_size (frame), NULL,
                                                err, sizeof err);
+    zframe_destroy (&frame);
     if (!reply)
         fail_msg ("DONE %s carries an undecodable envelope: %s", handle, err);
     assert_int_equal (sb_id_derive (id, 0, reply_id), 0);
@@ -876,59 +887,66 @@ s_fake_done (s_fixture_t *self, const char *handle, const char *id, const char *
     assert_string_equal (json_string_value (json_object_get (hop, "inst")), "fake-1");
     assert_int_equal (json_integer_value (json_object_get (hop, "attempt")), attempt);
     sb_envelope_destroy (&reply);
-    zframe_destroy (&frame);
-    zmsg_destroy (&done);
 }
 
-//  Binds the fake broker on an ephemeral port; returns its endpoint
-//  (caller frees).
-static char *
-s_fake_start (s_fixture_t *self)
+//  Binds the fake broker on an ephemeral port, starts an echo actor
+//  (instance fake-1, capacity 2) with grace on it, and waits for its
+//  HELLO: its identity is then self->peer. Returns the actor.
+static sb_testproc_t *
+s_fake_start (s_fixture_t *self, const char *grace)
 {
     self->fake = zsock_new (ZMQ_ROUTER);
     assert_non_null (self->fake);
     zsock_set_linger (self->fake, 0);
     assert_true (zsock_bind (self->fake, "tcp://127.0.0.1:*") > 0);
-    return zsock_last_endpoint (self->fake);
+    self->fake_endpoint = zsock_last_endpoint (self->fake);
+    assert_non_null (self->fake_endpoint);
+    sb_testproc_t *echo = s_echo_start (self, self->fake_endpoint, "fake-1", "2", grace);
+    self->peer = s_fake_hello (self, "fake-1", 2);
+    return echo;
 }
 
 static void
 test_fake_broker (void **state)
 {
     s_fixture_t *self = (s_fixture_t *) *state;
-    char *endpoint = s_fake_start (self);
-    sb_testproc_t *echo = s_echo_start (self, endpoint, "fake-1", "2", "10000");
-    zframe_t *peer = s_fake_hello (self, "fake-1", 2);
+    sb_testproc_t *echo = s_fake_start (self, "10000");
     //  A long liveness: this broker beats only when it speaks
-    s_fake_welcome (self, peer, 100, 100);
+    int64_t welcomed = zclock_mono ();
+    s_fake_welcome (self, self->peer, 100, 100);
 
-    //  It beats at the WELCOME's interval
+    //  It beats at the WELCOME's interval (100 ms) from then on: a broker
+    //  that names a short one drops a peer silent for heartbeat × liveness,
+    //  and the interval it had before the WELCOME was 1000 ms
     for (int beat = 0; beat < 3; beat++) {
         zmsg_t *heartbeat = s_fake_expect (self, SB_PROTO_HEARTBEAT, S_REPLY_MS, NULL);
         assert_non_null (heartbeat);
         zmsg_destroy (&heartbeat);
     }
-    s_fake_send (self, peer, SB_PROTO_HEARTBEAT, NULL);
+    int64_t elapsed = zclock_mono () - welcomed;
+    if (elapsed >= 1000)
+        fail_msg ("3 heartbeats took %" PRId64 " ms after a WELCOME naming 100 ms", elapsed);
+    s_fake_send (self, self->peer, SB_PROTO_HEARTBEAT, NULL);
 
     //  Invalid messages are failed with the reason; the handler never runs
     msgpack_sbuffer buffer;
     s_invalid_request (self, &buffer);
-    s_fake_deliver (self, peer, "h-invalid", 1, buffer.data, buffer.size);
+    s_fake_deliver (self, self->peer, "h-invalid", 1, buffer.data, buffer.size);
     msgpack_sbuffer_destroy (&buffer);
-    char *reason = s_fake_fail (self, "h-invalid");
+    char reason [512];
+    s_fake_fail (self, "h-invalid", reason, sizeof reason);
     if (!strstr (reason, "invalid message") || !strstr (reason, "body.text"))
         fail_msg ("FAIL reason '%s' does not name the invalid field", reason);
-    zstr_free (&reason);
-    s_fake_deliver (self, peer, "h-garbage", 1, "\xc1 not msgpack", 13);
-    reason = s_fake_fail (self, "h-garbage");
-    assert_non_null (strstr (reason, "invalid message"));
-    zstr_free (&reason);
+    s_fake_deliver (self, self->peer, "h-garbage", 1, "\xc1 not msgpack", 13);
+    s_fake_fail (self, "h-garbage", reason, sizeof reason);
+    if (!strstr (reason, "invalid message"))
+        fail_msg ("FAIL reason '%s' does not say 'invalid message'", reason);
 
     //  A valid one is handled: DONE with the reply, its header filled
     char id [SB_ID_LEN + 1];
     size_t size = 0;
     uint8_t *data = s_valid_request (self, "fake:valid", 0, id, &size);
-    s_fake_deliver (self, peer, "h-valid", 2, data, size);
+    s_fake_deliver (self, self->peer, "h-valid", 2, data, size);
     free (data);
     s_fake_done (self, "h-valid", id, "fake:valid", 2);
 
@@ -936,30 +954,32 @@ test_fake_broker (void **state)
     //  says HELLO again on the same connection
     zmsg_t *args = zmsg_new ();
     zmsg_addstr (args, "not registered: say HELLO");
-    s_fake_send (self, peer, SB_PROTO_ERROR, &args);
+    s_fake_send (self, self->peer, SB_PROTO_ERROR, &args);
     zframe_t *again = s_fake_hello (self, "fake-1", 2);
-    assert_true (zframe_eq (again, peer));
+    bool same = zframe_eq (again, self->peer);
     zframe_destroy (&again);
+    assert_true (same);
 
     //  A silent broker: given up after heartbeat × liveness, then a new
     //  connection (a new identity) and a new HELLO
     int64_t silent_since = zclock_mono ();
-    s_fake_welcome (self, peer, 100, 3);
+    s_fake_welcome (self, self->peer, 100, 3);
     zframe_t *fresh = s_fake_hello (self, "fake-1", 2);
-    assert_false (zframe_eq (fresh, peer));
+    same = zframe_eq (fresh, self->peer);
+    zframe_destroy (&self->peer);
+    self->peer = fresh;
+    assert_false (same);
     assert_true (zclock_mono () - silent_since >= 300);
-    zframe_destroy (&peer);
-    peer = fresh;
-    s_fake_welcome (self, peer, 100, 100);
+    s_fake_welcome (self, self->peer, 100, 100);
 
     //  SIGTERM: DRAIN, then the answer to what it holds, then BYE, exit 0.
     //  The fast one's DONE proves the slow one (sent first) has arrived
     char slow [SB_ID_LEN + 1], fast [SB_ID_LEN + 1];
     data = s_valid_request (self, "fake:slow", 300, slow, &size);
-    s_fake_deliver (self, peer, "h-slow", 1, data, size);
+    s_fake_deliver (self, self->peer, "h-slow", 1, data, size);
     free (data);
     data = s_valid_request (self, "fake:fast", 0, fast, &size);
-    s_fake_deliver (self, peer, "h-fast", 1, data, size);
+    s_fake_deliver (self, self->peer, "h-fast", 1, data, size);
     free (data);
     s_fake_done (self, "h-fast", fast, "fake:fast", 1);
     assert_int_equal (sb_testproc_signal (echo, SIGTERM), 0);
@@ -971,8 +991,6 @@ test_fake_broker (void **state)
     assert_non_null (bye);
     zmsg_destroy (&bye);
     s_assert_exits_cleanly (echo, "echo on SIGTERM");
-    zframe_destroy (&peer);
-    zstr_free (&endpoint);
 }
 
 //  The grace period ends with a handler still running: DRAIN, BYE without
@@ -981,17 +999,15 @@ static void
 test_fake_grace_expires (void **state)
 {
     s_fixture_t *self = (s_fixture_t *) *state;
-    char *endpoint = s_fake_start (self);
-    sb_testproc_t *echo = s_echo_start (self, endpoint, "fake-1", "2", "100");
-    zframe_t *peer = s_fake_hello (self, "fake-1", 2);
-    s_fake_welcome (self, peer, 100, 100);
+    sb_testproc_t *echo = s_fake_start (self, "100");
+    s_fake_welcome (self, self->peer, 100, 100);
     char slow [SB_ID_LEN + 1], fast [SB_ID_LEN + 1];
     size_t size = 0;
     uint8_t *data = s_valid_request (self, "fake:slow", 3000, slow, &size);
-    s_fake_deliver (self, peer, "h-slow", 1, data, size);
+    s_fake_deliver (self, self->peer, "h-slow", 1, data, size);
     free (data);
     data = s_valid_request (self, "fake:fast", 0, fast, &size);
-    s_fake_deliver (self, peer, "h-fast", 1, data, size);
+    s_fake_deliver (self, self->peer, "h-fast", 1, data, size);
     free (data);
     s_fake_done (self, "h-fast", fast, "fake:fast", 1);
     assert_int_equal (sb_testproc_signal (echo, SIGTERM), 0);
@@ -1003,8 +1019,6 @@ test_fake_grace_expires (void **state)
     assert_non_null (bye);
     zmsg_destroy (&bye);
     s_assert_exits_cleanly (echo, "echo at the end of its grace");
-    zframe_destroy (&peer);
-    zstr_free (&endpoint);
 }
 
 //  --------------------------------------------------------------------------

@@ -1,0 +1,26 @@
+/*  sb_actor_redis.h — opt-in: the Redis connection a handler may use
+    (conversation memory, idempotency records, stored credentials). The
+    only place the actor API shows hiredis: actors that need Redis include
+    this header, the others never see it.
+
+    Each worker thread has its own connection, opened at first use from
+    the actor's `redis` setting (--redis, <name>/redis, or SB_REDIS_URL:
+    tcp://host:port or unix:/path; the password from REDIS_PASSWORD), and
+    reopened after an error.                                               */
+
+#ifndef SB_ACTOR_REDIS_H_INCLUDED
+#define SB_ACTOR_REDIS_H_INCLUDED
+
+#include <hiredis/hiredis.h>
+#include "sb_actor.h"
+
+//  The calling thread's connection, or NULL (none configured, or Redis
+//  unreachable: the reason in err; a handler then usually retries).
+//  Borrowed: never freed or kept by the handler.
+redisContext *sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen);
+
+//  Tells the runtime the connection failed (a reply with ctx->err set):
+//  the next sb_actor_redis opens a fresh one.
+void sb_actor_redis_failed (sb_actor_ctx_t *ctx);
+
+#endif
