@@ -438,6 +438,18 @@ s_worker_remove (sb_broker_t *self, s_worker_t *worker, const char *why)
 }
 
 static void
+s_send_welcome (sb_broker_t *self, zframe_t *identity)
+{
+    json_t *welcome = json_pack ("{s:s, s:i, s:i}", "broker", self->name,
+                                 "heartbeat_ms", self->config.heartbeat_ms,
+                                 "liveness", self->config.liveness);
+    zmsg_t *reply = zmsg_new ();
+    sb_proto_add_json (reply, welcome);
+    json_decref (welcome);
+    s_send (self, identity, SB_PROTO_WELCOME, reply);
+}
+
+static void
 s_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
 {
     char err [256];
@@ -461,6 +473,13 @@ s_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
         return;
     }
     s_worker_t *old = s_worker_lookup (self, identity);
+    if (old && old->service == service && !old->draining) {
+        //  A repeated HELLO (the worker missed our WELCOME, or answered a
+        //  burst of errors with several): it keeps what it holds
+        s_send_welcome (self, identity);
+        json_decref (hello);
+        return;
+    }
     if (old)
         s_worker_remove (self, old, "said HELLO again");
     s_worker_t *worker = (s_worker_t *) calloc (1, sizeof (s_worker_t));
@@ -476,14 +495,7 @@ s_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     service->capacity += worker->capacity;
     s_worker_requeue (worker);
     json_decref (hello);
-
-    json_t *welcome = json_pack ("{s:s, s:i, s:i}", "broker", self->name,
-                                 "heartbeat_ms", self->config.heartbeat_ms,
-                                 "liveness", self->config.liveness);
-    zmsg_t *reply = zmsg_new ();
-    sb_proto_add_json (reply, welcome);
-    json_decref (welcome);
-    s_send (self, identity, SB_PROTO_WELCOME, reply);
+    s_send_welcome (self, identity);
     zsys_info ("broker: worker %s/%s joined with capacity %u", service->name,
                worker->instance, worker->capacity);
 }

@@ -145,7 +145,8 @@ s_parse_arguments (sb_actor_options_t *options, int argc, char *argv [])
         }
         else
         if (streq (arg, "--harness"))
-            options->harness = index + 1 < argc && argv [index + 1][0] != '-'
+            options->harness = index + 1 < argc && (argv [index + 1][0] != '-'
+                                                    || streq (argv [index + 1], "-"))
                              ? argv [++index]: "-";
         else
         if (streq (arg, "--expect") && index + 1 < argc)

@@ -197,6 +197,9 @@ sb_actor_harness (sb_actor_options_t *options)
     int rc = 0;
     if (options->expect) {
         char *wanted = s_slurp (options->expect);
+        if (!wanted)
+            fprintf (stderr, "%s: --expect %s: cannot read it\n", options->def->name,
+                     options->expect);
         json_t *expected = wanted? s_documents (wanted, options->expect): NULL;
         free (wanted);
         rc = !expected? SB_ACTOR_EXIT_CONFIG

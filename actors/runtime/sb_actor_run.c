@@ -23,6 +23,7 @@ typedef struct {
     int64_t next_beat_ms;
     int64_t next_connect_ms;
     int64_t backoff_ms;
+    int64_t hello_sent_ms;       //  awaiting WELCOME since, 0 when joined
 } s_link_t;
 
 //  One delivered message, from arrival to answer.
@@ -138,6 +139,7 @@ s_send (s_link_t *link, const char *command, const char *handle,
 static void
 s_hello (s_runtime_t *self, s_link_t *link)
 {
+    link->hello_sent_ms = zclock_mono ();
     json_t *hello = json_pack ("{s:s, s:s, s:i}", "service", self->options->def->name,
                                "instance", self->options->instance,
                                "capacity", self->options->capacity);
@@ -302,6 +304,8 @@ s_on_link (s_runtime_t *self, size_t index, int64_t now)
             link->heartbeat_ms = beat > 0 && beat <= 60000? (int) beat: link->heartbeat_ms;
             link->liveness = liveness > 0 && liveness <= 100? (int) liveness: link->liveness;
             link->backoff_ms = S_BACKOFF_MIN_MS;
+            link->next_beat_ms = now + link->heartbeat_ms;   //  the new interval from now
+            link->hello_sent_ms = 0;
             zsys_info ("%s: %s joined %s", self->options->def->name, self->options->instance,
                        link->endpoint);
             json_decref (welcome);
@@ -311,8 +315,11 @@ s_on_link (s_runtime_t *self, size_t index, int64_t now)
             char reason [256] = "";
             sb_proto_pop_string (msg, reason, sizeof reason);
             zsys_warning ("%s: broker %s: %s", self->options->def->name, link->endpoint, reason);
-            //  The broker dropped us (silent too long) or restarted
-            if (strstr (reason, "say HELLO") && !self->draining)
+            //  The broker dropped us (silent too long) or restarted. Every
+            //  command it did not expect says so: one HELLO answers them all,
+            //  another only if no WELCOME came within a heartbeat
+            if (strstr (reason, "say HELLO") && !self->draining
+            &&  (!link->hello_sent_ms || now - link->hello_sent_ms > link->heartbeat_ms))
                 s_hello (self, link);
         }
         zmsg_destroy (&msg);
@@ -497,8 +504,15 @@ s_runtime_end (s_runtime_t *self)
         zsys_warning ("%s: %zu handler(s) still running after the grace period: "
                       "their messages go back to the broker", self->options->def->name,
                       s_busy (self));
-        for (size_t index = 0; index < self->options->broker_count; index++)
-            zsock_destroy (&self->links [index].dealer);   //  flush the BYEs
+        //  Stopgap: _exit kills ZeroMQ's I/O thread, so give the BYEs a moment
+        //  (linger 0 would drop them at close); a context of the links' own,
+        //  terminated before _exit, would wait exactly as long as needed
+        for (size_t index = 0; index < self->options->broker_count; index++) {
+            if (self->links [index].dealer)
+                zsock_set_linger (self->links [index].dealer, 1000);
+            zsock_destroy (&self->links [index].dealer);
+        }
+        zclock_sleep (50);
         _exit (0);
     }
     for (size_t index = 0; index < self->worker_count; index++)
