@@ -1,0 +1,41 @@
+/*  sb_ingress.h — the HTTP front door (libmicrohttpd, its own thread
+    pool): webhooks in, validated, deduplicated by idempotency key,
+    published to the broker, and answered as soon as the broker has ACKed
+    (or refused, quickly, when it cannot). Never waits for the pipeline.
+
+        GET  /health            the process is up
+        GET  /ready             the broker answers: 200, else 503 with why
+        POST /webhook/sms       Twilio inbound SMS (X-Twilio-Signature)   */
+
+#ifndef SB_INGRESS_H_INCLUDED
+#define SB_INGRESS_H_INCLUDED
+
+#include "sb_classes.h"
+
+typedef struct {
+    const char *listen;            //  bind address (default 127.0.0.1)
+    int port;                      //  0: any free port (see sb_ingress_port)
+    const char *broker;            //  broker endpoint
+    const char *public_url;        //  base URL Twilio calls (scheme://host[:port]),
+                                   //  NULL: rebuilt from each request's Host
+    const char *tenant;            //  the tenant of inbound SMS (one per ingress for now)
+    const char *twilio_token;      //  TWILIO_AUTH_TOKEN (secret; never logged)
+    size_t max_body;               //  bytes; larger bodies get 413
+    int publish_timeout_ms;        //  no ACK by then: 503
+    int threads;                   //  HTTP worker threads
+} sb_ingress_config_t;
+
+sb_ingress_config_t sb_ingress_config_default (void);
+
+typedef struct _sb_ingress_t sb_ingress_t;
+
+//  Starts serving. Returns NULL with the reason in err (port in use, ...).
+sb_ingress_t *sb_ingress_new (const sb_ingress_config_t *config, char *err, size_t errlen);
+
+//  Stops serving (requests in progress finish) and frees everything.
+void sb_ingress_destroy (sb_ingress_t **self_p);
+
+//  The port actually bound.
+int sb_ingress_port (sb_ingress_t *self);
+
+#endif

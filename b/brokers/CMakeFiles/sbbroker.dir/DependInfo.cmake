@@ -1,0 +1,24 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/brokers/sb_broker.c" "brokers/CMakeFiles/sbbroker.dir/sb_broker.c.o" "gcc" "brokers/CMakeFiles/sbbroker.dir/sb_broker.c.o.d"
+  "/work/main/brokers/sb_routes.c" "brokers/CMakeFiles/sbbroker.dir/sb_routes.c.o" "gcc" "brokers/CMakeFiles/sbbroker.dir/sb_routes.c.o.d"
+  "/work/main/brokers/sb_store.c" "brokers/CMakeFiles/sbbroker.dir/sb_store.c.o" "gcc" "brokers/CMakeFiles/sbbroker.dir/sb_store.c.o.d"
+  "/work/main/b/brokers/sb_store_scripts.c" "brokers/CMakeFiles/sbbroker.dir/sb_store_scripts.c.o" "gcc" "brokers/CMakeFiles/sbbroker.dir/sb_store_scripts.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/main/b/brokers/CMakeFiles/sbproto.dir/DependInfo.cmake"
+  "/work/main/b/schemas/CMakeFiles/sbcore.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

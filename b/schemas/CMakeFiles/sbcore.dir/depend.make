@@ -1,0 +1,2 @@
+# Empty dependencies file for sbcore.
+# This may be replaced when dependencies are built.
