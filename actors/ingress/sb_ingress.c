@@ -74,6 +74,10 @@ s_reply (struct MHD_Connection *connection, unsigned int status,
 //  A one-line reason, as plain text.
 static enum MHD_Result
 s_refuse (struct MHD_Connection *connection, unsigned int status, const char *format, ...)
+    SB_PRINTF (3, 4);
+
+static enum MHD_Result
+s_refuse (struct MHD_Connection *connection, unsigned int status, const char *format, ...)
 {
     char text [512];
     va_list args;
@@ -186,19 +190,16 @@ s_signed_url (sb_ingress_t *self, struct MHD_Connection *connection, const s_req
     return host? zsys_sprintf ("http://%s%s", host, request->uri): NULL;
 }
 
-//  Checks X-Twilio-Signature against the URL with and without its port.
+//  Checks X-Twilio-Signature.
 static bool
 s_signature_valid (sb_ingress_t *self, struct MHD_Connection *connection,
                    const s_request_t *request, const sb_form_t *form)
 {
     const char *header = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
                                                       "X-Twilio-Signature");
+    //  sb_twilio_signature_valid tries the URL with and without its port
     char *url = s_signed_url (self, connection, request);
-    char variants [2][2048];
-    int count = url? sb_twilio_url_variants (url, variants): 0;
-    bool valid = false;
-    for (int index = 0; index < count && !valid; index++)
-        valid = sb_twilio_signature_valid (self->config.twilio_token, variants [index], form, header);
+    bool valid = url && sb_twilio_signature_valid (self->config.twilio_token, url, form, header);
     zstr_free (&url);
     return valid;
 }

@@ -1,2 +1,0 @@
-# Empty dependencies file for echo.
-# This may be replaced when dependencies are built.
