@@ -1016,7 +1016,8 @@ s_round_finish (sb_broker_t *self)
     if (sb_store_pipeline_end (self->store))
         s_storage_failed (self, "round");
     else
-        self->storage_ok = true;
+    if (sb_store_connected (self->store))
+        self->storage_ok = true;   //  an empty round without Redis proves nothing
     s_reply_publishes (self);
     s_finish_answers (self);
     s_dispatch (self);
@@ -1155,6 +1156,8 @@ s_move_due (sb_broker_t *self)
     int64_t next_due = -1;
     if (sb_store_move_due (self->store, now, 1000, &next_due, services))
         s_storage_failed (self, "move due");
+    else
+        self->storage_ok = true;   //  Redis answered: back after an outage
     for (char *name = (char *) zlistx_first (services); name;
          name = (char *) zlistx_next (services)) {
         s_service_t *service = (s_service_t *) zhashx_lookup (self->services, name);

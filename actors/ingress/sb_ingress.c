@@ -216,7 +216,12 @@ s_sms_body (const sb_form_t *form, char *err, size_t errlen)
             return NULL;
         }
     const char *media_count = sb_form_get (form, "NumMedia");
-    long media = media_count? strtol (media_count, NULL, 10): 0;
+    char *end = NULL;
+    long media = media_count? strtol (media_count, &end, 10): 0;
+    if (media_count && (!*media_count || *end || media < 0 || media > 10)) {
+        sb_error_set (err, errlen, "NumMedia: '%.32s' is not a number in 0..10", media_count);
+        return NULL;
+    }
     json_t *body = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
         "message_sid", sb_form_get (form, "MessageSid"),
         "account_sid", sb_form_get (form, "AccountSid"),
@@ -248,7 +253,9 @@ s_on_sms (sb_ingress_t *self, struct MHD_Connection *connection, s_request_t *re
 {
     const char *type = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
                                                     MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (!type || strncasecmp (type, "application/x-www-form-urlencoded", 33))
+    //  The media type, then nothing or parameters ("; charset=utf-8")
+    if (!type || strncasecmp (type, "application/x-www-form-urlencoded", 33)
+    ||  (type [33] && type [33] != ';' && type [33] != ' '))
         return s_refuse (connection, MHD_HTTP_BAD_REQUEST,
                          "content type must be application/x-www-form-urlencoded");
     char err [512], reason [600];
@@ -288,7 +295,8 @@ s_on_ready (sb_ingress_t *self, struct MHD_Connection *connection)
 {
     s_publisher_t *publisher = s_publisher_take (self);
     char err [256] = "cannot reach the broker";
-    json_t *stats = publisher? sb_client_request (publisher->client, "STATS", NULL, 1000,
+    json_t *stats = publisher? sb_client_request (publisher->client, "STATS", NULL,
+                                                  self->config.publish_timeout_ms,
                                                   err, sizeof err): NULL;
     const char *storage = json_string_value (json_object_get (stats, "storage"));
     if (publisher)
