@@ -13,6 +13,7 @@
 #include "bench_plain.h"
 #include "sb_client.h"
 #include "sb_testproc.h"
+#include "sb_testutil.h"
 #include "sb_testredis.h"
 #include <arpa/inet.h>
 #include <libgen.h>
@@ -33,24 +34,6 @@ typedef struct {
     int64_t deliver_p50, deliver_p99, ack_p50, ack_p99;
     size_t acked, refused;
 } s_result_t;
-
-//  A free TCP port on loopback (bound and released at once: ZeroMQ sockets
-//  release theirs asynchronously, so a plain socket asks).
-static int
-s_free_port (void)
-{
-    int fd = socket (AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = 0,
-                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-    socklen_t length = sizeof address;
-    int port = -1;
-    if (fd >= 0 && bind (fd, (struct sockaddr *) &address, sizeof address) == 0
-    &&  getsockname (fd, (struct sockaddr *) &address, &length) == 0)
-        port = ntohs (address.sin_port);
-    if (fd >= 0)
-        close (fd);
-    return port;
-}
 
 //  Runs producers and workers against endpoint until every message is
 //  answered by a worker; workers == 0 only publishes.
@@ -191,7 +174,7 @@ s_fleet_start (s_fleet_t *fleet, const char *self_path)
     fleet->redis = sb_testredis_new ("everysec");
     if (!fleet->redis)
         return -1;
-    snprintf (fleet->endpoint, sizeof fleet->endpoint, "tcp://127.0.0.1:%d", s_free_port ());
+    snprintf (fleet->endpoint, sizeof fleet->endpoint, "tcp://127.0.0.1:%d", sb_testutil_free_port ());
     char *copy = strdup (self_path);
     char *broker = zsys_sprintf ("%s/broker", dirname (copy));
     char *argv [] = { broker, "-e", fleet->endpoint, "-r", (char *) sb_testredis_url (fleet->redis),

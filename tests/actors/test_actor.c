@@ -19,15 +19,12 @@
     match, e.g. test_fake_broker or "test_sigterm*"). Exits 77 (skipped)
     without redis-server.                                                   */
 
-#ifndef _GNU_SOURCE
-#   define _GNU_SOURCE                  //  nftw's FTW_DEPTH and FTW_PHYS
-#endif
 #include "sb_classes.h"
 #include "sb_client.h"
 #include "sb_testproc.h"
+#include "sb_testutil.h"
 #include "sb_testredis.h"
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -89,34 +86,6 @@ typedef struct {
 
 //  --------------------------------------------------------------------------
 //  Directories and processes
-
-static int
-s_remove_entry (const char *path, const struct stat *info, int type, struct FTW *walk)
-{
-    (void) info, (void) type, (void) walk;
-    if (remove (path))
-        fprintf (stderr, "test_actor: remove %s: %s\n", path, strerror (errno));
-    return 0;   //  carry on: remove as much as we can
-}
-
-//  Asks the kernel for a free port (bind to 0). It is free again when this
-//  returns, so another process may take it first: callers retry.
-static int
-s_free_port (void)
-{
-    int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in address = { .sin_family = AF_INET };
-    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    int port = -1;
-    if (bind (fd, (struct sockaddr *) &address, size) == 0
-    &&  getsockname (fd, (struct sockaddr *) &address, &size) == 0)
-        port = ntohs (address.sin_port);
-    close (fd);
-    return port;
-}
 
 //  Waits up to S_STOP_MS for a process to exit and asserts it exited with
 //  status 0 (under ASan a leak or a crash at exit shows here).
@@ -297,7 +266,7 @@ s_broker_start (s_fixture_t *self)
     assert_non_null (self->redis);
     s_write_config (self);
     for (int attempt = 0; attempt < S_START_ATTEMPTS && !self->broker; attempt++) {
-        snprintf (self->endpoint, sizeof self->endpoint, "tcp://127.0.0.1:%d", s_free_port ());
+        snprintf (self->endpoint, sizeof self->endpoint, "tcp://127.0.0.1:%d", sb_testutil_free_port ());
         s_broker_spawn (self);
     }
     if (!self->broker)
@@ -541,7 +510,7 @@ s_teardown (void **state)
     zsock_destroy (&self->fake);
     sb_testredis_destroy (&self->redis);
     sb_idgen_destroy (&self->ids);
-    nftw (self->dir, s_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    sb_testutil_remove_tree (self->dir);
     free (self);
     return rc;
 }

@@ -19,19 +19,16 @@
     which CTest passes; TEST runs only the tests whose names match).
     Exits 77 (skipped) without redis-server.                                */
 
-#ifndef _GNU_SOURCE
-#   define _GNU_SOURCE                  //  nftw's FTW_DEPTH and FTW_PHYS
-#endif
 #include "sb_classes.h"
 #include "sb_client.h"
 #include "sb_form.h"
 #include "sb_testproc.h"
+#include "sb_testutil.h"
 #include "sb_testredis.h"
 #include "sb_twilio.h"
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
@@ -104,34 +101,6 @@ typedef struct {
 
 //  --------------------------------------------------------------------------
 //  Directories and processes
-
-static int
-s_remove_entry (const char *path, const struct stat *info, int type, struct FTW *walk)
-{
-    (void) info, (void) type, (void) walk;
-    if (remove (path))
-        fprintf (stderr, "test_ingress: remove %s: %s\n", path, strerror (errno));
-    return 0;   //  carry on: remove as much as we can
-}
-
-//  Asks the kernel for a free port (bind to 0). It is free again when this
-//  returns, so another process may take it first: callers retry.
-static int
-s_free_port (void)
-{
-    int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in address = { .sin_family = AF_INET };
-    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    int port = -1;
-    if (bind (fd, (struct sockaddr *) &address, size) == 0
-    &&  getsockname (fd, (struct sockaddr *) &address, &size) == 0)
-        port = ntohs (address.sin_port);
-    close (fd);
-    return port;
-}
 
 //  Stops a process with SIGTERM (SIGKILL if it does not exit in time) and
 //  destroys it. Returns 0 if it exited with status 0, or had exited before
@@ -618,7 +587,7 @@ s_ingress_start (s_fixture_t *self, const char *token)
     else
         assert_int_equal (unsetenv ("TWILIO_AUTH_TOKEN"), 0);
     for (int attempt = 0; attempt < S_START_ATTEMPTS && !self->ingress; attempt++) {
-        self->port = s_free_port ();
+        self->port = sb_testutil_free_port ();
         char port [16];
         snprintf (port, sizeof port, "%d", self->port);
         char *argv [] = { (char *) self->programs->ingress, "-p", port, "-b", self->endpoint,
@@ -641,7 +610,7 @@ s_world_start (s_fixture_t *self, bool with_token)
     self->redis = sb_testredis_new ("always");   //  test_storage_down kills it
     assert_non_null (self->redis);
     for (int attempt = 0; attempt < S_START_ATTEMPTS && !self->broker; attempt++) {
-        snprintf (self->endpoint, sizeof self->endpoint, "tcp://127.0.0.1:%d", s_free_port ());
+        snprintf (self->endpoint, sizeof self->endpoint, "tcp://127.0.0.1:%d", sb_testutil_free_port ());
         s_broker_spawn (self);
     }
     if (!self->broker)
@@ -680,7 +649,7 @@ s_teardown (void **state)
     if (s_stop (&self->broker, "the broker"))
         rc = -1;
     sb_testredis_destroy (&self->redis);
-    nftw (self->dir, s_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    sb_testutil_remove_tree (self->dir);
     free (self);
     return rc;
 }

@@ -11,16 +11,13 @@
     Usage: test_broker BROKER TESTWORKER TESTPUBLISH   (paths of the three
     programs; CTest passes them). Exits 77 (skipped) without redis-server.  */
 
-#ifndef _GNU_SOURCE
-#   define _GNU_SOURCE                  //  nftw's FTW_DEPTH and FTW_PHYS
-#endif
 #include "sb_classes.h"
 #include "sb_client.h"
 #include "sb_store.h"
 #include "sb_testproc.h"
+#include "sb_testutil.h"
 #include "sb_testredis.h"
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <hiredis/hiredis.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -85,34 +82,6 @@ typedef struct {
 
 //  --------------------------------------------------------------------------
 //  Directories and processes
-
-static int
-s_remove_entry (const char *path, const struct stat *info, int type, struct FTW *walk)
-{
-    (void) info, (void) type, (void) walk;
-    if (remove (path))
-        fprintf (stderr, "test_broker: remove %s: %s\n", path, strerror (errno));
-    return 0;   //  carry on: remove as much as we can
-}
-
-//  Asks the kernel for a free port (bind to 0). It is free again when this
-//  returns, so another process may take it first: callers retry.
-static int
-s_free_port (void)
-{
-    int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in address = { .sin_family = AF_INET };
-    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    int port = -1;
-    if (bind (fd, (struct sockaddr *) &address, size) == 0
-    &&  getsockname (fd, (struct sockaddr *) &address, &size) == 0)
-        port = ntohs (address.sin_port);
-    close (fd);
-    return port;
-}
 
 //  Kills a process at once, as a crash would, and reaps it.
 static void
@@ -246,7 +215,7 @@ s_broker_start (s_fixture_t *self, size_t index, const char *broker_extra, const
     s_write_config (broker->config, broker_extra, routes);
     for (int attempt = 0; attempt < S_START_ATTEMPTS; attempt++) {
         snprintf (broker->endpoint, sizeof broker->endpoint, "tcp://127.0.0.1:%d",
-                  s_free_port ());
+                  sb_testutil_free_port ());
         if (s_broker_spawn (self, index) == 0)
             return;
     }
@@ -666,7 +635,7 @@ s_teardown (void **state)
             rc = -1;
     sb_testredis_destroy (&self->redis);
     sb_idgen_destroy (&self->ids);
-    nftw (self->dir, s_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    sb_testutil_remove_tree (self->dir);
     free (self);
     return rc;
 }

@@ -6,9 +6,9 @@
 //  _GNU_SOURCE (nftw flags, pipe2, close_range) comes from CMake
 #include "sb_classes.h"
 #include "sb_testproc.h"
+#include "sb_testutil.h"
 #include "sb_testredis.h"
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <hiredis/hiredis.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -29,26 +29,6 @@ struct _sb_testredis_t {
     int port;
     sb_testproc_t *server;      //  NULL while killed
 };
-
-//  Asks the kernel for a free port by binding to port 0. Returns the port,
-//  or -1. The port is free again when this returns: a race we accept, and
-//  retry on.
-static int
-s_free_port (void)
-{
-    int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in address = { .sin_family = AF_INET };
-    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    int port = -1;
-    if (bind (fd, (struct sockaddr *) &address, size) == 0
-    &&  getsockname (fd, (struct sockaddr *) &address, &size) == 0)
-        port = ntohs (address.sin_port);
-    close (fd);
-    return port;
-}
 
 //  Returns 1 if the server answers PING with PONG, 0 if not (yet): refused,
 //  still LOADING the AOF, or too slow. Short time-outs, so a caller can
@@ -167,22 +147,12 @@ s_make_dir (sb_testredis_t *self)
     return 0;
 }
 
-static int
-s_remove_entry (const char *path, const struct stat *info, int type,
-                struct FTW *walk)
-{
-    (void) info, (void) type, (void) walk;
-    if (remove (path))
-        fprintf (stderr, "sb_testredis: remove %s: %s\n", path, strerror (errno));
-    return 0;       //  carry on: remove as much as we can
-}
-
 //  Removes the directory and everything in it, children before parents,
 //  without following symbolic links.
 static void
 s_remove_dir (const char *dir)
 {
-    nftw (dir, s_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    sb_testutil_remove_tree (dir);
 }
 
 bool
@@ -228,7 +198,7 @@ sb_testredis_new (const char *appendfsync)
     //  would hang again
     int rc = -1;
     for (int attempt = 0; attempt < S_START_ATTEMPTS && rc == -1; attempt++) {
-        self->port = s_free_port ();
+        self->port = sb_testutil_free_port ();
         if (self->port > 0)
             rc = s_start (self);
         else

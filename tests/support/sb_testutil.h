@@ -1,0 +1,15 @@
+/*  sb_testutil.h — small things every integration test and benchmark
+    needs: a free TCP port, and removing a temp directory tree.           */
+
+#ifndef SB_TESTUTIL_H_INCLUDED
+#define SB_TESTUTIL_H_INCLUDED
+
+//  A free TCP port on loopback (bound to 0 and released at once: another
+//  process may take it first, so callers that bind it retry). -1 on error.
+int sb_testutil_free_port (void);
+
+//  Removes path and everything below it, as much as it can. Returns 0, or
+//  -1 if something stayed (the reasons printed to stderr).
+int sb_testutil_remove_tree (const char *path);
+
+#endif
