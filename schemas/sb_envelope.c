@@ -275,9 +275,15 @@ s_check_limits (const json_t *value, uint32_t depth, const sb_limits_t *limits,
     json_t *child;
     size_t index;
     if (json_is_object (value)) {
-        json_object_foreach ((json_t *) value, name, child)
+        size_t length;
+        json_object_keylen_foreach ((json_t *) value, name, length, child) {
+            //  The same rule as for msgpack map keys: what decodes must
+            //  also be what a JSON envelope may hold
+            if (length > SB_ENVELOPE_MAX_KEY || strlen (name) != length)
+                return sb_error_set (err, errlen, "envelope: map key too long or holds NUL");
             if (s_check_limits (child, depth + 1, limits, objects, err, errlen))
                 return -1;
+        }
     }
     else
         json_array_foreach (value, index, child)

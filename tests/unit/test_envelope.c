@@ -925,6 +925,20 @@ test_set_body (void **state)
     sb_envelope_destroy (&env);
 }
 
+//  Regression (found by fuzz_envelope_json): a body key longer than 256
+//  bytes was accepted from JSON but refused by decode, so an envelope
+//  could be built that no peer would take. Both refuse it now.
+static void
+test_long_body_key (void **state)
+{
+    (void) state;
+    char *name = s_repeat ('k', SB_ENVELOPE_MAX_KEY + 1);
+    json_t *body = json_object ();
+    json_object_set_new (body, name, json_integer (1));
+    free (name);
+    s_expect_refused (s_with ("body", body), NULL, "map key too long or holds NUL");
+}
+
 int
 main (void)
 {
@@ -946,6 +960,7 @@ main (void)
         cmocka_unit_test (test_dup),
         cmocka_unit_test (test_dup_incomplete),
         cmocka_unit_test (test_set_body),
+        cmocka_unit_test (test_long_body_key),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
