@@ -405,12 +405,14 @@ s_number (const msgpack_object *value)
     return value->via.f64;
 }
 
-//  The value of a map's field, or NULL when absent.
+//  The value of a map's field, or NULL when absent. A key given twice
+//  means its last value, as in the JSON form (where the last one wins), so
+//  that both forms of an envelope check alike.
 static const msgpack_object *
 s_lookup (const msgpack_object *map, const char *name)
 {
     size_t length = strlen (name);
-    for (uint32_t index = 0; index < map->via.map.size; index++) {
+    for (uint32_t index = map->via.map.size; index-- > 0;) {
         const msgpack_object *key = &map->via.map.ptr [index].key;
         if (key->type == MSGPACK_OBJECT_STR && key->via.str.size == length
         &&  memcmp (key->via.str.ptr, name, length) == 0)

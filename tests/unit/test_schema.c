@@ -268,6 +268,43 @@ test_builtin_examples_validate (void **state)
     sb_schemas_destroy (&schemas);
 }
 
+//  Regression (found by fuzz_envelope_msgpack): a key given twice in a
+//  msgpack map means its last value, as in JSON, so the broker's check and
+//  the full decode agree.
+static void
+test_duplicate_keys (void **state)
+{
+    (void) state;
+    sb_schemas_t *schemas = s_registry ();
+    const char *cases [][2] = { { "\"x\"", "2" }, { "2", "\"x\"" } };
+    for (int index = 0; index < 2; index++) {
+        msgpack_sbuffer buffer;
+        msgpack_sbuffer_init (&buffer);
+        msgpack_packer pk;
+        msgpack_packer_init (&pk, &buffer, msgpack_sbuffer_write);
+        msgpack_pack_map (&pk, 3);
+        msgpack_pack_str_with_body (&pk, "sku", 3);
+        msgpack_pack_str_with_body (&pk, "SK1", 3);
+        for (int which = 0; which < 2; which++) {
+            msgpack_pack_str_with_body (&pk, "quantity", 8);
+            json_t *value = json_loads (cases [index][which], JSON_DECODE_ANY, NULL);
+            sb_msgpack_pack_json (&pk, value);
+            json_decref (value);
+        }
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        size_t offset = 0;
+        assert_int_equal (msgpack_unpack_next (&unpacked, buffer.data, buffer.size, &offset),
+                          MSGPACK_UNPACK_SUCCESS);
+        char err [256];
+        int rc = sb_schemas_check_object (schemas, "order.placed", &unpacked.data, err, sizeof err);
+        assert_int_equal (rc, index == 0? 0: -1);   //  the last value decides
+        msgpack_unpacked_destroy (&unpacked);
+        msgpack_sbuffer_destroy (&buffer);
+    }
+    sb_schemas_destroy (&schemas);
+}
+
 int
 main (void)
 {
@@ -277,6 +314,7 @@ main (void)
         cmocka_unit_test (test_definition_rejections),
         cmocka_unit_test (test_examples_and_docs),
         cmocka_unit_test (test_builtin_examples_validate),
+        cmocka_unit_test (test_duplicate_keys),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
