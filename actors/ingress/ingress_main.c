@@ -33,8 +33,11 @@ s_usage (FILE *file)
         "  -h, --help             this text\n\n"
         "Environment (secrets, never logged):\n"
         "  TWILIO_AUTH_TOKEN      verifies X-Twilio-Signature; without it every\n"
-        "                         /webhook/sms request is refused (403)\n\n"
-        "Endpoints: GET /health, GET /ready, POST /webhook/sms.\n"
+        "                         /webhook/sms request is refused (403)\n"
+        "  INTERNAL_SECRET        the WhatsApp gateway's X-Internal-Secret; without it\n"
+        "                         every /webhook/whatsapp/incoming request is refused (401)\n\n"
+        "Endpoints: GET /health, GET /ready, POST /webhook/sms,\n"
+        "POST /webhook/whatsapp/incoming.\n"
         "Exit codes: 0 stopped by a signal; 78 bad config or port in use.\n");
 }
 
@@ -144,6 +147,7 @@ main (int argc, char *argv [])
         }
     }
     config.twilio_token = getenv ("TWILIO_AUTH_TOKEN");
+    config.internal_secret = getenv ("INTERNAL_SECRET");
     zsys_init ();
     zsys_set_logident ("ingress");
     sb_ingress_t *ingress = sb_ingress_new (&config, err, sizeof err);

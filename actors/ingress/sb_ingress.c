@@ -12,6 +12,7 @@
 #include "sb_twilio.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <netinet/in.h>
 #include <pthread.h>
 
@@ -288,6 +289,147 @@ s_on_sms (sb_ingress_t *self, struct MHD_Connection *connection, s_request_t *re
 }
 
 //  --------------------------------------------------------------------------
+//  POST /webhook/whatsapp/incoming
+
+//  True if the request carries the configured internal secret (compared in
+//  constant time). No secret configured: nothing is let in.
+static bool
+s_secret_valid (sb_ingress_t *self, struct MHD_Connection *connection)
+{
+    const char *given = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                     "X-Internal-Secret");
+    const char *secret = self->config.internal_secret;
+    if (!secret || !*secret || !given || strlen (given) != strlen (secret))
+        return false;
+    return CRYPTO_memcmp (given, secret, strlen (secret)) == 0;
+}
+
+//  The sender's number from a WhatsApp id: "972501234567@s.whatsapp.net"
+//  gives "+972501234567". Only one-to-one chats carry a person's number.
+static int
+s_whatsapp_number (const char *jid, char *number, size_t size)
+{
+    const char *at = strchr (jid, '@');
+    size_t digits = at? (size_t) (at - jid): 0;
+    if (!at || !streq (at, "@s.whatsapp.net") || digits == 0 || digits > 20)
+        return -1;
+    for (size_t index = 0; index < digits; index++)
+        if (!isdigit ((unsigned char) jid [index]))
+            return -1;
+    snprintf (number, size, "+%.*s", (int) digits, jid);
+    return 0;
+}
+
+//  Builds the whatsapp.received envelope of one gateway message, or NULL
+//  with the reason naming it; *skip says it carries no text (an image, a
+//  reaction): nothing the pipeline handles, not an error.
+static sb_envelope_t *
+s_whatsapp_message (const char *tenant, const json_t *message, size_t index, bool *skip,
+                    char *err, size_t errlen)
+{
+    *skip = false;
+    const char *id = json_string_value (json_object_get (json_object_get (message, "key"), "id"));
+    const char *jid = json_string_value (json_object_get (json_object_get (message, "key"), "remoteJid"));
+    const json_t *content = json_object_get (message, "message");
+    const char *text = json_string_value (json_object_get (content, "conversation"));
+    if (!text)
+        text = json_string_value (json_object_get (json_object_get (content, "extendedTextMessage"), "text"));
+    char number [32];
+    if (!json_is_object (message) || !id || !*id || !jid) {
+        sb_error_set (err, errlen, "payload.messages[%zu]: needs key.id and key.remoteJid", index);
+        return NULL;
+    }
+    if (s_whatsapp_number (jid, number, sizeof number)) {
+        sb_error_set (err, errlen, "payload.messages[%zu].key.remoteJid: '%.64s' is not a one-to-one "
+                      "chat id (digits@s.whatsapp.net)", index, jid);
+        return NULL;
+    }
+    if (!text) {
+        *skip = true;
+        return NULL;
+    }
+    json_t *body = json_pack ("{s:s, s:s, s:s, s:s, s:s}", "message_id", id, "channel", "whatsapp",
+                              "from", number, "remote_jid", jid, "text", text);
+    const char *name = json_string_value (json_object_get (message, "pushName"));
+    json_int_t sent = json_integer_value (json_object_get (message, "messageTimestamp"));
+    if (body && name)
+        json_object_set_new (body, "push_name", json_string (name));
+    if (body && sent > 0)
+        json_object_set_new (body, "sent_at_ms", json_integer (sent * 1000));
+    char *key = zsys_sprintf ("whatsapp:baileys:%s", id);
+    sb_envelope_t *env = body? sb_envelope_new ("whatsapp.received"): NULL;
+    if (env) {
+        sb_envelope_set_key (env, key);
+        sb_envelope_set_corr (env, key);
+        sb_envelope_set_src (env, "ingress");
+        sb_envelope_set_tenant (env, tenant);
+        sb_envelope_set_body (env, body);
+    }
+    else
+        json_decref (body);
+    zstr_free (&key);
+    if (!env)
+        sb_error_set (err, errlen, "out of memory");
+    return env;
+}
+
+static void
+s_envelope_destructor (void **item)
+{
+    sb_envelope_destroy ((sb_envelope_t **) item);
+}
+
+//  Every message is checked before any is published: a bad one refuses
+//  the whole request (nothing half-processed); the gateway's retry of a
+//  partly published batch is deduplicated by the messages' keys.
+static enum MHD_Result
+s_on_whatsapp (sb_ingress_t *self, struct MHD_Connection *connection, s_request_t *request)
+{
+    if (!s_secret_valid (self, connection))
+        return s_refuse (connection, MHD_HTTP_UNAUTHORIZED, "missing or wrong X-Internal-Secret");
+    const char *type = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                    MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!type || strncasecmp (type, "application/json", 16) || (type [16] && type [16] != ';'))
+        return s_refuse (connection, MHD_HTTP_BAD_REQUEST, "content type must be application/json");
+    json_error_t error;
+    json_t *json = json_loadb (request->body? request->body: "", request->size,
+                               JSON_REJECT_DUPLICATES, &error);
+    if (!json)
+        return s_refuse (connection, MHD_HTTP_BAD_REQUEST, "malformed JSON at line %d, column %d: %s",
+                         error.line, error.column, error.text);
+    const char *tenant = json_string_value (json_object_get (json, "tenantId"));
+    const json_t *messages = json_object_get (json_object_get (json, "payload"), "messages");
+    if (!tenant || !*tenant || !json_is_array (messages)) {
+        json_decref (json);
+        return s_refuse (connection, MHD_HTTP_BAD_REQUEST, "needs tenantId and payload.messages (an array)");
+    }
+    zlistx_t *envelopes = zlistx_new ();
+    zlistx_set_destructor (envelopes, s_envelope_destructor);
+    char err [512] = "", reason [600];
+    size_t index;
+    json_t *message;
+    json_array_foreach (messages, index, message) {
+        bool skip;
+        sb_envelope_t *env = s_whatsapp_message (tenant, message, index, &skip, err, sizeof err);
+        if (env)
+            zlistx_add_end (envelopes, env);
+        else
+        if (!skip)
+            break;
+    }
+    json_decref (json);
+    unsigned int status = *err? MHD_HTTP_BAD_REQUEST: MHD_HTTP_OK;
+    snprintf (reason, sizeof reason, "%s", err);
+    for (sb_envelope_t *env = (sb_envelope_t *) zlistx_first (envelopes);
+         env && status == MHD_HTTP_OK; env = (sb_envelope_t *) zlistx_next (envelopes))
+        status = s_publish (self, env, reason, sizeof reason);
+    zlistx_destroy (&envelopes);
+    if (status != MHD_HTTP_OK)
+        return s_refuse (connection, status, "%s", reason);
+    return s_reply (connection, MHD_HTTP_OK, "text/plain", "");
+}
+
+//  --------------------------------------------------------------------------
 //  GET /health, GET /ready
 
 static enum MHD_Result
@@ -391,7 +533,10 @@ s_handler (void *cls, struct MHD_Connection *connection, const char *url,
         return s_on_ready (self, connection);
     if (post && streq (url, "/webhook/sms"))
         return s_on_sms (self, connection, request);
-    if (streq (url, "/health") || streq (url, "/ready") || streq (url, "/webhook/sms"))
+    if (post && streq (url, "/webhook/whatsapp/incoming"))
+        return s_on_whatsapp (self, connection, request);
+    if (streq (url, "/health") || streq (url, "/ready") || streq (url, "/webhook/sms")
+    ||  streq (url, "/webhook/whatsapp/incoming"))
         return s_refuse (connection, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s not allowed on %s",
                          method, url);
     return s_refuse (connection, MHD_HTTP_NOT_FOUND, "no such endpoint: %s", url);

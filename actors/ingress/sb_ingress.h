@@ -5,7 +5,9 @@
 
         GET  /health            the process is up
         GET  /ready             the broker answers: 200, else 503 with why
-        POST /webhook/sms       Twilio inbound SMS (X-Twilio-Signature)   */
+        POST /webhook/sms       Twilio inbound SMS (X-Twilio-Signature)
+        POST /webhook/whatsapp/incoming   a WhatsApp gateway's messages
+                                (X-Internal-Secret)                        */
 
 #ifndef SB_INGRESS_H_INCLUDED
 #define SB_INGRESS_H_INCLUDED
@@ -20,6 +22,7 @@ typedef struct {
                                    //  NULL: rebuilt from each request's Host
     const char *tenant;            //  the tenant of inbound SMS (one per ingress for now)
     const char *twilio_token;      //  TWILIO_AUTH_TOKEN (secret; never logged)
+    const char *internal_secret;   //  INTERNAL_SECRET (secret; never logged)
     size_t max_body;               //  bytes; larger bodies get 413
     int publish_timeout_ms;        //  no ACK by then: 503
     int threads;                   //  HTTP worker threads

@@ -60,6 +60,7 @@
 #define S_TO             "+15557654321"
 #define S_TEXT           "how many hours this week? 100% sure & = + ünï"
 #define S_TENANT         "acme"
+#define S_GATEWAY_SECRET "gateway-secret-for-tests"
 #define S_QUEUE          "sb:q:planner"
 #define S_MAX_BODY       "4096"  //  ingress's --max-body
 #define S_PUBLISH_MS     "500"   //  ingress's --publish-timeout
@@ -582,10 +583,15 @@ s_ingress_wait_up (s_fixture_t *self)
 static void
 s_ingress_start (s_fixture_t *self, const char *token)
 {
-    if (token)
+    //  The WhatsApp gateway's secret goes with the Twilio token
+    if (token) {
         assert_int_equal (setenv ("TWILIO_AUTH_TOKEN", token, 1), 0);
-    else
+        assert_int_equal (setenv ("INTERNAL_SECRET", S_GATEWAY_SECRET, 1), 0);
+    }
+    else {
         assert_int_equal (unsetenv ("TWILIO_AUTH_TOKEN"), 0);
+        assert_int_equal (unsetenv ("INTERNAL_SECRET"), 0);
+    }
     for (int attempt = 0; attempt < S_START_ATTEMPTS && !self->ingress; attempt++) {
         self->port = sb_testutil_free_port ();
         char port [16];
@@ -599,6 +605,7 @@ s_ingress_start (s_fixture_t *self, const char *token)
             s_stop (&self->ingress, "ingress");
     }
     unsetenv ("TWILIO_AUTH_TOKEN");
+    unsetenv ("INTERNAL_SECRET");
     if (!self->ingress)
         fail_msg ("ingress did not start");
 }
@@ -1137,6 +1144,78 @@ test_command_line (void **state)
 
 //  --------------------------------------------------------------------------
 
+//  11. WhatsApp: one whatsapp.received per text message, keyed by the
+//  gateway's message id, behind X-Internal-Secret; a bad message refuses
+//  the whole request and publishes none of it.
+static void
+s_post_whatsapp (s_fixture_t *self, const char *secret, const char *type, const char *json,
+                 s_answer_t *answer)
+{
+    char secret_header [128], type_header [128];
+    snprintf (secret_header, sizeof secret_header, "X-Internal-Secret: %s", secret);
+    snprintf (type_header, sizeof type_header, "Content-Type: %s", type);
+    const char *headers [] = { type_header, secret? secret_header: NULL, NULL };
+    s_http (self, "POST", "/webhook/whatsapp/incoming", headers, json, strlen (json),
+            S_HTTP_MS, answer);
+}
+
+static void
+test_whatsapp (void **state)
+{
+    s_fixture_t *self = (s_fixture_t *) *state;
+    s_world_start (self, true);
+    s_answer_t answer;
+    const char *batch =
+        "{\"tenantId\":\"acme\",\"payload\":{\"messages\":["
+        "{\"key\":{\"id\":\"WA1\",\"remoteJid\":\"972501234567@s.whatsapp.net\"},"
+        "\"pushName\":\"Dana\",\"messageTimestamp\":1772787599,"
+        "\"message\":{\"conversation\":\"how many hours this week?\"}},"
+        "{\"key\":{\"id\":\"WA2\",\"remoteJid\":\"972501234567@s.whatsapp.net\"},"
+        "\"message\":{\"imageMessage\":{}}}]}}";
+    s_post_whatsapp (self, S_GATEWAY_SECRET, "application/json", batch, &answer);
+    s_assert_answer (&answer, 200, NULL);
+    sb_envelope_t *env = NULL;
+    assert_int_equal (s_stored (self, "whatsapp:baileys:WA1", &env), 1);
+    assert_non_null (env);
+    assert_string_equal (sb_envelope_type (env), "whatsapp.received");
+    assert_string_equal (sb_envelope_tenant (env), "acme");
+    json_t *body = sb_envelope_body (env);
+    assert_string_equal (json_string_value (json_object_get (body, "from")), "+972501234567");
+    assert_string_equal (json_string_value (json_object_get (body, "text")), "how many hours this week?");
+    assert_int_equal (json_integer_value (json_object_get (body, "sent_at_ms")), 1772787599000LL);
+    sb_envelope_destroy (&env);
+    assert_int_equal (s_stored (self, "whatsapp:baileys:WA2", NULL), 0);   //  no text: not for us
+
+    //  The gateway's redelivery: answered 200, processed once
+    s_post_whatsapp (self, S_GATEWAY_SECRET, "application/json", batch, &answer);
+    s_assert_answer (&answer, 200, NULL);
+    assert_int_equal (s_stored (self, "whatsapp:baileys:WA1", NULL), 1);
+
+    s_post_whatsapp (self, "wrong", "application/json", batch, &answer);
+    s_assert_answer (&answer, 401, NULL);
+    s_post_whatsapp (self, NULL, "application/json", batch, &answer);
+    s_assert_answer (&answer, 401, NULL);
+    s_post_whatsapp (self, S_GATEWAY_SECRET, "text/plain", batch, &answer);
+    s_assert_answer (&answer, 400, NULL);
+    s_post_whatsapp (self, S_GATEWAY_SECRET, "application/json", "{\"tenantId\":", &answer);
+    s_assert_answer (&answer, 400, "malformed JSON");
+    s_post_whatsapp (self, S_GATEWAY_SECRET, "application/json", "{\"payload\":{\"messages\":[]}}", &answer);
+    s_assert_answer (&answer, 400, "tenantId");
+    s_post_whatsapp (self, S_GATEWAY_SECRET, "application/json",
+                     "{\"tenantId\":\"acme\",\"payload\":{\"messages\":[]}}", &answer);
+    s_assert_answer (&answer, 200, NULL);   //  an empty batch is a valid no-op
+
+    //  A group chat id in the second message: nothing of the batch is published
+    s_post_whatsapp (self, S_GATEWAY_SECRET, "application/json",
+        "{\"tenantId\":\"acme\",\"payload\":{\"messages\":["
+        "{\"key\":{\"id\":\"WA3\",\"remoteJid\":\"972501234567@s.whatsapp.net\"},"
+        "\"message\":{\"conversation\":\"hi\"}},"
+        "{\"key\":{\"id\":\"WA4\",\"remoteJid\":\"1203630@g.us\"},"
+        "\"message\":{\"conversation\":\"hi all\"}}]}}", &answer);
+    s_assert_answer (&answer, 400, "remoteJid");
+    assert_int_equal (s_stored (self, "whatsapp:baileys:WA3", NULL), 0);
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -1159,6 +1238,7 @@ main (int argc, char *argv [])
     }
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_prestate_setup_teardown (test_valid_sms, s_setup, s_teardown, &programs),
+        cmocka_unit_test_prestate_setup_teardown (test_whatsapp, s_setup, s_teardown, &programs),
         cmocka_unit_test_prestate_setup_teardown (test_signature_reference, s_setup, s_teardown,
                                                   &programs),
         cmocka_unit_test_prestate_setup_teardown (test_signed_url, s_setup, s_teardown,
