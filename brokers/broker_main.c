@@ -6,6 +6,7 @@
     unreachable at start (restart later).                                  */
 
 #include "sb_classes.h"
+#include <signal.h>
 #include "sb_broker.h"
 
 #define S_EXIT_CONFIG 78        //  sysexits.h EX_CONFIG
@@ -92,6 +93,9 @@ main (int argc, char *argv [])
     }
     settings.redis_password = getenv ("REDIS_PASSWORD");
 
+    //  A write to a Redis or HTTP peer that went away must fail with EPIPE,
+    //  which the caller handles, not kill the process
+    signal (SIGPIPE, SIG_IGN);
     zsys_init ();
     zsys_set_logident ("broker");
     sb_broker_t *broker = sb_broker_new (&settings, config, err, sizeof err);

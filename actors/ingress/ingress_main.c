@@ -5,6 +5,7 @@
     port cannot be bound (do not restart).                                 */
 
 #include "sb_classes.h"
+#include <signal.h>
 #include "sb_ingress.h"
 
 #define S_EXIT_CONFIG 78
@@ -148,6 +149,9 @@ main (int argc, char *argv [])
     }
     config.twilio_token = getenv ("TWILIO_AUTH_TOKEN");
     config.internal_secret = getenv ("INTERNAL_SECRET");
+    //  A write to a Redis or HTTP peer that went away must fail with EPIPE,
+    //  which the caller handles, not kill the process
+    signal (SIGPIPE, SIG_IGN);
     zsys_init ();
     zsys_set_logident ("ingress");
     sb_ingress_t *ingress = sb_ingress_new (&config, err, sizeof err);

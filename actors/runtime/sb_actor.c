@@ -2,6 +2,7 @@
     handler's state, then the harness or the broker loop.                  */
 
 #include "sb_actor_private.h"
+#include <signal.h>
 
 static void
 s_usage (const sb_actor_def_t *def, FILE *file)
@@ -214,6 +215,9 @@ sb_actor_main (const sb_actor_def_t *def, int argc, char *argv [])
             s_usage (def, stdout);
             return 0;
         }
+    //  A write to a Redis or HTTP peer that went away must fail with EPIPE,
+    //  which the caller handles, not kill the process
+    signal (SIGPIPE, SIG_IGN);
     sb_actor_options_t options;
     int rc = s_options_init (&options, def, argc, argv)? SB_ACTOR_EXIT_CONFIG: 0;
     if (rc == 0 && def->setup) {
