@@ -620,36 +620,12 @@ int
 sb_envelope_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
                   char *type, size_t typelen)
 {
-    char err [128];
-    if (sb_msgpack_scan (data, size, NULL, err, sizeof err))
-        return -1;
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    size_t offset = 0;
-    int rc = -1;
+    //  The delivery path runs this for every message: a walk over the
+    //  bytes, no allocation (sb_msgpack_peek)
     *deadline_ms = 0;
     if (type && typelen)
         *type = 0;
-    if (msgpack_unpack_next (&unpacked, (const char *) data, size, &offset) == MSGPACK_UNPACK_SUCCESS
-    &&  unpacked.data.type == MSGPACK_OBJECT_MAP) {
-        rc = 0;
-        const msgpack_object_map *map = &unpacked.data.via.map;
-        for (uint32_t index = 0; index < map->size; index++) {
-            const msgpack_object *key = &map->ptr [index].key;
-            const msgpack_object *value = &map->ptr [index].val;
-            if (key->type != MSGPACK_OBJECT_STR)
-                continue;
-            if (key->via.str.size == 11 && !memcmp (key->via.str.ptr, "deadline_ms", 11)
-            &&  value->type == MSGPACK_OBJECT_POSITIVE_INTEGER && value->via.u64 <= INT64_MAX)
-                *deadline_ms = (int64_t) value->via.u64;
-            else
-            if (key->via.str.size == 4 && !memcmp (key->via.str.ptr, "type", 4)
-            &&  value->type == MSGPACK_OBJECT_STR && type && typelen)
-                snprintf (type, typelen, "%.*s", (int) value->via.str.size, value->via.str.ptr);
-        }
-    }
-    msgpack_unpacked_destroy (&unpacked);
-    return rc;
+    return sb_msgpack_peek (data, size, deadline_ms, type, typelen);
 }
 
 //  --------------------------------------------------------------------------

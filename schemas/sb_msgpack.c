@@ -183,6 +183,108 @@ sb_msgpack_scan (const uint8_t *data, size_t size, const sb_limits_t *limits,
     return 0;
 }
 
+//  Skips one whole value at pos (containers with everything inside),
+//  bounds-checked like the scan. Returns 0, or -1 if malformed.
+static int
+s_skip_value (s_scan_t *scan)
+{
+    uint64_t pending = 1;
+    while (pending) {
+        if (scan->pos >= scan->size)
+            return s_fail (scan, "truncated input");
+        uint64_t children, count;
+        if (s_scan_header (scan, &children, &count))
+            return -1;
+        if (children > scan->size - scan->pos)
+            return s_fail (scan, "declared count exceeds input");
+        pending += children - 1;
+    }
+    return 0;
+}
+
+//  Reads a str value at pos into text (NUL-terminated, cut to size).
+static int
+s_read_string (s_scan_t *scan, char *text, size_t size)
+{
+    uint8_t type = scan->data [scan->pos];
+    uint64_t length = 0;
+    size_t header = 1;
+    if (type >= 0xa0 && type <= 0xbf)
+        length = type & 0x1f;
+    else
+    if (type == 0xd9 || type == 0xda || type == 0xdb) {
+        header = type == 0xd9? 2: type == 0xda? 3: 5;
+        if (s_read_be (scan, header - 1, &length))
+            return -1;
+    }
+    else
+        return -1;
+    if (header > scan->size - scan->pos || length > scan->size - scan->pos - header)
+        return -1;
+    size_t copy = length < size - 1? (size_t) length: size - 1;
+    memcpy (text, scan->data + scan->pos + header, copy);
+    text [copy] = 0;
+    scan->pos += header + (size_t) length;
+    return 0;
+}
+
+//  Reads a non-negative integer value at pos, in any of msgpack's integer
+//  formats (a signed one holding a non-negative value included, as
+//  msgpack-c reads it).
+static int
+s_read_uint (s_scan_t *scan, int64_t *value)
+{
+    uint8_t type = scan->data [scan->pos];
+    uint64_t number = 0;
+    if (type <= 0x7f)
+        number = type;
+    else
+    if (type >= 0xcc && type <= 0xcf) {
+        if (s_read_be (scan, (size_t) 1 << (type - 0xcc), &number))
+            return -1;
+    }
+    else
+    if (type >= 0xd0 && type <= 0xd3) {
+        size_t width = (size_t) 1 << (type - 0xd0);
+        if (s_read_be (scan, width, &number))
+            return -1;
+        if (number >> (8 * width - 1) & 1)
+            return -1;   //  negative
+    }
+    else
+        return -1;
+    if (number > INT64_MAX)
+        return -1;
+    *value = (int64_t) number;
+    return s_skip_value (scan);
+}
+
+int
+sb_msgpack_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
+                 char *type, size_t typelen)
+{
+    char err [128];
+    sb_limits_t limits = sb_limits_default ();
+    s_scan_t scan = { data, size, 0, &limits, err, sizeof err };
+    uint64_t children, pairs;
+    if (size == 0 || s_scan_header (&scan, &children, &pairs) || pairs == UINT64_MAX
+    ||  children != 2 * pairs)
+        return -1;   //  not a map
+    for (uint64_t pair = 0; pair < pairs; pair++) {
+        char name [16];
+        if (scan.pos >= size || s_read_string (&scan, name, sizeof name))
+            return -1;
+        if (scan.pos >= size)
+            return -1;
+        int rc = streq (name, "deadline_ms")? s_read_uint (&scan, deadline_ms)
+               : streq (name, "type") && type? s_read_string (&scan, type, typelen)
+               : s_skip_value (&scan);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
 static json_t *
 s_to_json_fail (char *err, size_t errlen, const char *path, const char *why)
 {

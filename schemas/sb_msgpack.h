@@ -25,6 +25,13 @@
 int sb_msgpack_scan (const uint8_t *data, size_t size,
                      const sb_limits_t *limits, char *err, size_t errlen);
 
+//  Reads deadline_ms and type from the top-level map of an encoded
+//  envelope without allocating (type may be NULL; truncated to typelen).
+//  Leaves fields it does not find alone. Returns 0, or -1 if data is not a
+//  well-formed map.
+int sb_msgpack_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
+                     char *type, size_t typelen);
+
 //  Converts a msgpack value into a new jansson value. Map keys must be
 //  strings; binary and extension values are refused (bodies are JSON-shaped),
 //  as are unsigned integers above INT64_MAX. path names the value in

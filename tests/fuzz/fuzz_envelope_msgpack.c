@@ -27,6 +27,12 @@ s_compare_fast_path (const uint8_t *data, size_t size, const sb_envelope_t *env)
              ||  strcmp (view.type, sb_envelope_type (env))
              ||  view.not_before_ms != sb_envelope_not_before_ms (env)))
         abort ();   //  or on what the header says
+    //  The delivery path's peek reads the same deadline and type
+    int64_t deadline = -1;
+    char type [SB_ENVELOPE_MAX_NAME + 1];
+    if (env && (sb_envelope_peek (data, size, &deadline, type, sizeof type)
+            ||  deadline != sb_envelope_deadline_ms (env) || strcmp (type, sb_envelope_type (env))))
+        abort ();
     msgpack_unpacked_destroy (&unpacked);
 }
 

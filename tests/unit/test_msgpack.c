@@ -682,10 +682,61 @@ test_to_json_values (void **state)
     msgpack_sbuffer_destroy (&buffer);
 }
 
+//  sb_msgpack_peek reads deadline_ms and type wherever they sit in the
+//  map, skipping everything else without allocating, and refuses what is
+//  not a well-formed map.
+static void
+test_peek (void **state)
+{
+    (void) state;
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buffer, msgpack_sbuffer_write);
+    msgpack_pack_map (&pk, 4);
+    msgpack_pack_str_with_body (&pk, "body", 4);
+    msgpack_pack_map (&pk, 1);
+    msgpack_pack_str_with_body (&pk, "deadline_ms", 11);   //  nested: not the one
+    msgpack_pack_int64 (&pk, 7);
+    msgpack_pack_str_with_body (&pk, "a_rather_long_key_name", 22);
+    msgpack_pack_array (&pk, 2);
+    msgpack_pack_nil (&pk);
+    msgpack_pack_double (&pk, 1.5);
+    msgpack_pack_str_with_body (&pk, "deadline_ms", 11);
+    msgpack_pack_int64 (&pk, 1795352235778LL);
+    msgpack_pack_str_with_body (&pk, "type", 4);
+    msgpack_pack_str_with_body (&pk, "echo.request", 12);
+    int64_t deadline = 0;
+    char type [16] = "";
+    assert_int_equal (sb_msgpack_peek ((uint8_t *) buffer.data, buffer.size, &deadline,
+                                       type, sizeof type), 0);
+    assert_int_equal (deadline, 1795352235778LL);
+    assert_string_equal (type, "echo.request");
+    //  Every strict prefix is refused, never read past
+    for (size_t length = 0; length < buffer.size; length++)
+        assert_int_equal (sb_msgpack_peek ((uint8_t *) buffer.data, length, &deadline,
+                                           type, sizeof type), -1);
+    msgpack_sbuffer_destroy (&buffer);
+    const uint8_t array [] = { 0x91, 0x01 };
+    assert_int_equal (sb_msgpack_peek (array, sizeof array, &deadline, NULL, 0), -1);
+    //  Any integer format holding a non-negative value, as msgpack-c reads
+    //  it (int8 5); a negative one is not a deadline
+    const uint8_t int8 [] = { 0x81, 0xab, 'd', 'e', 'a', 'd', 'l', 'i', 'n', 'e', '_', 'm', 's', 0xd0, 0x05 };
+    assert_int_equal (sb_msgpack_peek (int8, sizeof int8, &deadline, NULL, 0), 0);
+    assert_int_equal (deadline, 5);
+    const uint8_t negative [] = { 0x81, 0xab, 'd', 'e', 'a', 'd', 'l', 'i', 'n', 'e', '_', 'm', 's', 0xd0, 0xff };
+    assert_int_equal (sb_msgpack_peek (negative, sizeof negative, &deadline, NULL, 0), -1);
+    const uint8_t empty [] = { 0x80 };
+    deadline = 42;
+    assert_int_equal (sb_msgpack_peek (empty, sizeof empty, &deadline, NULL, 0), 0);
+    assert_int_equal (deadline, 42);   //  absent: left alone
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_peek),
         cmocka_unit_test (test_bombs),
         cmocka_unit_test (test_declared_lengths),
         cmocka_unit_test (test_truncated_prefixes),
