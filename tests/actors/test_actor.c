@@ -22,6 +22,7 @@
 #include "sb_classes.h"
 #include "sb_client.h"
 #include "sb_testproc.h"
+#include "sb_testsink.h"
 #include "sb_testutil.h"
 #include "sb_testredis.h"
 #include <arpa/inet.h>
@@ -71,13 +72,7 @@ typedef struct {
 } s_fixture_t;
 
 //  One delivery the sink worker recorded: "id attempt now_ms type text".
-typedef struct {
-    char id [SB_ID_LEN + 1];
-    unsigned attempt;
-    int64_t at_ms;
-    char type [SB_ENVELOPE_MAX_NAME + 1];
-    char text [64];
-} s_line_t;
+typedef sb_testsink_line_t s_line_t;
 
 typedef struct {
     s_line_t *lines;
@@ -98,32 +93,6 @@ s_assert_exits_cleanly (sb_testproc_t *process, const char *what)
     if (!(WIFEXITED (status) && WEXITSTATUS (status) == 0))
         fail_msg ("%s exited with %s %d", what, WIFSIGNALED (status)? "signal": "status",
                   WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status));
-}
-
-//  Stops a process with SIGTERM (SIGKILL if it does not exit in time) and
-//  destroys it. Returns 0 if it exited with status 0, or had exited before
-//  (the test saw to that), else -1 with what happened on stderr.
-static int
-s_stop (sb_testproc_t **process_p, const char *what)
-{
-    if (!*process_p)
-        return 0;
-    int status = 0, rc = 0;
-    bool running = sb_testproc_wait (*process_p, 0, NULL) != 0
-                && sb_testproc_signal (*process_p, SIGTERM) == 0;
-    if (sb_testproc_wait (*process_p, S_STOP_MS, &status)) {
-        fprintf (stderr, "test_actor: %s did not stop on SIGTERM\n", what);
-        rc = -1;
-    }
-    else
-    if (running && !(WIFEXITED (status) && WEXITSTATUS (status) == 0)) {
-        fprintf (stderr, "test_actor: %s stopped with %s %d\n", what,
-                 WIFSIGNALED (status)? "signal": "status",
-                 WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status));
-        rc = -1;
-    }
-    sb_testproc_destroy (process_p);
-    return rc;
 }
 
 //  Starts argv as one of the test's processes; the fixture stops it.
@@ -388,28 +357,7 @@ s_publish (s_fixture_t *self, const char *prefix, size_t first, size_t count, in
 static void
 s_sink_load (s_fixture_t *self, s_sink_t *sink)
 {
-    sink->lines = NULL;
-    sink->count = 0;
-    FILE *file = fopen (self->sink, "r");
-    if (!file)
-        return;   //  nothing delivered yet
-    char *text = NULL;
-    size_t room = 0, allocated = 0;
-    ssize_t length;
-    while ((length = getline (&text, &room, file)) > 0 && text [length - 1] == '\n') {
-        if (sink->count == allocated) {
-            allocated = allocated? allocated * 2: 256;
-            sink->lines = (s_line_t *) realloc (sink->lines, allocated * sizeof (s_line_t));
-            assert_non_null (sink->lines);
-        }
-        s_line_t *line = &sink->lines [sink->count];
-        memset (line, 0, sizeof *line);
-        if (sscanf (text, "%26s %u %" SCNd64 " %64s %63s", line->id, &line->attempt,
-                    &line->at_ms, line->type, line->text) >= 4)
-            sink->count++;
-    }
-    free (text);
-    fclose (file);
+    sink->count = sb_testsink_load (self->sink, &sink->lines);
 }
 
 //  How many distinct echo.reply ids the sink saw.
@@ -501,9 +449,9 @@ s_teardown (void **state)
     int rc = 0;
     sb_client_destroy (&self->client);
     for (size_t index = 0; index < self->proc_count; index++)
-        if (s_stop (&self->procs [index], "an actor or the sink"))
+        if (sb_testproc_stop (&self->procs [index], S_STOP_MS, "an actor or the sink"))
             rc = -1;
-    if (s_stop (&self->broker, "the broker"))
+    if (sb_testproc_stop (&self->broker, S_STOP_MS, "the broker"))
         rc = -1;
     zframe_destroy (&self->peer);
     zstr_free (&self->fake_endpoint);

@@ -103,32 +103,6 @@ typedef struct {
 //  --------------------------------------------------------------------------
 //  Directories and processes
 
-//  Stops a process with SIGTERM (SIGKILL if it does not exit in time) and
-//  destroys it. Returns 0 if it exited with status 0, or had exited before
-//  (the test saw to that), else -1 with what happened on stderr.
-static int
-s_stop (sb_testproc_t **process_p, const char *what)
-{
-    if (!*process_p)
-        return 0;
-    int status = 0, rc = 0;
-    bool running = sb_testproc_wait (*process_p, 0, NULL) != 0
-                && sb_testproc_signal (*process_p, SIGTERM) == 0;
-    if (sb_testproc_wait (*process_p, S_STOP_MS, &status)) {
-        fprintf (stderr, "test_ingress: %s did not stop on SIGTERM\n", what);
-        rc = -1;
-    }
-    else
-    if (running && !(WIFEXITED (status) && WEXITSTATUS (status) == 0)) {
-        fprintf (stderr, "test_ingress: %s stopped with %s %d\n", what,
-                 WIFSIGNALED (status)? "signal": "status",
-                 WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status));
-        rc = -1;
-    }
-    sb_testproc_destroy (process_p);
-    return rc;
-}
-
 //  Runs argv to its end with its stdout and stderr in the file at path,
 //  and returns its exit status (-1 if it did not exit normally within
 //  S_STOP_MS). The output is read back into output (NUL-terminated).
@@ -602,7 +576,7 @@ s_ingress_start (s_fixture_t *self, const char *token)
         self->ingress = sb_testproc_new (argv);
         assert_non_null (self->ingress);
         if (s_ingress_wait_up (self))
-            s_stop (&self->ingress, "ingress");
+            sb_testproc_stop (&self->ingress, S_STOP_MS, "ingress");
     }
     unsetenv ("TWILIO_AUTH_TOKEN");
     unsetenv ("INTERNAL_SECRET");
@@ -651,9 +625,9 @@ s_teardown (void **state)
 {
     s_fixture_t *self = (s_fixture_t *) *state;
     int rc = 0;
-    if (s_stop (&self->ingress, "ingress"))
+    if (sb_testproc_stop (&self->ingress, S_STOP_MS, "ingress"))
         rc = -1;
-    if (s_stop (&self->broker, "the broker"))
+    if (sb_testproc_stop (&self->broker, S_STOP_MS, "the broker"))
         rc = -1;
     sb_testredis_destroy (&self->redis);
     sb_testutil_remove_tree (self->dir);
@@ -898,7 +872,7 @@ test_no_token (void **state)
 
     //  An empty TWILIO_AUTH_TOKEN is none: a signature made with the empty
     //  key (computed here: sb_twilio refuses to) does not pass
-    assert_int_equal (s_stop (&self->ingress, "ingress"), 0);
+    assert_int_equal (sb_testproc_stop (&self->ingress, S_STOP_MS, "ingress"), 0);
     s_ingress_start (self, "");
     char url [S_PATH_MAX], signature [SB_TWILIO_SIGNATURE_SIZE];
     s_url (self, "/webhook/sms", url, sizeof url);

@@ -15,6 +15,7 @@
 #include "sb_client.h"
 #include "sb_store.h"
 #include "sb_testproc.h"
+#include "sb_testsink.h"
 #include "sb_testutil.h"
 #include "sb_testredis.h"
 #include <arpa/inet.h>
@@ -67,13 +68,7 @@ typedef struct {
 } s_fixture_t;
 
 //  One delivery the sink worker recorded: "id attempt now_ms type text".
-typedef struct {
-    char id [SB_ID_LEN + 1];
-    unsigned attempt;
-    int64_t at_ms;
-    char type [SB_ENVELOPE_MAX_NAME + 1];
-    char text [64];
-} s_line_t;
+typedef sb_testsink_line_t s_line_t;
 
 typedef struct {
     s_line_t *lines;
@@ -89,33 +84,6 @@ s_kill (sb_testproc_t *process)
 {
     sb_testproc_signal (process, SIGKILL);
     assert_int_equal (sb_testproc_wait (process, S_STOP_MS, NULL), 0);
-}
-
-//  Stops a process with SIGTERM (SIGKILL if it does not exit in time) and
-//  destroys it. Returns 0 if it exited with status 0, or had exited
-//  before (the test saw to that), else -1 with what happened on stderr:
-//  under ASan a leak or a crash at exit shows here.
-static int
-s_stop (sb_testproc_t **process_p, const char *what)
-{
-    if (!*process_p)
-        return 0;
-    int status = 0, rc = 0;
-    bool running = sb_testproc_wait (*process_p, 0, NULL) != 0
-                && sb_testproc_signal (*process_p, SIGTERM) == 0;
-    if (sb_testproc_wait (*process_p, S_STOP_MS, &status)) {
-        fprintf (stderr, "test_broker: %s did not stop on SIGTERM\n", what);
-        rc = -1;
-    }
-    else
-    if (running && !(WIFEXITED (status) && WEXITSTATUS (status) == 0)) {
-        fprintf (stderr, "test_broker: %s stopped with %s %d\n", what,
-                 WIFSIGNALED (status)? "signal": "status",
-                 WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status));
-        rc = -1;
-    }
-    sb_testproc_destroy (process_p);
-    return rc;
 }
 
 //  --------------------------------------------------------------------------
@@ -424,28 +392,7 @@ s_reply_id (const char *request_id, char reply_id [SB_ID_LEN + 1])
 static void
 s_sink_load (s_fixture_t *self, s_sink_t *sink)
 {
-    sink->lines = NULL;
-    sink->count = 0;
-    FILE *file = fopen (self->sink, "r");
-    if (!file)
-        return;   //  nothing delivered yet
-    char *text = NULL;
-    size_t room = 0, allocated = 0;
-    ssize_t length;
-    while ((length = getline (&text, &room, file)) > 0 && text [length - 1] == '\n') {
-        if (sink->count == allocated) {
-            allocated = allocated? allocated * 2: 256;
-            sink->lines = (s_line_t *) realloc (sink->lines, allocated * sizeof (s_line_t));
-            assert_non_null (sink->lines);
-        }
-        s_line_t *line = &sink->lines [sink->count];
-        memset (line, 0, sizeof *line);
-        if (sscanf (text, "%26s %u %" SCNd64 " %64s %63s", line->id, &line->attempt,
-                    &line->at_ms, line->type, line->text) >= 4)
-            sink->count++;
-    }
-    free (text);
-    fclose (file);
+    sink->count = sb_testsink_load (self->sink, &sink->lines);
 }
 
 //  How many distinct ids of type the sink saw.
@@ -628,10 +575,10 @@ s_teardown (void **state)
     for (size_t index = 0; index < S_MAX_BROKERS; index++)
         sb_client_destroy (&self->clients [index]);
     for (size_t index = 0; index < self->worker_count; index++)
-        if (s_stop (&self->workers [index], "a testworker"))
+        if (sb_testproc_stop (&self->workers [index], S_STOP_MS, "a testworker"))
             rc = -1;
     for (size_t index = 0; index < S_MAX_BROKERS; index++)
-        if (s_stop (&self->brokers [index].process, self->brokers [index].name))
+        if (sb_testproc_stop (&self->brokers [index].process, S_STOP_MS, self->brokers [index].name))
             rc = -1;
     sb_testredis_destroy (&self->redis);
     sb_idgen_destroy (&self->ids);

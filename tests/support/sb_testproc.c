@@ -180,3 +180,26 @@ sb_testproc_wait (sb_testproc_t *self, int timeout_ms, int *status)
         *status = self->status;
     return 0;
 }
+
+int
+sb_testproc_stop (sb_testproc_t **self_p, int timeout_ms, const char *what)
+{
+    if (!self_p || !*self_p)
+        return 0;
+    int status = 0, rc = 0;
+    bool running = sb_testproc_wait (*self_p, 0, NULL) != 0
+                && sb_testproc_signal (*self_p, SIGTERM) == 0;
+    if (sb_testproc_wait (*self_p, timeout_ms, &status)) {
+        fprintf (stderr, "sb_testproc: %s did not stop on SIGTERM\n", what);
+        rc = -1;
+    }
+    else
+    if (running && !(WIFEXITED (status) && WEXITSTATUS (status) == 0)) {
+        fprintf (stderr, "sb_testproc: %s stopped with %s %d\n", what,
+                 WIFSIGNALED (status)? "signal": "status",
+                 WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status));
+        rc = -1;
+    }
+    sb_testproc_destroy (self_p);
+    return rc;
+}

@@ -36,4 +36,11 @@ int sb_testproc_signal (sb_testproc_t *self, int sig);
 //  running at the deadline. Once reaped, returns 0 and the same status.
 int sb_testproc_wait (sb_testproc_t *self, int timeout_ms, int *status);
 
+//  Stops the process with SIGTERM (SIGKILL if it does not exit within
+//  timeout_ms) and destroys it. Returns 0 if it exited with status 0, or
+//  had exited before (the test saw to that); else -1, with what happened
+//  (named by what) on stderr: under ASan a leak or a crash at exit shows
+//  here. Safe on NULL.
+int sb_testproc_stop (sb_testproc_t **self_p, int timeout_ms, const char *what);
+
 #endif
