@@ -1,0 +1,415 @@
+/*  sb_broker_commit.c — the broker's group commit: publishes checked and
+    gathered into one Redis command per round, and workers' answers (DONE
+    with its outputs, RETRY, FAIL) likewise; then the replies and the
+    bookkeeping once Redis has answered.                                   */
+
+#include "sb_broker_private.h"
+
+//  --------------------------------------------------------------------------
+//  Publishing
+
+static void
+s_publish_destroy (s_publish_t **self_p)
+{
+    if (self_p && *self_p) {
+        zframe_destroy (&(*self_p)->identity);
+        zframe_destroy (&(*self_p)->envelope);
+        free (*self_p);
+        *self_p = NULL;
+    }
+}
+
+void
+sb_broker_publish_destructor (void **item)
+{
+    s_publish_destroy ((s_publish_t **) item);
+}
+
+//  Checks one envelope from a peer (limits, header, schema: without
+//  building an envelope object) and finds its route. On success fills the
+//  publish; on failure writes the NACK code and reason.
+static int
+s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
+                  const char **code, char *err, size_t errlen)
+{
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    sb_envelope_view_t view;
+    view.type [0] = 0;   //  stays empty when the bytes fail before the header
+    int rc = sb_schemas_check_bytes (self->schemas, zframe_data (frame), zframe_size (frame),
+                                     &self->config.limits, &unpacked, &view, err, errlen);
+    msgpack_unpacked_destroy (&unpacked);
+    *code = rc && *view.type && !sb_schemas_has (self->schemas, view.type)
+          ? "unknown-type": "invalid";
+    if (rc)
+        return -1;
+    publish->services = sb_routes_lookup (self->routes, view.type, &publish->service_count);
+    if (!publish->services) {
+        *code = "unknown-type";
+        return sb_error_set (err, errlen, "type '%s' is routed to no service", view.type);
+    }
+    memcpy (publish->key, view.key, sizeof publish->key);
+    memcpy (publish->id, view.id, sizeof publish->id);
+    publish->due_ms = view.not_before_ms;
+    return 0;
+}
+
+void
+sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
+{
+    s_publish_t *publish = (s_publish_t *) calloc (1, sizeof (s_publish_t));
+    if (!publish)
+        return;   //  no reply: the publisher's time-out tells it
+    if (sb_proto_pop_string (args, publish->token, sizeof publish->token)
+    ||  zmsg_size (args) != 1) {
+        self->malformed++;
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR,
+                        "PUBLISH needs a token (<= 64 bytes) and one envelope frame", NULL, NULL);
+        s_publish_destroy (&publish);
+        return;
+    }
+    publish->envelope = zmsg_pop (args);
+    const char *code;
+    char err [512];
+    if (s_check_envelope (self, publish->envelope, publish, &code, err, sizeof err)) {
+        sb_broker_nack (self, identity, publish->token, code, err);
+        s_publish_destroy (&publish);
+        return;
+    }
+    publish->identity = zframe_dup (identity);
+    zlistx_add_end (self->publishes, publish);
+}
+
+//  Marks the services of a route as having work waiting.
+static void
+s_mark_dirty (sb_broker_t *self, const char *const *services, size_t count)
+{
+    for (size_t index = 0; index < count; index++) {
+        s_service_t *service = (s_service_t *) zhashx_lookup (self->services, services [index]);
+        if (service)
+            service->dirty = true;
+    }
+}
+
+void
+sb_broker_storage_failed (sb_broker_t *self, const char *what)
+{
+    if (self->storage_ok)
+        zsys_error ("broker: storage down (%s): %s", what, sb_store_error (self->store));
+    self->storage_ok = false;
+    snprintf (self->storage_error, sizeof self->storage_error, "%s", sb_store_error (self->store));
+}
+
+//  The round's group commit, first half: every publish of the round in one
+//  Redis command, queued in the round's pipeline. The arrays live in the
+//  broker until the replies are read.
+void
+sb_broker_queue_publishes (sb_broker_t *self)
+{
+    //  The round takes what has arrived; what arrives meanwhile waits for
+    //  the next one
+    zlistx_t *swap = self->sending;
+    self->sending = self->publishes;
+    self->publishes = swap;
+    size_t count = zlistx_size (self->sending);
+    if (count == 0)
+        return;
+    self->puts = (sb_store_put_t *) calloc (count, sizeof (sb_store_put_t));
+    self->put_results = (sb_store_put_result_t *) calloc (count, sizeof (sb_store_put_result_t));
+    if (!self->puts || !self->put_results)
+        return;   //  all NACKed as storage failures in sb_broker_reply_publishes
+    size_t index = 0;
+    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
+         publish = (s_publish_t *) zlistx_next (self->sending), index++)
+        self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
+            zframe_data (publish->envelope), zframe_size (publish->envelope),
+            publish->due_ms, publish->services, publish->service_count };
+    sb_store_publish (self->store, self->puts, count, zclock_time (),
+                      self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
+}
+
+//  Second half, once Redis answered: every reply of the round.
+void
+sb_broker_reply_publishes (sb_broker_t *self)
+{
+    size_t index = 0;
+    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
+         publish = (s_publish_t *) zlistx_next (self->sending), index++) {
+        sb_store_put_result_t *result = self->put_results? &self->put_results [index]: NULL;
+        if (!result || result->status == SB_STORE_FAILED)
+            sb_broker_nack (self, publish->identity, publish->token, "storage", self->storage_error);
+        else
+        if (result->status == SB_STORE_DUPLICATE) {
+            self->duplicates++;
+            sb_broker_send_strings (self, publish->identity, SB_PROTO_DUP, publish->token,
+                            result->first_id, NULL);
+        }
+        else
+        if (result->status == SB_STORE_OVER_CAPACITY)
+            sb_broker_nack (self, publish->identity, publish->token, "over-capacity",
+                    "the broker's backlog bound is reached: try again later");
+        else {
+            self->published++;
+            s_mark_dirty (self, publish->services, publish->service_count);
+            sb_broker_send_strings (self, publish->identity, SB_PROTO_ACK, publish->token,
+                            publish->id, NULL);
+        }
+    }
+    free (self->puts);
+    free (self->put_results);
+    self->puts = NULL;
+    self->put_results = NULL;
+    zlistx_purge (self->sending);
+}
+
+//  --------------------------------------------------------------------------
+//  Answers
+
+static void
+s_answer_destroy (s_answer_t **self_p)
+{
+    if (self_p && *self_p) {
+        s_answer_t *self = *self_p;
+        zmsg_destroy (&self->outputs);
+        free (self->puts);
+        free (self->keys);
+        free (self->ids);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+void
+sb_broker_answer_destructor (void **item)
+{
+    s_answer_destroy ((s_answer_t **) item);
+}
+
+uint32_t
+sb_broker_attempts (const s_delivery_t *delivery)
+{
+    return delivery->msg->base_attempts + delivery->msg->delivery_count;
+}
+
+//  Queues the answer for a delivery. A retry past the service's attempts
+//  becomes a dead letter; delay_ms < 0 means the service's back-off.
+void
+sb_broker_answer_queue (sb_broker_t *self, s_delivery_t *delivery, sb_store_kind_t kind,
+                const char *reason, int64_t delay_ms)
+{
+    s_answer_t *answer = (s_answer_t *) calloc (1, sizeof (s_answer_t));
+    if (!answer)
+        return;   //  the delivery stays held; its lease expires and retries it
+    const sb_policy_t *policy = delivery->service->policy;
+    uint32_t attempts = sb_broker_attempts (delivery);
+    answer->delivery = delivery;
+    answer->kind = kind;
+    answer->attempts = attempts;
+    snprintf (answer->reason, sizeof answer->reason, "attempt %u: %s", attempts, reason);
+    if (kind == SB_STORE_RETRY && attempts >= policy->max_attempts) {
+        answer->kind = SB_STORE_FAIL;
+        snprintf (answer->reason, sizeof answer->reason,
+                  "attempt %u: %s (attempts exhausted: %u of %u)", attempts, reason,
+                  attempts, policy->max_attempts);
+    }
+    if (answer->kind == SB_STORE_RETRY) {
+        if (delay_ms < 0)
+            delay_ms = sb_policy_delay (policy, attempts, (double) randof (10000) / 10000.0);
+        answer->due_ms = zclock_time () + delay_ms;
+    }
+    delivery->committing = true;
+    zlistx_add_end (self->answers, answer);
+}
+
+//  Detaches a delivery from its worker, giving the worker its credit back.
+void
+sb_broker_release (s_delivery_t *delivery)
+{
+    s_worker_t *worker = delivery->worker;
+    if (!worker)
+        return;
+    void *handle = zlistx_find (worker->deliveries, delivery);
+    if (handle)
+        zlistx_detach (worker->deliveries, handle);
+    delivery->worker = NULL;
+    worker->credit++;
+    sb_broker_worker_requeue (worker);
+}
+
+//  Checks the outputs of a DONE and prepares them for the store. Returns
+//  0, or -1 with the reason (the DONE is then a FAIL).
+static int
+s_prepare_outputs (sb_broker_t *self, s_answer_t *answer, char *err, size_t errlen)
+{
+    size_t count = zmsg_size (answer->outputs);
+    answer->puts = (sb_store_put_t *) calloc (count + 1, sizeof (sb_store_put_t));
+    answer->keys = calloc (count + 1, sizeof *answer->keys);
+    answer->ids = calloc (count + 1, sizeof *answer->ids);
+    if (!answer->puts || !answer->keys || !answer->ids)
+        return sb_error_set (err, errlen, "out of memory");
+    size_t index = 0;
+    for (zframe_t *frame = zmsg_first (answer->outputs); frame;
+         frame = zmsg_next (answer->outputs), index++) {
+        s_publish_t probe = { 0 };
+        const char *code;
+        char reason [400];
+        if (s_check_envelope (self, frame, &probe, &code, reason, sizeof reason))
+            return sb_error_set (err, errlen, "output %zu refused (%s): %s", index, code, reason);
+        memcpy (answer->keys [index], probe.key, sizeof probe.key);
+        memcpy (answer->ids [index], probe.id, sizeof probe.id);
+        answer->puts [index] = (sb_store_put_t) { answer->keys [index], answer->ids [index],
+            zframe_data (frame), zframe_size (frame), probe.due_ms,
+            probe.services, probe.service_count };
+    }
+    answer->put_count = count;
+    return 0;
+}
+
+static s_delivery_t *
+s_delivery_for (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+{
+    char handle [SB_PROTO_HANDLE_MAX];
+    s_worker_t *worker = sb_broker_worker_lookup (self, identity);
+    if (!worker) {
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "say HELLO first", NULL, NULL);
+        return NULL;
+    }
+    worker->expiry_ms = zclock_mono () + self->config.heartbeat_ms * self->config.liveness;
+    if (sb_proto_pop_string (args, handle, sizeof handle)) {
+        self->malformed++;
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "missing delivery handle", NULL, NULL);
+        return NULL;
+    }
+    s_delivery_t *delivery = (s_delivery_t *) zhashx_lookup (self->deliveries, handle);
+    if (!delivery || delivery->worker != worker || delivery->committing) {
+        //  Fenced: this attempt's lease was given to another, or the
+        //  answer came twice. The message is not completed again.
+        zsys_warning ("broker: stale %s for %s from %s/%s ignored", command, handle,
+                      worker->service->name, worker->instance);
+        return NULL;
+    }
+    return delivery;
+}
+
+void
+sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+{
+    s_delivery_t *delivery = s_delivery_for (self, identity, args, command);
+    if (!delivery)
+        return;
+    s_service_t *service = delivery->service;
+    sb_hist_record (&service->latency, zclock_usecs () - delivery->sent_us);
+    sb_broker_release (delivery);
+    if (streq (command, SB_PROTO_DONE)) {
+        sb_broker_answer_queue (self, delivery, SB_STORE_DONE, "done", 0);
+        s_answer_t *answer = (s_answer_t *) zlistx_last (self->answers);
+        if (!answer || answer->delivery != delivery)
+            return;
+        answer->outputs = zmsg_dup (args);
+        char err [512];
+        if (s_prepare_outputs (self, answer, err, sizeof err)) {
+            answer->kind = SB_STORE_FAIL;
+            snprintf (answer->reason, sizeof answer->reason, "attempt %u: %.480s",
+                      answer->attempts, err);
+            zsys_warning ("broker: %s: %s", delivery->handle, err);
+        }
+        return;
+    }
+    uint64_t delay = 0;
+    char reason [400] = "no reason given";
+    if (streq (command, SB_PROTO_RETRY)
+    &&  (sb_proto_pop_number (args, &delay) || delay > 864e5)) {
+        self->malformed++;
+        delay = 0;
+    }
+    if (zmsg_size (args))
+        sb_proto_pop_string (args, reason, sizeof reason);
+    if (streq (command, SB_PROTO_RETRY))
+        sb_broker_answer_queue (self, delivery, SB_STORE_RETRY, reason, delay? (int64_t) delay: -1);
+    else
+        sb_broker_answer_queue (self, delivery, SB_STORE_FAIL, reason, 0);
+}
+
+//  Counts what an applied answer did, and lets go of its delivery.
+static void
+s_answer_applied (sb_broker_t *self, s_answer_t *answer, bool applied)
+{
+    s_delivery_t *delivery = answer->delivery;
+    s_service_t *service = delivery->service;
+    if (!applied)
+        zsys_warning ("broker: %s was taken over (lease expired or another broker "
+                      "reclaimed it): answer dropped", delivery->handle);
+    else
+    if (answer->kind == SB_STORE_DONE) {
+        service->completed++;
+        for (size_t index = 0; index < answer->put_count; index++)
+            s_mark_dirty (self, answer->puts [index].services, answer->puts [index].service_count);
+    }
+    else
+    if (answer->kind == SB_STORE_RETRY) {
+        service->retried++;
+        if (answer->due_ms < self->next_due_ms)
+            self->next_due_ms = answer->due_ms;
+    }
+    else {
+        service->dead++;
+        zsys_warning ("broker: %s dead-lettered: %s", delivery->handle, answer->reason);
+    }
+    service->in_flight--;
+    zhashx_delete (self->deliveries, delivery->handle);
+}
+
+//  Queues the waiting answers as one Redis command in the round's pipeline.
+void
+sb_broker_queue_answers (sb_broker_t *self)
+{
+    size_t count = zlistx_size (self->answers);
+    if (count == 0)
+        return;
+    self->ops = (sb_store_op_t *) calloc (count, sizeof (sb_store_op_t));
+    self->outcomes = (sb_store_status_t *) calloc (count, sizeof (sb_store_status_t));
+    self->op_count = count;
+    if (!self->ops || !self->outcomes)
+        return;   //  outcomes stay FAILED: tried again next round
+    size_t index = 0;
+    for (s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers); answer;
+         answer = (s_answer_t *) zlistx_next (self->answers), index++) {
+        sb_store_msg_t *msg = answer->delivery->msg;
+        s_service_t *service = answer->delivery->service;
+        self->ops [index] = (sb_store_op_t) { answer->kind, service->name,
+            msg->stream_id, msg->delivery_count,
+            service->in_flight + zlistx_size (service->ready) + 16, msg->envelope_id,
+            answer->puts, answer->put_count, answer->due_ms, answer->attempts,
+            answer->reason, msg->envelope, msg->size };
+    }
+    sb_store_complete (self->store, self->ops, count, zclock_time (),
+                       self->config.dedup_window_ms, self->outcomes);
+}
+
+//  Once Redis answered: applied and fenced answers are done with; those
+//  Redis did not answer stay queued for the next round (their deliveries
+//  are still held).
+void
+sb_broker_finish_answers (sb_broker_t *self)
+{
+    if (self->op_count == 0)
+        return;
+    size_t index = 0;
+    s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers);
+    while (answer && index < self->op_count) {
+        sb_store_status_t outcome = self->outcomes? self->outcomes [index]: SB_STORE_FAILED;
+        void *cursor = zlistx_cursor (self->answers);
+        answer = (s_answer_t *) zlistx_next (self->answers);
+        if (outcome != SB_STORE_FAILED) {
+            s_answer_t *done = (s_answer_t *) zlistx_handle_item (cursor);
+            s_answer_applied (self, done, outcome == SB_STORE_APPLIED);
+            zlistx_delete (self->answers, cursor);
+        }
+        index++;
+    }
+    free (self->ops);
+    free (self->outcomes);
+    self->ops = NULL;
+    self->outcomes = NULL;
+    self->op_count = 0;
+}

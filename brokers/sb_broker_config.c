@@ -1,0 +1,105 @@
+/*  sb_broker_config.c — the broker's settings: defaults and the broker
+    section of its ZPL config.                                             */
+
+#include "sb_classes.h"
+#include "sb_broker.h"
+
+sb_broker_config_t
+sb_broker_config_default (void)
+{
+    sb_broker_config_t config = {
+        .endpoint = "tcp://127.0.0.1:5555",
+        .name = NULL,                //  default: host name and endpoint
+        .redis_url = "tcp://127.0.0.1:6379",
+        .redis_password = NULL,
+        .prefix = "sb:",
+        .dedup_window_ms = 24 * 3600 * 1000LL,
+        .max_backlog = 10 * 1000 * 1000,
+        .heartbeat_ms = 1000,
+        .liveness = 3,
+        .visibility_ms = 30000,
+        .poll_ms = 100,
+        .redis_timeout_ms = 2000,
+        .batch = 512,
+        .limits = sb_limits_default (),
+    };
+    return config;
+}
+
+//  The numeric keys of the broker section: name, bounds, and where the
+//  value goes (an int64_t, an int or a size_t field of the settings).
+typedef enum { S_INT64, S_INT, S_SIZE } s_width_t;
+
+typedef struct {
+    const char *key;
+    double low, high;
+    size_t offset;
+    s_width_t width;
+} s_number_key_t;
+
+static const s_number_key_t s_number_keys [] = {
+    { "dedup-window", 1000, 365 * 864e5, offsetof (sb_broker_config_t, dedup_window_ms), S_INT64 },
+    { "max-backlog", 1, 1e12, offsetof (sb_broker_config_t, max_backlog), S_INT64 },
+    { "heartbeat", 10, 60000, offsetof (sb_broker_config_t, heartbeat_ms), S_INT },
+    { "liveness", 1, 100, offsetof (sb_broker_config_t, liveness), S_INT },
+    { "visibility", 100, 864e5, offsetof (sb_broker_config_t, visibility_ms), S_INT64 },
+    { "poll", 1, 60000, offsetof (sb_broker_config_t, poll_ms), S_INT64 },
+    { "redis-timeout", 10, 60000, offsetof (sb_broker_config_t, redis_timeout_ms), S_INT },
+    { "batch", 1, 100000, offsetof (sb_broker_config_t, batch), S_SIZE },
+    { "max-envelope", 1024, 64 << 20, offsetof (sb_broker_config_t, limits.max_bytes), S_SIZE },
+};
+
+static int
+s_config_number (sb_broker_config_t *settings, zconfig_t *section,
+                 const s_number_key_t *spec, char *err, size_t errlen)
+{
+    char *text = zconfig_get (section, spec->key, NULL);
+    if (!text)
+        return 0;   //  absent: keep the default
+    char *end;
+    double value = strtod (text, &end);
+    if (!*text || *end || !(value >= spec->low && value <= spec->high))
+        return sb_error_set (err, errlen, "broker/%s: '%s' is not a number in %g..%g",
+                             spec->key, text, spec->low, spec->high);
+    char *field = (char *) settings + spec->offset;
+    if (spec->width == S_INT64)
+        *(int64_t *) field = (int64_t) value;
+    else
+    if (spec->width == S_INT)
+        *(int *) field = (int) value;
+    else
+        *(size_t *) field = (size_t) value;
+    return 0;
+}
+
+int
+sb_broker_config_load (sb_broker_config_t *settings, zconfig_t *config,
+                       char *err, size_t errlen)
+{
+    zconfig_t *section = config? zconfig_locate (config, "broker"): NULL;
+    if (!section)
+        return 0;
+    const char *strings [] = { "endpoint", "name", "redis", "prefix" };
+    const char **targets [] = { &settings->endpoint, &settings->name,
+                                &settings->redis_url, &settings->prefix };
+    for (size_t index = 0; index < 4; index++) {
+        char *value = zconfig_get (section, strings [index], NULL);
+        if (value && !*value)
+            return sb_error_set (err, errlen, "broker/%s: empty", strings [index]);
+        if (value)
+            *targets [index] = value;   //  borrowed from config
+    }
+    for (size_t index = 0; index < sizeof s_number_keys / sizeof s_number_keys [0]; index++)
+        if (s_config_number (settings, section, &s_number_keys [index], err, errlen))
+            return -1;
+    for (zconfig_t *item = zconfig_child (section); item; item = zconfig_next (item)) {
+        bool known = false;
+        for (size_t index = 0; index < 4; index++)
+            known = known || streq (zconfig_name (item), strings [index]);
+        for (size_t index = 0; index < sizeof s_number_keys / sizeof s_number_keys [0]; index++)
+            known = known || streq (zconfig_name (item), s_number_keys [index].key);
+        if (!known)
+            return sb_error_set (err, errlen, "broker/%s: unknown key", zconfig_name (item));
+    }
+    return 0;
+}

@@ -1,0 +1,181 @@
+/*  sb_broker_private.h — what the broker's modules share: its state and
+    the few functions they call across files (sb_broker.c: the loop,
+    replies, workers, answers, deliveries; sb_broker_timers.c;
+    sb_broker_tools.c). Not for use outside brokers/.                      */
+
+#ifndef SB_BROKER_PRIVATE_H_INCLUDED
+#define SB_BROKER_PRIVATE_H_INCLUDED
+
+#include "sb_classes.h"
+#include "sb_broker.h"
+#include "sb_hist.h"
+#include "sb_proto.h"
+#include "sb_routes.h"
+#include "sb_store.h"
+
+#define S_MAX_CAPACITY   1024     //  credit one worker may declare
+#define S_FETCH_MAX      256      //  messages fetched per service per round
+#define S_STALL_CHECK_MS 5000     //  how often stalled services are looked for
+
+typedef struct _s_service_t s_service_t;
+typedef struct _s_worker_t s_worker_t;
+
+//  One delivery: a message handed to a worker, held until it answers.
+typedef struct {
+    char handle [SB_PROTO_HANDLE_MAX];
+    s_service_t *service;
+    s_worker_t *worker;
+    sb_store_msg_t *msg;         //  owned
+    int64_t sent_us;             //  when it was handed out (wall clock, us)
+    int64_t lease_expiry_ms;
+    bool committing;             //  an answer is on its way to Redis
+} s_delivery_t;
+
+struct _s_worker_t {
+    char *key;                   //  identity as hex, the workers table key
+    zframe_t *identity;
+    s_service_t *service;
+    char *instance;
+    uint32_t capacity;
+    uint32_t credit;             //  deliveries it can still take
+    int64_t expiry_ms;           //  dead if silent past this
+    zlistx_t *deliveries;        //  s_delivery_t, not owned
+    bool draining;               //  said DRAIN: finishing, takes no more work
+};
+
+struct _s_service_t {
+    char *name;
+    const sb_policy_t *policy;
+    zlistx_t *idle;              //  workers with credit, least recently used first
+    zlistx_t *ready;             //  sb_store_msg_t fetched, not yet handed out (owned)
+    size_t workers;
+    size_t capacity;
+    size_t in_flight;            //  this broker's deliveries
+    bool dirty;                  //  work may be waiting in Redis
+    int64_t next_poll_ms;
+    size_t fetching;             //  asked for in this round's fetch
+    size_t fetch_before;         //  ready messages before it
+    uint64_t delivered, completed, retried, failed, dead, expired;
+    uint64_t completed_at_check; //  stall detection
+    uint64_t completed_at_trim;
+    int64_t backlog_at_check;
+    bool stalled;
+    sb_hist_t latency;           //  deliver -> answer, us
+};
+
+//  A publish waiting for the round's group commit.
+typedef struct {
+    zframe_t *identity;
+    char token [SB_PROTO_TOKEN_MAX + 1];
+    zframe_t *envelope;          //  the bytes, kept as received
+    char key [SB_ENVELOPE_MAX_KEY + 1];
+    char id [SB_ID_LEN + 1];
+    int64_t due_ms;
+    const char *const *services;
+    size_t service_count;
+} s_publish_t;
+
+//  A worker's answer waiting for the round's commit.
+typedef struct {
+    s_delivery_t *delivery;
+    sb_store_kind_t kind;
+    int64_t due_ms;
+    uint32_t attempts;
+    char reason [512];
+    zmsg_t *outputs;             //  DONE: the emitted envelopes' frames
+    sb_store_put_t *puts;        //  DONE: what the store gets for them
+    size_t put_count;
+    char (*keys) [SB_ENVELOPE_MAX_KEY + 1];
+    char (*ids) [SB_ID_LEN + 1];
+} s_answer_t;
+
+struct _sb_broker_t {
+    sb_broker_config_t config;
+    char *name;
+    char *endpoint;
+    zsock_t *router;
+    sb_store_t *store;
+    sb_schemas_t *schemas;
+    sb_routes_t *routes;
+    zhashx_t *services;          //  name -> s_service_t
+    zhashx_t *workers;           //  identity hex -> s_worker_t
+    zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
+    zlistx_t *publishes;         //  s_publish_t waiting for the next round
+    zlistx_t *sending;           //  s_publish_t of the round in flight
+    zlistx_t *tool_requests;     //  zmsg_t [identity][command][args], for between rounds
+    zlistx_t *answers;           //  s_answer_t waiting to be committed
+    sb_store_put_t *puts;        //  this round's publishes, for the store
+    sb_store_put_result_t *put_results;
+    sb_store_op_t *ops;          //  this round's answers, for the store
+    sb_store_status_t *outcomes;
+    size_t op_count;
+    int64_t started_ms;
+    int64_t next_heartbeat_ms;
+    int64_t next_touch_ms;
+    int64_t next_reclaim_ms;
+    int64_t next_due_ms;         //  when move_due should run next
+    int64_t next_stall_check_ms;
+    int64_t next_trim_ms;
+    int64_t round_started_ms;    //  when the round in flight was sent
+    size_t stall_cursor;         //  round-robins over the services
+    size_t trim_cursor;
+    uint64_t published, duplicates, refused, malformed;
+    bool storage_ok;
+    char storage_error [256];
+};
+
+//  Replies: [identity][SBP1][command][args] (args destroyed), or up to three
+//  string arguments (NULL for fewer).
+void sb_broker_send (sb_broker_t *self, zframe_t *identity, const char *command, zmsg_t *args);
+void sb_broker_send_strings (sb_broker_t *self, zframe_t *identity, const char *command,
+                             const char *first, const char *second, const char *third);
+
+//  Workers: removed (what they hold goes back for another attempt), proved
+//  alive (leases extended), their idle credit.
+void sb_broker_worker_remove (sb_broker_t *self, s_worker_t *worker, const char *why);
+void sb_broker_worker_alive (sb_broker_t *self, s_worker_t *worker, int64_t now);
+size_t sb_broker_idle_credit (s_service_t *service);
+
+//  Answers: queue one for the next round (a retry past the service's
+//  attempts becomes a dead letter; delay_ms < 0: the service's back-off);
+//  detach a delivery from its worker, giving the credit back.
+void sb_broker_answer_queue (sb_broker_t *self, s_delivery_t *delivery,
+                             sb_store_kind_t kind, const char *reason, int64_t delay_ms);
+void sb_broker_release (s_delivery_t *delivery);
+
+//  Looks a worker up by its identity frame (NULL: not registered); puts
+//  it back in its service's idle list when it has credit.
+s_worker_t *sb_broker_worker_lookup (sb_broker_t *self, zframe_t *identity);
+void sb_broker_worker_requeue (s_worker_t *worker);
+
+//  NACK token code reason, counted as refused.
+void sb_broker_nack (sb_broker_t *self, zframe_t *identity, const char *token,
+                     const char *code, const char *reason);
+
+//  The group commit (sb_broker_commit.c): commands from peers, their
+//  queueing into the round's pipeline, and the round's outcome.
+void sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args);
+void sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args,
+                          const char *command);
+void sb_broker_queue_publishes (sb_broker_t *self);
+void sb_broker_reply_publishes (sb_broker_t *self);
+void sb_broker_queue_answers (sb_broker_t *self);
+void sb_broker_finish_answers (sb_broker_t *self);
+void sb_broker_publish_destructor (void **item);
+void sb_broker_answer_destructor (void **item);
+
+//  Attempts a delivery's message has had, this one included.
+uint32_t sb_broker_attempts (const s_delivery_t *delivery);
+
+//  Notes a Redis failure (logged once, shown in STATS until Redis answers).
+void sb_broker_storage_failed (sb_broker_t *self, const char *what);
+
+//  zlistx destructor for strings.
+void sb_broker_string_destructor (void **item);
+
+//  Between rounds: the timers (sb_broker_timers.c), then the tool requests
+//  that came in during the round (sb_broker_tools.c).
+void sb_broker_timers (sb_broker_t *self, int64_t now);
+void sb_broker_tool_requests (sb_broker_t *self);
+
+#endif
