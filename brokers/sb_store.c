@@ -3,12 +3,7 @@
 
 #include "sb_classes.h"
 #include "sb_embed.h"
-#include "sb_store.h"
-#include <hiredis/hiredis.h>
-
-typedef enum {
-    S_PUBLISH, S_COMPLETE, S_CLAIM, S_TOUCH, S_MOVE_DUE, S_DLQ_REPLAY, S_TRIM, S_SCRIPTS
-} s_script_t;
+#include "sb_store_private.h"
 
 static const char *s_script_files [S_SCRIPTS] = {
     "brokers/lua/publish.lua", "brokers/lua/complete.lua", "brokers/lua/claim.lua",
@@ -16,48 +11,8 @@ static const char *s_script_files [S_SCRIPTS] = {
     "brokers/lua/trim.lua"
 };
 
-struct _sb_store_t {
-    redisContext *redis;         //  NULL while disconnected
-    char *url;
-    char *prefix;
-    char *consumer;
-    char *password;
-    int timeout_ms;
-    char sha [S_SCRIPTS][41];    //  loaded scripts' SHA1s
-    char error [256];
-    bool pipelining;             //  between pipeline_begin and _end
-    bool reload_scripts;         //  Redis said NOSCRIPT in a pipeline
-    zlistx_t *pending;           //  s_pending_t: replies owed, in order
-};
-
-//  A reply owed to a command sent in a pipeline, and what reads it.
-typedef int (s_parse_fn) (sb_store_t *self, redisReply *reply, void *output, size_t count);
-
-typedef struct {
-    s_parse_fn *parse;
-    void *output;
-    size_t count;
-} s_pending_t;
-
-//  An argument vector for one command, with the storage of the numbers
-//  formatted into it.
-#define S_NUMBERS_PER_CHUNK 128
-
-typedef struct {
-    const char **argv;
-    size_t *lengths;
-    size_t count, capacity;
-    zlistx_t *owned;             //  chunks of formatted numbers
-    char (*numbers) [24];        //  the current chunk
-    size_t numbers_used;
-    bool failed;                 //  out of memory along the way
-} s_args_t;
-
-static int
-s_fail (sb_store_t *self, const char *format, ...) SB_PRINTF (2, 3);
-
-static int
-s_fail (sb_store_t *self, const char *format, ...)
+int
+sb_store_fail (sb_store_t *self, const char *format, ...)
 {
     va_list args;
     va_start (args, format);
@@ -76,8 +31,8 @@ s_chunk_destructor (void **item)
     *item = NULL;
 }
 
-static void
-s_args_init (s_args_t *args)
+void
+sb_store_args_init (sb_store_args_t *args)
 {
     memset (args, 0, sizeof *args);
     args->owned = zlistx_new ();
@@ -88,8 +43,8 @@ s_args_init (s_args_t *args)
     args->numbers_used = S_NUMBERS_PER_CHUNK;   //  no chunk yet
 }
 
-static void
-s_args_clear (s_args_t *args)
+void
+sb_store_args_clear (sb_store_args_t *args)
 {
     free (args->argv);
     free (args->lengths);
@@ -97,7 +52,7 @@ s_args_clear (s_args_t *args)
 }
 
 static void
-s_args_add (s_args_t *args, const void *data, size_t size)
+s_args_add (sb_store_args_t *args, const void *data, size_t size)
 {
     if (args->count == args->capacity) {
         size_t capacity = args->capacity? args->capacity * 2: 64;
@@ -117,16 +72,16 @@ s_args_add (s_args_t *args, const void *data, size_t size)
     args->lengths [args->count++] = size;
 }
 
-static void
-s_args_add_str (s_args_t *args, const char *text)
+void
+sb_store_args_add_str (sb_store_args_t *args, const char *text)
 {
     s_args_add (args, text, strlen (text));
 }
 
 //  Formats a number into the vector's own storage (chunks of slots, so
 //  earlier numbers never move: argv points at them).
-static void
-s_args_add_int (s_args_t *args, int64_t value)
+void
+sb_store_args_add_int (sb_store_args_t *args, int64_t value)
 {
     if (args->numbers_used == S_NUMBERS_PER_CHUNK) {
         args->numbers = malloc (S_NUMBERS_PER_CHUNK * sizeof *args->numbers);
@@ -166,10 +121,10 @@ s_load_scripts (sb_store_t *self)
             if (streq (sb_store_scripts [index].origin, s_script_files [script]))
                 text = sb_store_scripts [index].text;
         if (!text)
-            return s_fail (self, "%s is not built in", s_script_files [script]);
+            return sb_store_fail (self, "%s is not built in", s_script_files [script]);
         redisReply *reply = (redisReply *) redisCommand (self->redis, "SCRIPT LOAD %s", text);
         if (!reply || reply->type != REDIS_REPLY_STRING || reply->len != 40) {
-            s_fail (self, "loading %s: %s", s_script_files [script],
+            sb_store_fail (self, "loading %s: %s", s_script_files [script],
                     reply? reply->str: self->redis->errstr);
             freeReplyObject (reply);
             return -1;
@@ -205,7 +160,7 @@ sb_store_reconnect (sb_store_t *self)
     struct timeval timeout = { self->timeout_ms / 1000, (self->timeout_ms % 1000) * 1000 };
     self->redis = s_connect (self->url, timeout);
     if (!self->redis || self->redis->err) {
-        s_fail (self, "cannot connect to Redis at %s: %s", self->url,
+        sb_store_fail (self, "cannot connect to Redis at %s: %s", self->url,
                 self->redis? self->redis->errstr: "bad address");
         goto failed;
     }
@@ -214,7 +169,7 @@ sb_store_reconnect (sb_store_t *self)
         redisReply *reply = (redisReply *) redisCommand (self->redis, "AUTH %s", self->password);
         bool refused = !reply || reply->type == REDIS_REPLY_ERROR;
         if (refused)
-            s_fail (self, "Redis at %s refused AUTH: %s", self->url, reply? reply->str: self->redis->errstr);
+            sb_store_fail (self, "Redis at %s refused AUTH: %s", self->url, reply? reply->str: self->redis->errstr);
         freeReplyObject (reply);
         if (refused)
             goto failed;
@@ -291,11 +246,11 @@ sb_store_connected (sb_store_t *self)
 //  Runs one command; returns its reply (caller frees) or NULL with the
 //  reason set. A lost connection is dropped, to be reopened by the next
 //  call; an error reply is a failure too.
-static redisReply *
-s_command (sb_store_t *self, s_args_t *args)
+redisReply *
+sb_store_command (sb_store_t *self, sb_store_args_t *args)
 {
     if (args->failed) {
-        s_fail (self, "out of memory building a Redis command");
+        sb_store_fail (self, "out of memory building a Redis command");
         return NULL;
     }
     if (!self->redis && sb_store_reconnect (self))
@@ -303,13 +258,13 @@ s_command (sb_store_t *self, s_args_t *args)
     redisReply *reply = (redisReply *) redisCommandArgv (
         self->redis, (int) args->count, args->argv, args->lengths);
     if (!reply) {
-        s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+        sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
         redisFree (self->redis);
         self->redis = NULL;
         return NULL;
     }
     if (reply->type == REDIS_REPLY_ERROR) {
-        s_fail (self, "Redis: %s", reply->str);
+        sb_store_fail (self, "Redis: %s", reply->str);
         freeReplyObject (reply);
         return NULL;
     }
@@ -317,24 +272,24 @@ s_command (sb_store_t *self, s_args_t *args)
 }
 
 //  Starts an EVALSHA of script: the caller adds its ARGV after.
-static void
-s_args_eval (sb_store_t *self, s_args_t *args, s_script_t script)
+void
+sb_store_args_eval (sb_store_t *self, sb_store_args_t *args, sb_store_script_t script)
 {
-    s_args_init (args);
-    s_args_add_str (args, "EVALSHA");
-    s_args_add_str (args, self->sha [script]);
-    s_args_add_str (args, "0");
-    s_args_add_str (args, self->prefix);
+    sb_store_args_init (args);
+    sb_store_args_add_str (args, "EVALSHA");
+    sb_store_args_add_str (args, self->sha [script]);
+    sb_store_args_add_str (args, "0");
+    sb_store_args_add_str (args, self->prefix);
 }
 
 //  Runs an EVALSHA; if Redis lost the scripts (restarted without its
 //  script cache), loads them again and retries once.
-static redisReply *
-s_eval (sb_store_t *self, s_args_t *args)
+redisReply *
+sb_store_eval (sb_store_t *self, sb_store_args_t *args)
 {
-    redisReply *reply = s_command (self, args);
+    redisReply *reply = sb_store_command (self, args);
     if (!reply && strstr (self->error, "NOSCRIPT") && s_load_scripts (self) == 0)
-        reply = s_command (self, args);
+        reply = sb_store_command (self, args);
     return reply;
 }
 
@@ -345,16 +300,16 @@ int
 sb_store_ensure_service (sb_store_t *self, const char *service)
 {
     char *queue = zsys_sprintf ("%sq:%s", self->prefix, service);
-    s_args_t args;
-    s_args_init (&args);
-    s_args_add_str (&args, "XGROUP");
-    s_args_add_str (&args, "CREATE");
-    s_args_add_str (&args, queue? queue: "");
-    s_args_add_str (&args, SB_STORE_GROUP);
-    s_args_add_str (&args, "0");
-    s_args_add_str (&args, "MKSTREAM");
-    redisReply *reply = queue? s_command (self, &args): NULL;
-    s_args_clear (&args);
+    sb_store_args_t args;
+    sb_store_args_init (&args);
+    sb_store_args_add_str (&args, "XGROUP");
+    sb_store_args_add_str (&args, "CREATE");
+    sb_store_args_add_str (&args, queue? queue: "");
+    sb_store_args_add_str (&args, SB_STORE_GROUP);
+    sb_store_args_add_str (&args, "0");
+    sb_store_args_add_str (&args, "MKSTREAM");
+    redisReply *reply = queue? sb_store_command (self, &args): NULL;
+    sb_store_args_clear (&args);
     zstr_free (&queue);
     if (reply) {
         freeReplyObject (reply);
@@ -365,15 +320,15 @@ sb_store_ensure_service (sb_store_t *self, const char *service)
 }
 
 static void
-s_args_add_put (s_args_t *args, const sb_store_put_t *item)
+s_args_add_put (sb_store_args_t *args, const sb_store_put_t *item)
 {
-    s_args_add_str (args, item->key);
-    s_args_add_str (args, item->id);
+    sb_store_args_add_str (args, item->key);
+    sb_store_args_add_str (args, item->id);
     s_args_add (args, item->envelope, item->size);
-    s_args_add_int (args, item->due_ms);
-    s_args_add_int (args, (int64_t) item->service_count);
+    sb_store_args_add_int (args, item->due_ms);
+    sb_store_args_add_int (args, (int64_t) item->service_count);
     for (size_t index = 0; index < item->service_count; index++)
-        s_args_add_str (args, item->services [index]);
+        sb_store_args_add_str (args, item->services [index]);
 }
 
 static int
@@ -381,12 +336,12 @@ s_parse_publish (sb_store_t *self, redisReply *reply, void *output, size_t count
 {
     sb_store_put_result_t *results = (sb_store_put_result_t *) output;
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
-        return s_fail (self, "publish: unexpected reply from Redis");
+        return sb_store_fail (self, "publish: unexpected reply from Redis");
     for (size_t index = 0; index < count; index++) {
         const redisReply *item = reply->element [index];
         sb_store_put_result_t *result = &results [index];
         if (item->type != REDIS_REPLY_STRING || item->len < 1)
-            return s_fail (self, "publish: unexpected reply item from Redis");
+            return sb_store_fail (self, "publish: unexpected reply item from Redis");
         if (item->str [0] == 'D') {
             result->status = SB_STORE_DUPLICATE;
             snprintf (result->first_id, sizeof result->first_id, "%s", item->str + 1);
@@ -400,12 +355,12 @@ s_parse_publish (sb_store_t *self, redisReply *reply, void *output, size_t count
 //  Runs a command now, or in a pipeline queues it with the parser of its
 //  reply. Clears args.
 static int
-s_run (sb_store_t *self, s_args_t *args, bool script, s_parse_fn *parse,
+s_run (sb_store_t *self, sb_store_args_t *args, bool script, s_parse_fn *parse,
        void *output, size_t count)
 {
     if (!self->pipelining) {
-        redisReply *reply = script? s_eval (self, args): s_command (self, args);
-        s_args_clear (args);
+        redisReply *reply = script? sb_store_eval (self, args): sb_store_command (self, args);
+        sb_store_args_clear (args);
         int rc = reply? parse (self, reply, output, count): -1;
         freeReplyObject (reply);
         return rc;
@@ -413,14 +368,14 @@ s_run (sb_store_t *self, s_args_t *args, bool script, s_parse_fn *parse,
     int rc = 0;
     s_pending_t *pending = (s_pending_t *) malloc (sizeof (s_pending_t));
     if (args->failed || !pending)
-        rc = s_fail (self, "out of memory building a Redis command");
+        rc = sb_store_fail (self, "out of memory building a Redis command");
     else
     if (!self->redis && sb_store_reconnect (self))
         rc = -1;
     else
     if (redisAppendCommandArgv (self->redis, (int) args->count, args->argv, args->lengths) != REDIS_OK)
-        rc = s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
-    s_args_clear (args);
+        rc = sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+    sb_store_args_clear (args);
     if (rc) {
         free (pending);
         return -1;
@@ -436,37 +391,37 @@ sb_store_publish (sb_store_t *self, const sb_store_put_t *items, size_t count,
                   sb_store_put_result_t *results)
 {
     memset (results, 0, count * sizeof *results);   //  FAILED until answered
-    s_args_t args;
-    s_args_eval (self, &args, S_PUBLISH);
-    s_args_add_int (&args, now_ms);
-    s_args_add_int (&args, dedup_ttl_ms);
-    s_args_add_int (&args, max_backlog);
-    s_args_add_int (&args, (int64_t) count);
+    sb_store_args_t args;
+    sb_store_args_eval (self, &args, S_PUBLISH);
+    sb_store_args_add_int (&args, now_ms);
+    sb_store_args_add_int (&args, dedup_ttl_ms);
+    sb_store_args_add_int (&args, max_backlog);
+    sb_store_args_add_int (&args, (int64_t) count);
     for (size_t index = 0; index < count; index++)
         s_args_add_put (&args, &items [index]);
     return s_run (self, &args, true, s_parse_publish, results, count);
 }
 
 static void
-s_args_add_op (s_args_t *args, const sb_store_op_t *op)
+s_args_add_op (sb_store_args_t *args, const sb_store_op_t *op)
 {
-    s_args_add_str (args, op->kind == SB_STORE_DONE? "D"
+    sb_store_args_add_str (args, op->kind == SB_STORE_DONE? "D"
                         : op->kind == SB_STORE_RETRY? "R": "F");
-    s_args_add_str (args, op->service);
-    s_args_add_str (args, op->stream_id);
-    s_args_add_int (args, op->delivery_count);
-    s_args_add_str (args, op->envelope_id);
-    s_args_add_int (args, op->attempts);
-    s_args_add_int (args, (int64_t) op->held);
+    sb_store_args_add_str (args, op->service);
+    sb_store_args_add_str (args, op->stream_id);
+    sb_store_args_add_int (args, op->delivery_count);
+    sb_store_args_add_str (args, op->envelope_id);
+    sb_store_args_add_int (args, op->attempts);
+    sb_store_args_add_int (args, (int64_t) op->held);
     if (op->kind == SB_STORE_DONE) {
-        s_args_add_int (args, (int64_t) op->output_count);
+        sb_store_args_add_int (args, (int64_t) op->output_count);
         for (size_t index = 0; index < op->output_count; index++)
             s_args_add_put (args, &op->outputs [index]);
     }
     else {
         if (op->kind == SB_STORE_RETRY)
-            s_args_add_int (args, op->due_ms);
-        s_args_add_str (args, op->reason);
+            sb_store_args_add_int (args, op->due_ms);
+        sb_store_args_add_str (args, op->reason);
         s_args_add (args, op->envelope, op->size);
     }
 }
@@ -476,7 +431,7 @@ s_parse_complete (sb_store_t *self, redisReply *reply, void *output, size_t coun
 {
     sb_store_status_t *outcomes = (sb_store_status_t *) output;
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != count)
-        return s_fail (self, "complete: unexpected reply from Redis");
+        return sb_store_fail (self, "complete: unexpected reply from Redis");
     for (size_t index = 0; index < count; index++)
         outcomes [index] = reply->element [index]->type == REDIS_REPLY_STRING
                         && streq (reply->element [index]->str, "OK")
@@ -490,20 +445,20 @@ sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
 {
     for (size_t index = 0; index < count; index++)
         outcomes [index] = SB_STORE_FAILED;   //  until Redis says otherwise
-    s_args_t args;
-    s_args_eval (self, &args, S_COMPLETE);
-    s_args_add_str (&args, SB_STORE_GROUP);
-    s_args_add_str (&args, self->consumer);
-    s_args_add_int (&args, now_ms);
-    s_args_add_int (&args, dedup_ttl_ms);
-    s_args_add_int (&args, (int64_t) count);
+    sb_store_args_t args;
+    sb_store_args_eval (self, &args, S_COMPLETE);
+    sb_store_args_add_str (&args, SB_STORE_GROUP);
+    sb_store_args_add_str (&args, self->consumer);
+    sb_store_args_add_int (&args, now_ms);
+    sb_store_args_add_int (&args, dedup_ttl_ms);
+    sb_store_args_add_int (&args, (int64_t) count);
     for (size_t index = 0; index < count; index++)
         s_args_add_op (&args, &ops [index]);
     return s_run (self, &args, true, s_parse_complete, outcomes, count);
 }
 
-static uint32_t
-s_reply_uint (const redisReply *reply)
+uint32_t
+sb_store_reply_uint (const redisReply *reply)
 {
     if (reply->type == REDIS_REPLY_INTEGER)
         return reply->integer > 0? (uint32_t) reply->integer: 0;
@@ -533,7 +488,7 @@ s_msg_new (const redisReply *stream_id, const redisReply *envelope,
     memcpy (copy, envelope->str, envelope->len);
     msg->envelope = copy;
     msg->size = envelope->len;
-    msg->base_attempts = base? s_reply_uint (base): 0;
+    msg->base_attempts = base? sb_store_reply_uint (base): 0;
     msg->delivery_count = count;
     return msg;
 }
@@ -549,8 +504,8 @@ sb_store_msg_destroy (sb_store_msg_t **self_p)
 }
 
 //  Finds a field's value in a stream entry's flat field list.
-static const redisReply *
-s_field (const redisReply *fields, const char *name)
+const redisReply *
+sb_store_field (const redisReply *fields, const char *name)
 {
     for (size_t index = 0; index + 1 < fields->elements; index += 2)
         if (fields->element [index]->type == REDIS_REPLY_STRING
@@ -573,11 +528,11 @@ s_parse_fetch (sb_store_t *self, redisReply *reply, void *output, size_t count)
         const redisReply *entry = entries->element [index];
         const redisReply *fields = entry->elements == 2? entry->element [1]: NULL;
         sb_store_msg_t *msg = fields && fields->type == REDIS_REPLY_ARRAY
-            ? s_msg_new (entry->element [0], s_field (fields, "e"), s_field (fields, "a"),
-                         s_field (fields, "i"), 1)
+            ? s_msg_new (entry->element [0], sb_store_field (fields, "e"), sb_store_field (fields, "a"),
+                         sb_store_field (fields, "i"), 1)
             : NULL;
         if (!msg)
-            return s_fail (self, "fetch: malformed queue entry %zu", index);
+            return sb_store_fail (self, "fetch: malformed queue entry %zu", index);
         zlistx_add_end (out, msg);
     }
     return 0;
@@ -588,17 +543,17 @@ sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out
 {
     char queue [256];
     snprintf (queue, sizeof queue, "%s%s%.200s", self->prefix, "q:", service);
-    s_args_t args;
-    s_args_init (&args);
-    s_args_add_str (&args, "XREADGROUP");
-    s_args_add_str (&args, "GROUP");
-    s_args_add_str (&args, SB_STORE_GROUP);
-    s_args_add_str (&args, self->consumer);
-    s_args_add_str (&args, "COUNT");
-    s_args_add_int (&args, (int64_t) max);
-    s_args_add_str (&args, "STREAMS");
+    sb_store_args_t args;
+    sb_store_args_init (&args);
+    sb_store_args_add_str (&args, "XREADGROUP");
+    sb_store_args_add_str (&args, "GROUP");
+    sb_store_args_add_str (&args, SB_STORE_GROUP);
+    sb_store_args_add_str (&args, self->consumer);
+    sb_store_args_add_str (&args, "COUNT");
+    sb_store_args_add_int (&args, (int64_t) max);
+    sb_store_args_add_str (&args, "STREAMS");
     s_args_add (&args, strdup (queue), strlen (queue));
-    s_args_add_str (&args, ">");
+    sb_store_args_add_str (&args, ">");
     //  The queue name must outlive a pipelined command: the vector owns it
     if (args.count >= 2 && args.owned)
         zlistx_add_end (args.owned, (void *) args.argv [args.count - 2]);
@@ -623,7 +578,7 @@ sb_store_pipeline_send (sb_store_t *self)
     int done = 0;
     while (!done)
         if (redisBufferWrite (self->redis, &done) != REDIS_OK) {
-            s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+            sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
             redisFree (self->redis);
             self->redis = NULL;
             return -1;
@@ -654,7 +609,7 @@ sb_store_pipeline_end (sb_store_t *self)
     while ((pending = (s_pending_t *) zlistx_detach (self->pending, NULL))) {
         redisReply *reply = NULL;
         if (self->redis && redisGetReply (self->redis, (void **) &reply) != REDIS_OK) {
-            rc = s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+            rc = sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
             redisFree (self->redis);
             self->redis = NULL;
         }
@@ -663,7 +618,7 @@ sb_store_pipeline_end (sb_store_t *self)
             rc = -1;
         else
         if (reply->type == REDIS_REPLY_ERROR) {
-            rc = s_fail (self, "Redis: %s", reply->str);
+            rc = sb_store_fail (self, "Redis: %s", reply->str);
             //  Redis lost them: load them once the pipeline is read
             self->reload_scripts = self->reload_scripts || strstr (reply->str, "NOSCRIPT");
         }
@@ -683,31 +638,31 @@ sb_store_claim (sb_store_t *self, const char *service, const char *mode,
                 int64_t min_idle_ms, size_t max, const char *const *ids,
                 size_t id_count, zlistx_t *out)
 {
-    s_args_t args;
-    s_args_eval (self, &args, S_CLAIM);
-    s_args_add_str (&args, SB_STORE_GROUP);
-    s_args_add_str (&args, self->consumer);
-    s_args_add_str (&args, service);
-    s_args_add_str (&args, mode);
-    s_args_add_int (&args, min_idle_ms);
-    s_args_add_int (&args, (int64_t) max);
+    sb_store_args_t args;
+    sb_store_args_eval (self, &args, S_CLAIM);
+    sb_store_args_add_str (&args, SB_STORE_GROUP);
+    sb_store_args_add_str (&args, self->consumer);
+    sb_store_args_add_str (&args, service);
+    sb_store_args_add_str (&args, mode);
+    sb_store_args_add_int (&args, min_idle_ms);
+    sb_store_args_add_int (&args, (int64_t) max);
     for (size_t index = 0; index < id_count; index++)
-        s_args_add_str (&args, ids [index]);
-    redisReply *reply = s_eval (self, &args);
-    s_args_clear (&args);
+        sb_store_args_add_str (&args, ids [index]);
+    redisReply *reply = sb_store_eval (self, &args);
+    sb_store_args_clear (&args);
     if (!reply)
         return -1;
     int rc = 0;
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements % 5)
-        rc = s_fail (self, "claim: unexpected reply from Redis");
+        rc = sb_store_fail (self, "claim: unexpected reply from Redis");
     for (size_t index = 0; rc == 0 && index < reply->elements; index += 5) {
         redisReply **item = reply->element + index;
         sb_store_msg_t *msg = s_msg_new (item [0], item [1], item [2], item [3],
-                                         s_reply_uint (item [4]));
+                                         sb_store_reply_uint (item [4]));
         if (msg)
             zlistx_add_end (out, msg);
         else
-            rc = s_fail (self, "claim: malformed entry in %s's queue", service);
+            rc = sb_store_fail (self, "claim: malformed entry in %s's queue", service);
     }
     freeReplyObject (reply);
     return rc;
@@ -716,15 +671,15 @@ sb_store_claim (sb_store_t *self, const char *service, const char *mode,
 int
 sb_store_touch (sb_store_t *self, const char *service, const char *const *ids, size_t count)
 {
-    s_args_t args;
-    s_args_eval (self, &args, S_TOUCH);
-    s_args_add_str (&args, SB_STORE_GROUP);
-    s_args_add_str (&args, self->consumer);
-    s_args_add_str (&args, service);
+    sb_store_args_t args;
+    sb_store_args_eval (self, &args, S_TOUCH);
+    sb_store_args_add_str (&args, SB_STORE_GROUP);
+    sb_store_args_add_str (&args, self->consumer);
+    sb_store_args_add_str (&args, service);
     for (size_t index = 0; index < count; index++)
-        s_args_add_str (&args, ids [index]);
-    redisReply *reply = s_eval (self, &args);
-    s_args_clear (&args);
+        sb_store_args_add_str (&args, ids [index]);
+    redisReply *reply = sb_store_eval (self, &args);
+    sb_store_args_clear (&args);
     freeReplyObject (reply);
     return reply? 0: -1;
 }
@@ -732,12 +687,12 @@ sb_store_touch (sb_store_t *self, const char *service, const char *const *ids, s
 int
 sb_store_trim (sb_store_t *self, const char *service, int64_t *removed)
 {
-    s_args_t args;
-    s_args_eval (self, &args, S_TRIM);
-    s_args_add_str (&args, SB_STORE_GROUP);
-    s_args_add_str (&args, service);
-    redisReply *reply = s_eval (self, &args);
-    s_args_clear (&args);
+    sb_store_args_t args;
+    sb_store_args_eval (self, &args, S_TRIM);
+    sb_store_args_add_str (&args, SB_STORE_GROUP);
+    sb_store_args_add_str (&args, service);
+    redisReply *reply = sb_store_eval (self, &args);
+    sb_store_args_clear (&args);
     if (!reply)
         return -1;
     *removed = reply->type == REDIS_REPLY_INTEGER? reply->integer: 0;
@@ -749,17 +704,17 @@ int
 sb_store_move_due (sb_store_t *self, int64_t now_ms, size_t max,
                    int64_t *next_due_ms, zlistx_t *services)
 {
-    s_args_t args;
-    s_args_eval (self, &args, S_MOVE_DUE);
-    s_args_add_int (&args, now_ms);
-    s_args_add_int (&args, (int64_t) max);
-    redisReply *reply = s_eval (self, &args);
-    s_args_clear (&args);
+    sb_store_args_t args;
+    sb_store_args_eval (self, &args, S_MOVE_DUE);
+    sb_store_args_add_int (&args, now_ms);
+    sb_store_args_add_int (&args, (int64_t) max);
+    redisReply *reply = sb_store_eval (self, &args);
+    sb_store_args_clear (&args);
     if (!reply)
         return -1;
     int rc = 0;
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2)
-        rc = s_fail (self, "move_due: unexpected reply from Redis");
+        rc = sb_store_fail (self, "move_due: unexpected reply from Redis");
     else {
         *next_due_ms = reply->element [1]->type == REDIS_REPLY_INTEGER
                      ? reply->element [1]->integer: -1;
@@ -769,235 +724,4 @@ sb_store_move_due (sb_store_t *self, int64_t now_ms, size_t max,
     }
     freeReplyObject (reply);
     return rc;
-}
-
-//  --------------------------------------------------------------------------
-//  Dead letters and figures
-
-//  Turns one dead-letter stream entry into its JSON description.
-static json_t *
-s_dead_letter (const redisReply *entry)
-{
-    if (entry->elements != 2 || entry->element [1]->type != REDIS_REPLY_ARRAY)
-        return NULL;
-    const redisReply *fields = entry->element [1];
-    const redisReply *envelope = s_field (fields, "e");
-    const redisReply *errors = s_field (fields, "errors");
-    json_t *json = json_object ();
-    json_object_set_new (json, "entry", json_string (entry->element [0]->str));
-    const char *names [] = { "service", "id", "reason" };
-    for (size_t index = 0; index < 3; index++) {
-        const redisReply *value = s_field (fields, names [index]);
-        json_object_set_new (json, names [index], value && value->type == REDIS_REPLY_STRING
-                                                  ? json_string (value->str): json_null ());
-    }
-    const redisReply *attempts = s_field (fields, "attempts");
-    const redisReply *failed = s_field (fields, "failed_ms");
-    json_object_set_new (json, "attempts", json_integer (attempts? s_reply_uint (attempts): 0));
-    json_object_set_new (json, "failed_ms", json_integer (
-        failed && failed->type == REDIS_REPLY_STRING? strtoll (failed->str, NULL, 10): 0));
-    json_t *history = errors && errors->type == REDIS_REPLY_STRING
-                    ? json_loads (errors->str, 0, NULL): NULL;
-    json_object_set_new (json, "errors", json_is_array (history)? history: json_array ());
-    if (history && !json_is_array (history))
-        json_decref (history);   //  cjson writes {} for an empty list
-    char err [256];
-    sb_envelope_t *env = envelope && envelope->type == REDIS_REPLY_STRING
-        ? sb_envelope_decode ((const uint8_t *) envelope->str, envelope->len, NULL, err, sizeof err)
-        : NULL;
-    json_object_set_new (json, "envelope", env? sb_envelope_to_json (env): json_null ());
-    sb_envelope_destroy (&env);
-    return json;
-}
-
-//  Reads dead-letter entries with XREVRANGE (newest first) or XRANGE.
-static redisReply *
-s_dlq_range (sb_store_t *self, bool newest_first, const char *from, size_t count)
-{
-    char *dlq = zsys_sprintf ("%sdlq", self->prefix);
-    s_args_t args;
-    s_args_init (&args);
-    s_args_add_str (&args, newest_first? "XREVRANGE": "XRANGE");
-    s_args_add_str (&args, dlq? dlq: "");
-    s_args_add_str (&args, newest_first? "+": from);
-    s_args_add_str (&args, newest_first? "-": "+");
-    s_args_add_str (&args, "COUNT");
-    s_args_add_int (&args, (int64_t) count);
-    redisReply *reply = dlq? s_command (self, &args): NULL;
-    s_args_clear (&args);
-    zstr_free (&dlq);
-    if (reply && reply->type != REDIS_REPLY_ARRAY) {
-        s_fail (self, "dead letters: unexpected reply from Redis");
-        freeReplyObject (reply);
-        reply = NULL;
-    }
-    return reply;
-}
-
-int
-sb_store_dlq_list (sb_store_t *self, size_t count, json_t **entries)
-{
-    redisReply *reply = s_dlq_range (self, true, NULL, count);
-    if (!reply)
-        return -1;
-    json_t *list = json_array ();
-    for (size_t index = 0; index < reply->elements; index++) {
-        json_t *entry = s_dead_letter (reply->element [index]);
-        if (entry)
-            json_array_append_new (list, entry);
-    }
-    freeReplyObject (reply);
-    *entries = list;
-    return 0;
-}
-
-//  Replays the given dead-letter entries; adds to *replayed.
-static int
-s_replay (sb_store_t *self, const char *const *entries, size_t count,
-          size_t *replayed, zlistx_t *services)
-{
-    s_args_t args;
-    s_args_eval (self, &args, S_DLQ_REPLAY);
-    for (size_t index = 0; index < count; index++)
-        s_args_add_str (&args, entries [index]);
-    redisReply *reply = s_eval (self, &args);
-    s_args_clear (&args);
-    if (!reply)
-        return -1;
-    for (size_t index = 0; reply->type == REDIS_REPLY_ARRAY && index < reply->elements; index++) {
-        zlistx_add_end (services, strdup (reply->element [index]->str));
-        (*replayed)++;
-    }
-    freeReplyObject (reply);
-    return 0;
-}
-
-int
-sb_store_dlq_replay (sb_store_t *self, const char *entry, size_t *replayed,
-                     zlistx_t *services)
-{
-    *replayed = 0;
-    if (entry)
-        return s_replay (self, &entry, 1, replayed, services);
-    //  All: oldest first, a page at a time, each page one atomic script
-    while (true) {
-        redisReply *reply = s_dlq_range (self, false, "-", 500);
-        if (!reply)
-            return -1;
-        const char *ids [500];
-        size_t count = 0;
-        for (size_t index = 0; index < reply->elements && count < 500; index++)
-            ids [count++] = reply->element [index]->element [0]->str;
-        int rc = count? s_replay (self, ids, count, replayed, services): 0;
-        freeReplyObject (reply);
-        if (rc || count == 0)
-            return rc;
-    }
-}
-
-//  Runs a command given as a format (no binary arguments) and returns its
-//  integer reply in *value.
-static int
-s_integer (sb_store_t *self, int64_t *value, const char *format, ...)
-{
-    if (!self->redis && sb_store_reconnect (self))
-        return -1;
-    va_list args;
-    va_start (args, format);
-    redisReply *reply = (redisReply *) redisvCommand (self->redis, format, args);
-    va_end (args);
-    if (!reply) {
-        s_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
-        redisFree (self->redis);
-        self->redis = NULL;
-        return -1;
-    }
-    int rc = 0;
-    if (reply->type == REDIS_REPLY_INTEGER)
-        *value = reply->integer;
-    else
-    if (reply->type == REDIS_REPLY_STRING)
-        *value = strtoll (reply->str, NULL, 10);
-    else
-    if (reply->type == REDIS_REPLY_NIL)
-        *value = 0;
-    else
-        rc = s_fail (self, "Redis: %s", reply->type == REDIS_REPLY_ERROR? reply->str: "unexpected reply");
-    freeReplyObject (reply);
-    return rc;
-}
-
-int
-sb_store_backlog (sb_store_t *self, int64_t *backlog)
-{
-    return s_integer (self, backlog, "GET %sbacklog", self->prefix);
-}
-
-int
-sb_store_dlq_size (sb_store_t *self, int64_t *size)
-{
-    return s_integer (self, size, "XLEN %sdlq", self->prefix);
-}
-
-//  Reads the consumer group's lag (entries not yet delivered), pending
-//  count and last delivered id from XINFO GROUPS; lag is -1 when Redis
-//  cannot tell.
-static void
-s_group_figures (const redisReply *reply, sb_store_figures_t *figures, int64_t *lag,
-                 char *last, size_t lastlen)
-{
-    *lag = -1;
-    snprintf (last, lastlen, "0-0");
-    for (size_t group = 0; reply && reply->type == REDIS_REPLY_ARRAY && group < reply->elements; group++) {
-        const redisReply *info = reply->element [group];
-        const redisReply *name = s_field (info, "name");
-        if (!name || name->type != REDIS_REPLY_STRING || !streq (name->str, SB_STORE_GROUP))
-            continue;
-        const redisReply *pending = s_field (info, "pending");
-        const redisReply *behind = s_field (info, "lag");
-        const redisReply *delivered = s_field (info, "last-delivered-id");
-        figures->pending = pending && pending->type == REDIS_REPLY_INTEGER? pending->integer: 0;
-        if (behind && behind->type == REDIS_REPLY_INTEGER)
-            *lag = behind->integer;
-        if (delivered && delivered->type == REDIS_REPLY_STRING)
-            snprintf (last, lastlen, "%s", delivered->str);
-    }
-}
-
-//  The millisecond a stream id was made at (its first part).
-static int64_t
-s_id_ms (const redisReply *id)
-{
-    return id && id->type == REDIS_REPLY_STRING? strtoll (id->str, NULL, 10): 0;
-}
-
-int
-sb_store_figures (sb_store_t *self, const char *service, sb_store_figures_t *figures)
-{
-    memset (figures, 0, sizeof *figures);
-    int64_t length = 0, lag = -1;
-    if (s_integer (self, &length, "XLEN %sq:%s", self->prefix, service)
-    ||  s_integer (self, &figures->delayed, "HGET %sdelayed %s", self->prefix, service))
-        return -1;
-    char last [SB_STORE_STREAM_ID_MAX];
-    redisReply *reply = (redisReply *) redisCommand (self->redis, "XINFO GROUPS %sq:%s",
-                                                     self->prefix, service);
-    s_group_figures (reply, figures, &lag, last, sizeof last);
-    freeReplyObject (reply);
-    //  Without a lag from Redis, the stream's length less what is pending
-    //  is an upper bound (acknowledged entries wait for the next trim)
-    figures->queued = lag >= 0? lag: length - figures->pending;
-    //  The oldest unfinished message: the oldest pending, else the first
-    //  not yet delivered
-    reply = (redisReply *) redisCommand (self->redis, "XPENDING %sq:%s %s",
-                                         self->prefix, service, SB_STORE_GROUP);
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2)
-        figures->oldest_ms = s_id_ms (reply->element [1]);
-    freeReplyObject (reply);
-    reply = (redisReply *) redisCommand (self->redis, "XRANGE %sq:%s (%s + COUNT 1",
-                                         self->prefix, service, last);
-    if (!figures->oldest_ms && reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1)
-        figures->oldest_ms = s_id_ms (reply->element [0]->element [0]);
-    freeReplyObject (reply);
-    return 0;
 }
