@@ -216,10 +216,8 @@ s_process_cpu (pid_t pid)
 static void
 s_redis_commandstats (sb_testredis_t *redis)
 {
-    struct timeval timeout = { 2, 0 };
-    redisContext *context = redisConnectWithTimeout ("127.0.0.1", sb_testredis_port (redis), timeout);
-    redisReply *reply = context && !context->err
-                      ? (redisReply *) redisCommand (context, "INFO commandstats"): NULL;
+    redisContext *context = sb_testredis_connect (redis);
+    redisReply *reply = context? (redisReply *) redisCommand (context, "INFO commandstats"): NULL;
     if (reply && reply->type == REDIS_REPLY_STRING)
         printf ("  Redis INFO commandstats:\n%s", reply->str);
     freeReplyObject (reply);
@@ -231,10 +229,8 @@ s_redis_commandstats (sb_testredis_t *redis)
 static double
 s_redis_cpu (sb_testredis_t *redis)
 {
-    struct timeval timeout = { 2, 0 };
-    redisContext *context = redisConnectWithTimeout ("127.0.0.1", sb_testredis_port (redis), timeout);
-    redisReply *reply = context && !context->err
-                      ? (redisReply *) redisCommand (context, "INFO cpu"): NULL;
+    redisContext *context = sb_testredis_connect (redis);
+    redisReply *reply = context? (redisReply *) redisCommand (context, "INFO cpu"): NULL;
     double seconds = 0;
     const char *names [] = { "used_cpu_sys:", "used_cpu_user:" };
     for (size_t index = 0; reply && reply->type == REDIS_REPLY_STRING && index < 2; index++) {

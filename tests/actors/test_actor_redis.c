@@ -69,8 +69,8 @@ test_counts_in_redis (void **state)
     assert_int_equal (sb_actor_main (&s_counter, 5, argv), 0);
     assert_int_equal (sb_actor_main (&s_counter, 5, argv), 0);
 
-    struct timeval timeout = { 2, 0 };
-    redisContext *check = redisConnectWithTimeout ("127.0.0.1", sb_testredis_port (redis), timeout);
+    redisContext *check = sb_testredis_connect (redis);
+    assert_non_null (check);
     redisReply *reply = (redisReply *) redisCommand (check, "GET count:acme");
     assert_non_null (reply);
     assert_string_equal (reply->str, "4");   //  two runs of two messages

@@ -513,11 +513,8 @@ s_entry_id (json_t *entry)
 static redisContext *
 s_redis (s_fixture_t *self)
 {
-    struct timeval timeout = { 2, 0 };
-    redisContext *redis = redisConnectWithTimeout ("127.0.0.1", sb_testredis_port (self->redis),
-                                                   timeout);
+    redisContext *redis = sb_testredis_connect (self->redis);
     assert_non_null (redis);
-    assert_int_equal (redis->err, 0);
     return redis;
 }
 

@@ -275,3 +275,15 @@ sb_testredis_restart (sb_testredis_t *self)
     }
     return 0;
 }
+
+struct redisContext *
+sb_testredis_connect (sb_testredis_t *self)
+{
+    struct timeval timeout = { 2, 0 };
+    redisContext *redis = redisConnectWithTimeout ("127.0.0.1", self->port, timeout);
+    if (redis && redis->err) {
+        redisFree (redis);
+        redis = NULL;
+    }
+    return redis;
+}

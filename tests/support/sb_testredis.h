@@ -54,4 +54,9 @@ int sb_testredis_kill (sb_testredis_t *self);
 //  or did not come up within SB_TESTREDIS_TIMEOUT_MS.
 int sb_testredis_restart (sb_testredis_t *self);
 
+//  A new connection to the server, as redis-cli would open one (2 s
+//  time-out), or NULL if it does not answer. The caller frees it with
+//  redisFree.
+struct redisContext *sb_testredis_connect (sb_testredis_t *self);
+
 #endif
