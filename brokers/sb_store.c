@@ -3,6 +3,7 @@
 
 #include "sb_classes.h"
 #include "sb_embed.h"
+#include "sb_redis.h"
 #include "sb_store_private.h"
 
 static const char *s_script_files [S_SCRIPTS] = {
@@ -135,52 +136,18 @@ s_load_scripts (sb_store_t *self)
     return 0;
 }
 
-static redisContext *
-s_connect (const char *url, struct timeval timeout)
-{
-    if (strncmp (url, "unix:", 5) == 0)
-        return redisConnectUnixWithTimeout (url + 5, timeout);
-    const char *address = strncmp (url, "tcp://", 6) == 0? url + 6: url;
-    char host [256];
-    const char *colon = strrchr (address, ':');
-    size_t host_length = colon? (size_t) (colon - address): strlen (address);
-    if (host_length >= sizeof host)
-        return NULL;
-    memcpy (host, address, host_length);
-    host [host_length] = 0;
-    int port = colon? atoi (colon + 1): 6379;
-    return redisConnectWithTimeout (host, port, timeout);
-}
-
 int
 sb_store_reconnect (sb_store_t *self)
 {
     if (self->redis)
         redisFree (self->redis);
-    struct timeval timeout = { self->timeout_ms / 1000, (self->timeout_ms % 1000) * 1000 };
-    self->redis = s_connect (self->url, timeout);
-    if (!self->redis || self->redis->err) {
-        sb_store_fail (self, "cannot connect to Redis at %s: %s", self->url,
-                self->redis? self->redis->errstr: "bad address");
-        goto failed;
-    }
-    redisSetTimeout (self->redis, timeout);
-    if (self->password) {
-        redisReply *reply = (redisReply *) redisCommand (self->redis, "AUTH %s", self->password);
-        bool refused = !reply || reply->type == REDIS_REPLY_ERROR;
-        if (refused)
-            sb_store_fail (self, "Redis at %s refused AUTH: %s", self->url, reply? reply->str: self->redis->errstr);
-        freeReplyObject (reply);
-        if (refused)
-            goto failed;
-    }
-    if (s_load_scripts (self) == 0)
-        return 0;
-failed:
-    if (self->redis)
+    self->redis = sb_redis_connect (self->url, self->password, self->timeout_ms,
+                                    self->error, sizeof self->error);
+    if (self->redis && s_load_scripts (self)) {
         redisFree (self->redis);
-    self->redis = NULL;
-    return -1;
+        self->redis = NULL;
+    }
+    return self->redis? 0: -1;
 }
 
 sb_store_t *

@@ -3,6 +3,7 @@
 
 #include "sb_actor_private.h"
 #include "sb_actor_redis.h"
+#include "sb_redis.h"
 
 struct _sb_actor_ctx_t {
     const sb_actor_options_t *options;
@@ -100,41 +101,6 @@ const char *sb_actor_instance (sb_actor_ctx_t *ctx) { return ctx->options->insta
 zconfig_t *sb_actor_config (sb_actor_ctx_t *ctx) { return ctx->options->section; }
 zlistx_t *sb_actor_ctx_emits (sb_actor_ctx_t *self) { return self->emits; }
 
-//  Opens a connection to url ("tcp://host:port" or "unix:/path").
-static redisContext *
-s_redis_open (const char *url, char *err, size_t errlen)
-{
-    struct timeval timeout = { 2, 0 };
-    redisContext *redis = NULL;
-    if (strncmp (url, "unix:", 5) == 0)
-        redis = redisConnectUnixWithTimeout (url + 5, timeout);
-    else {
-        const char *address = strncmp (url, "tcp://", 6) == 0? url + 6: url;
-        const char *colon = strrchr (address, ':');
-        char host [256];
-        snprintf (host, sizeof host, "%.*s", colon? (int) (colon - address): (int) strlen (address), address);
-        redis = redisConnectWithTimeout (host, colon? atoi (colon + 1): 6379, timeout);
-    }
-    if (!redis || redis->err) {
-        sb_error_set (err, errlen, "cannot connect to Redis at %s: %s", url,
-                      redis? redis->errstr: "out of memory");
-        if (redis)
-            redisFree (redis);
-        return NULL;
-    }
-    redisSetTimeout (redis, timeout);
-    const char *password = getenv ("REDIS_PASSWORD");
-    redisReply *reply = password? (redisReply *) redisCommand (redis, "AUTH %s", password): NULL;
-    if (password && (!reply || reply->type == REDIS_REPLY_ERROR)) {
-        sb_error_set (err, errlen, "Redis at %s refused AUTH", url);
-        freeReplyObject (reply);
-        redisFree (redis);
-        return NULL;
-    }
-    freeReplyObject (reply);
-    return redis;
-}
-
 redisContext *
 sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen)
 {
@@ -144,7 +110,8 @@ sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen)
         return NULL;
     }
     if (!ctx->thread->redis)
-        ctx->thread->redis = s_redis_open (ctx->options->redis_url, err, errlen);
+        ctx->thread->redis = sb_redis_connect (ctx->options->redis_url, getenv ("REDIS_PASSWORD"),
+                                               2000, err, errlen);
     return (redisContext *) ctx->thread->redis;
 }
 

@@ -1,0 +1,50 @@
+/*  sb_redis.c — Redis connections from a URL (see sb_redis.h).           */
+
+#include "sb_classes.h"
+#include "sb_redis.h"
+#include <hiredis/hiredis.h>
+
+static redisContext *
+s_open (const char *url, struct timeval timeout)
+{
+    if (strncmp (url, "unix:", 5) == 0)
+        return redisConnectUnixWithTimeout (url + 5, timeout);
+    const char *address = strncmp (url, "tcp://", 6) == 0? url + 6: url;
+    const char *colon = strrchr (address, ':');
+    size_t length = colon? (size_t) (colon - address): strlen (address);
+    char host [256];
+    if (length >= sizeof host)
+        return NULL;
+    memcpy (host, address, length);
+    host [length] = 0;
+    return redisConnectWithTimeout (host, colon? atoi (colon + 1): 6379, timeout);
+}
+
+struct redisContext *
+sb_redis_connect (const char *url, const char *password, int timeout_ms,
+                  char *err, size_t errlen)
+{
+    struct timeval timeout = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+    redisContext *redis = s_open (url, timeout);
+    if (!redis || redis->err) {
+        sb_error_set (err, errlen, "cannot connect to Redis at %s: %s", url,
+                      redis? redis->errstr: "bad address");
+        if (redis)
+            redisFree (redis);
+        return NULL;
+    }
+    redisSetTimeout (redis, timeout);
+    if (password) {
+        redisReply *reply = (redisReply *) redisCommand (redis, "AUTH %s", password);
+        bool refused = !reply || reply->type == REDIS_REPLY_ERROR;
+        if (refused)
+            sb_error_set (err, errlen, "Redis at %s refused AUTH: %s", url,
+                          reply? reply->str: redis->errstr);
+        freeReplyObject (reply);
+        if (refused) {
+            redisFree (redis);
+            return NULL;
+        }
+    }
+    return redis;
+}
