@@ -157,19 +157,14 @@ s_url_port (const char *url, s_url_port_t *port)
     return 0;
 }
 
-//  True if the port text url [from, to) is the number default_port.
+//  True if the port text url [from, to) is default_port, written as such:
+//  ":0443" is a port of its own spelling, with no other form, so that a
+//  URL's other form always leads back to it.
 static bool
 s_is_default (const char *url, size_t from, size_t to, const char *default_port)
 {
-    if (from == to || to - from > 5)
-        return false;
-    unsigned long number = 0;
-    for (size_t pos = from; pos < to; pos++) {
-        if (url [pos] < '0' || url [pos] > '9')
-            return false;
-        number = number * 10 + (unsigned long) (url [pos] - '0');
-    }
-    return number == strtoul (default_port, NULL, 10);
+    size_t length = strlen (default_port);
+    return to - from == length && memcmp (url + from, default_port, length) == 0;
 }
 
 int

@@ -217,6 +217,7 @@ test_url_variants (void **state)
     s_assert_variants ("https://example.com:/x", NULL);
     s_assert_variants ("https://example.com:44a/x", NULL);
     s_assert_variants ("https://example.com:000443/x", NULL);
+    s_assert_variants ("https://example.com:0443/x", NULL);   //  found by fuzz_form
     s_assert_variants ("ftp://example.com/x", NULL);
     s_assert_variants ("example.com/x", NULL);
     s_assert_variants ("", NULL);
