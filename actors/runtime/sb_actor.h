@@ -69,6 +69,12 @@ int sb_actor_emit (sb_actor_ctx_t *ctx, const char *type, json_t *body);
 int sb_actor_emit_keyed (sb_actor_ctx_t *ctx, const char *type, const char *key,
                          json_t *body);
 
+//  The same, delivered no earlier than not_before_ms (Unix ms; 0: now),
+//  key NULL for the default: the broker keeps it in its delay set
+//  (reminders, scheduled ticks).
+int sb_actor_emit_at (sb_actor_ctx_t *ctx, const char *type, const char *key,
+                      int64_t not_before_ms, json_t *body);
+
 //  Sets the reason (and for retry the delay, 0: the service's back-off)
 //  and returns SB_ACTOR_RETRY or SB_ACTOR_FAIL, to end a handler with:
 //      return sb_actor_retry (ctx, 0, "timesheet API: %s", error);

@@ -54,6 +54,13 @@ sb_actor_ctx_destroy (sb_actor_ctx_t **self_p)
 int
 sb_actor_emit_keyed (sb_actor_ctx_t *ctx, const char *type, const char *key, json_t *body)
 {
+    return sb_actor_emit_at (ctx, type, key, 0, body);
+}
+
+int
+sb_actor_emit_at (sb_actor_ctx_t *ctx, const char *type, const char *key,
+                  int64_t not_before_ms, json_t *body)
+{
     sb_envelope_t *env = zlistx_size (ctx->emits) < SB_ACTOR_MAX_EMITS
                        ? sb_envelope_new (type): NULL;
     if (!env || !json_is_object (body)) {
@@ -64,6 +71,8 @@ sb_actor_emit_keyed (sb_actor_ctx_t *ctx, const char *type, const char *key, jso
     sb_envelope_set_body (env, body);
     if (key)
         sb_envelope_set_key (env, key);
+    if (not_before_ms > 0)
+        sb_envelope_set_not_before_ms (env, not_before_ms);
     zlistx_add_end (ctx->emits, env);
     return 0;
 }
@@ -113,6 +122,12 @@ sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen)
         ctx->thread->redis = sb_redis_connect (ctx->options->redis_url, getenv ("REDIS_PASSWORD"),
                                                2000, err, errlen);
     return (redisContext *) ctx->thread->redis;
+}
+
+bool
+sb_actor_redis_configured (sb_actor_ctx_t *ctx)
+{
+    return ctx->options->redis_url != NULL;
 }
 
 void

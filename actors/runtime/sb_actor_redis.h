@@ -19,6 +19,10 @@
 //  Borrowed: never freed or kept by the handler.
 redisContext *sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen);
 
+//  True if the actor has a Redis configured at all (without one, actors
+//  whose Redis is optional run on their config alone).
+bool sb_actor_redis_configured (sb_actor_ctx_t *ctx);
+
 //  Tells the runtime the connection failed (a reply with ctx->err set):
 //  the next sb_actor_redis opens a fresh one.
 void sb_actor_redis_failed (sb_actor_ctx_t *ctx);
