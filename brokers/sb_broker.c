@@ -224,8 +224,41 @@ s_send_welcome (sb_broker_t *self, zframe_t *identity)
     sb_broker_send (self, identity, SB_PROTO_WELCOME, reply);
 }
 
-static void
-s_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
+//  A HELLO for a reply service this broker does not have yet: answered
+//  between rounds, once its queue exists in Redis.
+static bool
+s_hello_deferred (sb_broker_t *self, zframe_t *identity, const json_t *hello, const char *name)
+{
+    if (!sb_routes_reply_name_valid (name))
+        return false;
+    zmsg_t *request = zmsg_new ();
+    sb_proto_add_json (request, hello);
+    zmsg_pushstr (request, SB_PROTO_HELLO);
+    zmsg_pushmem (request, zframe_data (identity), zframe_size (identity));
+    zlistx_add_end (self->tool_requests, request);
+    return true;
+}
+
+int
+sb_broker_add_reply_service (sb_broker_t *self, const char *name, char *err, size_t errlen)
+{
+    if (zhashx_lookup (self->services, name))
+        return 0;
+    s_service_t *service = s_service_new (name, sb_routes_default_policy (self->routes));
+    if (!service)
+        return sb_error_set (err, errlen, "out of memory");
+    if (sb_store_ensure_service (self->store, name)) {
+        s_service_destroy (&service);
+        return sb_error_set (err, errlen, "cannot create the queue of %s: %s", name,
+                             sb_store_error (self->store));
+    }
+    zhashx_insert (self->services, name, service);
+    zsys_info ("broker: reply service %s opened", name);
+    return 0;
+}
+
+void
+sb_broker_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
 {
     char err [256];
     json_t *hello = sb_proto_pop_json (args, err, sizeof err);
@@ -237,6 +270,10 @@ s_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     if (!hello || !service_name || !instance || capacity < 1 || capacity > S_MAX_CAPACITY) {
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR,
                         "HELLO needs {service, instance, capacity 1..1024}", NULL, NULL);
+        json_decref (hello);
+        return;
+    }
+    if (!service && s_hello_deferred (self, identity, hello, service_name)) {
         json_decref (hello);
         return;
     }
@@ -441,7 +478,7 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
     }
     else
     if (streq (command, SB_PROTO_HELLO))
-        s_on_hello (self, identity, msg);
+        sb_broker_on_hello (self, identity, msg);
     else
     if (streq (command, SB_PROTO_BYE)) {
         if (worker)
@@ -595,6 +632,7 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     self->started_ms = zclock_mono ();
     self->storage_ok = true;
     self->services = zhashx_new ();
+    self->reply_routes = zhashx_new ();
     self->workers = zhashx_new ();
     self->deliveries = zhashx_new ();
     self->publishes = zlistx_new ();
@@ -608,6 +646,7 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
         return NULL;
     }
     zhashx_set_destructor (self->services, s_service_destructor);
+    zhashx_set_destructor (self->reply_routes, sb_broker_reply_route_destructor);
     zhashx_set_destructor (self->workers, s_worker_destructor);
     zhashx_set_destructor (self->deliveries, s_delivery_destructor);
     zlistx_set_destructor (self->publishes, sb_broker_publish_destructor);
@@ -650,6 +689,7 @@ sb_broker_destroy (sb_broker_t **self_p)
     zlistx_destroy (&self->tool_requests);
     zhashx_destroy (&self->workers);
     zhashx_destroy (&self->services);
+    zhashx_destroy (&self->reply_routes);
     sb_routes_destroy (&self->routes);
     sb_schemas_destroy (&self->schemas);
     sb_store_destroy (&self->store);

@@ -25,6 +25,45 @@ sb_broker_publish_destructor (void **item)
     s_publish_destroy ((s_publish_t **) item);
 }
 
+void
+sb_broker_reply_route_destructor (void **item)
+{
+    s_reply_route_t *route = (s_reply_route_t *) *item;
+    if (route) {
+        free (route->name);
+        free (route);
+        *item = NULL;
+    }
+}
+
+//  Routes a reply type to the service its reply_to names (remembered, up
+//  to S_MAX_REPLY_ROUTES names). Returns 0, or -1 with the reason.
+static int
+s_reply_route (sb_broker_t *self, const sb_envelope_view_t *view, s_publish_t *publish,
+               char *err, size_t errlen)
+{
+    if (!view->has_reply_to || !sb_routes_reply_name_valid (view->reply_to))
+        return sb_error_set (err, errlen, "type '%s' is a reply: its reply_to must name a "
+                             "service reply.<name>, not '%.64s'", view->type,
+                             view->has_reply_to? view->reply_to: "");
+    s_reply_route_t *route = (s_reply_route_t *) zhashx_lookup (self->reply_routes,
+                                                                view->reply_to);
+    if (!route) {
+        if (zhashx_size (self->reply_routes) >= S_MAX_REPLY_ROUTES)
+            return sb_error_set (err, errlen, "too many reply services (%d)", S_MAX_REPLY_ROUTES);
+        route = (s_reply_route_t *) calloc (1, sizeof (s_reply_route_t));
+        if (!route || !(route->name = strdup (view->reply_to))) {
+            free (route);
+            return sb_error_set (err, errlen, "out of memory");
+        }
+        route->list [0] = route->name;
+        zhashx_insert (self->reply_routes, route->name, route);
+    }
+    publish->services = route->list;
+    publish->service_count = 1;
+    return 0;
+}
+
 //  Checks one envelope from a peer (limits, header, schema: without
 //  building an envelope object) and finds its route. On success fills the
 //  publish; on failure writes the NACK code and reason.
@@ -43,7 +82,12 @@ s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
           ? "unknown-type": "invalid";
     if (rc)
         return -1;
-    publish->services = sb_routes_lookup (self->routes, view.type, &publish->service_count);
+    if (sb_routes_is_reply (self->routes, view.type)) {
+        if (s_reply_route (self, &view, publish, err, errlen))
+            return -1;
+    }
+    else
+        publish->services = sb_routes_lookup (self->routes, view.type, &publish->service_count);
     if (!publish->services) {
         *code = "unknown-type";
         return sb_error_set (err, errlen, "type '%s' is routed to no service", view.type);

@@ -16,6 +16,7 @@
 #define S_MAX_CAPACITY   1024     //  credit one worker may declare
 #define S_FETCH_MAX      256      //  messages fetched per service per round
 #define S_STALL_CHECK_MS 5000     //  how often stalled services are looked for
+#define S_MAX_REPLY_ROUTES 10000  //  distinct reply_to services remembered
 
 typedef struct _s_service_t s_service_t;
 typedef struct _s_worker_t s_worker_t;
@@ -63,6 +64,15 @@ struct _s_service_t {
     sb_hist_t latency;           //  deliver -> answer, us
 };
 
+//  A reply route: the one-service list of the reply_to it names, kept for
+//  the broker's life so that publishes and outputs can point at it.
+typedef struct {
+    char *name;
+    const char *list [1];
+} s_reply_route_t;
+
+void sb_broker_reply_route_destructor (void **item);
+
 //  A publish waiting for the round's group commit.
 typedef struct {
     zframe_t *identity;
@@ -98,6 +108,7 @@ struct _sb_broker_t {
     sb_schemas_t *schemas;
     sb_routes_t *routes;
     zhashx_t *services;          //  name -> s_service_t
+    zhashx_t *reply_routes;      //  reply service name -> s_reply_route_t
     zhashx_t *workers;           //  identity hex -> s_worker_t
     zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
     zlistx_t *publishes;         //  s_publish_t waiting for the next round
@@ -129,6 +140,11 @@ struct _sb_broker_t {
 void sb_broker_send (sb_broker_t *self, zframe_t *identity, const char *command, zmsg_t *args);
 void sb_broker_send_strings (sb_broker_t *self, zframe_t *identity, const char *command,
                              const char *first, const char *second, const char *third);
+
+//  Registers a worker (HELLO). A reply service unknown so far is created
+//  first, between rounds (it needs its queue in Redis).
+void sb_broker_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args);
+int sb_broker_add_reply_service (sb_broker_t *self, const char *name, char *err, size_t errlen);
 
 //  Workers: removed (what they hold goes back for another attempt), proved
 //  alive (leases extended), their idle credit.

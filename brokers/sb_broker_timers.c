@@ -136,8 +136,9 @@ s_move_due (sb_broker_t *self)
     zlistx_destroy (&services);
 }
 
-//  The next service in a round-robin over all of them (services never
-//  change after start, so the order is stable).
+//  The next service in a round-robin over all of them (services are only
+//  ever added, reply services on their first HELLO: the order is stable
+//  enough for fairness).
 static s_service_t *
 s_next_service (sb_broker_t *self, size_t *cursor)
 {

@@ -1,5 +1,6 @@
-/*  sb_broker_tools.c — the broker's answers to tools: STATS, DLQ-LIST,
-    DLQ-REPLAY, taken between rounds.                                      */
+/*  sb_broker_tools.c — what the broker answers between rounds, when it
+    may talk to Redis synchronously: tools (STATS, DLQ-LIST, DLQ-REPLAY)
+    and the first HELLO of a reply service.                                */
 
 #include "sb_broker_private.h"
 
@@ -105,6 +106,26 @@ s_on_dlq_replay (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     zlistx_destroy (&services);
 }
 
+//  A HELLO for a reply service met for the first time: its queue is
+//  created, then the HELLO is taken like any other.
+static void
+s_on_reply_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
+{
+    char err [256] = "HELLO needs {service, instance, capacity 1..1024}";
+    zmsg_t *copy = zmsg_dup (args);
+    json_t *hello = sb_proto_pop_json (copy, err, sizeof err);
+    const char *name = json_string_value (json_object_get (hello, "service"));
+    if (name && sb_broker_add_reply_service (self, name, err, sizeof err) == 0)
+        sb_broker_on_hello (self, identity, args);
+    else {
+        if (name)
+            sb_broker_storage_failed (self, "reply service");
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, err, NULL, NULL);
+    }
+    json_decref (hello);
+    zmsg_destroy (&copy);
+}
+
 //  Answers the tool requests that came in during the last round.
 void
 sb_broker_tool_requests (sb_broker_t *self)
@@ -119,8 +140,11 @@ sb_broker_tool_requests (sb_broker_t *self)
         if (identity && command && streq (command, SB_PROTO_DLQ_LIST))
             s_on_dlq_list (self, identity, msg);
         else
-        if (identity && command)
+        if (identity && command && streq (command, SB_PROTO_DLQ_REPLAY))
             s_on_dlq_replay (self, identity, msg);
+        else
+        if (identity && command)
+            s_on_reply_hello (self, identity, msg);
         zstr_free (&command);
         zframe_destroy (&identity);
         zmsg_destroy (&msg);

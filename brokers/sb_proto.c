@@ -91,3 +91,19 @@ sb_proto_pop_json (zmsg_t *msg, char *err, size_t errlen)
     zframe_destroy (&frame);
     return value;
 }
+
+int
+sb_proto_pop_welcome (zmsg_t *msg, int *heartbeat_ms, int *liveness)
+{
+    char err [128];
+    json_t *welcome = sb_proto_pop_json (msg, err, sizeof err);
+    json_int_t beat = json_integer_value (json_object_get (welcome, "heartbeat_ms"));
+    json_int_t lives = json_integer_value (json_object_get (welcome, "liveness"));
+    if (beat > 0 && beat <= 60000)
+        *heartbeat_ms = (int) beat;
+    if (lives > 0 && lives <= 100)
+        *liveness = (int) lives;
+    int rc = json_is_object (welcome)? 0: -1;
+    json_decref (welcome);
+    return rc;
+}

@@ -56,4 +56,9 @@ int sb_proto_add_json (zmsg_t *msg, const json_t *value);
 //  owns). Returns NULL with the reason in err.
 json_t *sb_proto_pop_json (zmsg_t *msg, char *err, size_t errlen);
 
+//  Takes a WELCOME's body (the next frame): sets *heartbeat_ms (1..60000)
+//  and *liveness (1..100) from it, leaving either as it is when absent or
+//  out of range. Returns 0, or -1 if the frame is not a msgpack map.
+int sb_proto_pop_welcome (zmsg_t *msg, int *heartbeat_ms, int *liveness);
+
 #endif

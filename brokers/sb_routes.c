@@ -8,6 +8,7 @@
 typedef struct {
     char *services [S_MAX_FANOUT];
     size_t count;
+    bool reply;                  //  to the envelope's reply_to instead
 } s_route_t;
 
 struct _sb_routes_t {
@@ -15,6 +16,7 @@ struct _sb_routes_t {
     zhashx_t *policies;          //  service -> sb_policy_t
     zlistx_t *services;          //  service names (owned), kept sorted by zlistx_insert:
                                  //  zlistx_sort misordered them (CZMQ 4.2.1)
+    sb_policy_t defaults;        //  services/default over the built-in policy
 };
 
 static void
@@ -50,6 +52,9 @@ s_route_parse (const char *list, const char *where, char *err, size_t errlen)
     char *saved = NULL;
     for (char *name = copy? strtok_r (copy, " ,", &saved): NULL; route && name;
          name = strtok_r (NULL, " ,", &saved)) {
+        if (streq (name, SB_ROUTES_REPLY_TO))
+            route->reply = true;
+        else
         if (!s_service_name_valid (name) || route->count == S_MAX_FANOUT) {
             sb_error_set (err, errlen, "%s: '%s' %s", where, name, route->count == S_MAX_FANOUT
                           ? "is one service too many (16 at most)": "is not a service name");
@@ -59,6 +64,12 @@ s_route_parse (const char *list, const char *where, char *err, size_t errlen)
             route->services [route->count++] = strdup (name);
     }
     free (copy);
+    if (route && route->reply && route->count) {
+        //  A reply has one addressee; fan-out would copy it to services
+        //  that cannot know the requester
+        sb_error_set (err, errlen, "%s: %s stands alone", where, SB_ROUTES_REPLY_TO);
+        s_route_destroy (&route);
+    }
     return route;
 }
 
@@ -209,6 +220,7 @@ s_load_policies (sb_routes_t *self, zconfig_t *config, char *err, size_t errlen)
     zconfig_t *common = section? zconfig_locate (section, "default"): NULL;
     if (common && s_parse_policy (&defaults, common, "services/default", err, errlen))
         return -1;
+    self->defaults = defaults;
     for (zconfig_t *item = section? zconfig_child (section): NULL; item; item = zconfig_next (item))
         if (!streq (zconfig_name (item), "default") && !zlistx_find (self->services, (void *) zconfig_name (item)))
             zlistx_insert (self->services, strdup (zconfig_name (item)), true);
@@ -293,4 +305,25 @@ sb_policy_delay (const sb_policy_t *policy, uint32_t attempts, double random01)
         delay = (double) policy->max_ms;
     delay *= 1.0 + policy->jitter * (2.0 * random01 - 1.0);
     return delay > 0? (int64_t) delay: 0;
+}
+
+bool
+sb_routes_is_reply (const sb_routes_t *self, const char *type)
+{
+    s_route_t *route = (s_route_t *) zhashx_lookup (self->routes, type);
+    return route && route->reply;
+}
+
+bool
+sb_routes_reply_name_valid (const char *name)
+{
+    size_t prefix = strlen (SB_ROUTES_REPLY_PREFIX);
+    return strncmp (name, SB_ROUTES_REPLY_PREFIX, prefix) == 0 && name [prefix]
+        && s_service_name_valid (name);
+}
+
+const sb_policy_t *
+sb_routes_default_policy (const sb_routes_t *self)
+{
+    return &self->defaults;
 }

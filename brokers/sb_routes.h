@@ -16,7 +16,12 @@
                 lease = 30000                  # ms a delivery is held
 
     Without a routes entry a type goes to its schema's consumed-by
-    services; a type routed nowhere is refused at publish.                 */
+    services; a type routed nowhere is refused at publish.
+
+    A reply type is routed to "@reply_to": each envelope goes to the
+    service its reply_to header names, which must start with "reply."
+    (a waiting requester's own queue: ingress says HELLO as
+    reply.<instance>). Such services exist from their first HELLO on.     */
 
 #ifndef SB_ROUTES_H_INCLUDED
 #define SB_ROUTES_H_INCLUDED
@@ -34,6 +39,9 @@ typedef struct {
 
 typedef struct _sb_routes_t sb_routes_t;
 
+#define SB_ROUTES_REPLY_TO      "@reply_to"
+#define SB_ROUTES_REPLY_PREFIX  "reply."
+
 //  Builds the table from config (may be NULL: schema routes and default
 //  policies only). Returns NULL with "path: reason" in err for a bad
 //  entry: unknown type, bad service name, bad number.
@@ -44,6 +52,15 @@ void sb_routes_destroy (sb_routes_t **self_p);
 //  The services type goes to, or NULL (count 0) when it goes nowhere.
 const char *const *sb_routes_lookup (const sb_routes_t *self, const char *type,
                                      size_t *count);
+
+//  True if type is routed to the service its envelopes' reply_to names.
+bool sb_routes_is_reply (const sb_routes_t *self, const char *type);
+
+//  True if name can be a reply service ("reply." and a plain name).
+bool sb_routes_reply_name_valid (const char *name);
+
+//  The policy of services no config names (reply services).
+const sb_policy_t *sb_routes_default_policy (const sb_routes_t *self);
 
 //  The services that receive anything, and each one's policy.
 size_t sb_routes_service_count (const sb_routes_t *self);

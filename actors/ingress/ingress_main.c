@@ -26,7 +26,13 @@ s_usage (FILE *file)
         "  -u, --public-url URL   the scheme://host[:port] Twilio calls, when a proxy\n"
         "                         sits in front (ingress/public-url; default: http://\n"
         "                         and the request's Host header)\n"
-        "  -t, --tenant NAME      tenant of inbound SMS (ingress/tenant; default demo)\n"
+        "  -t, --tenant NAME      tenant of an SMS to a number not listed in the\n"
+        "                         ingress/numbers section (ingress/tenant; default demo)\n"
+        "  -i, --instance NAME    this instance's name, stable across restarts: its\n"
+        "                         replies queue is reply.ingress.NAME (ingress/instance;\n"
+        "                         default <hostname>-<port>)\n"
+        "      --workspace-timeout MS  no report from agent-sync by then: 504\n"
+        "                         (ingress/workspace-timeout; default 15000)\n"
         "      --max-body BYTES   larger bodies get 413 (ingress/max-body; default 65536)\n"
         "      --publish-timeout MS  no broker ACK by then: 503 (ingress/publish-timeout;\n"
         "                         default 2000)\n"
@@ -36,9 +42,14 @@ s_usage (FILE *file)
         "  TWILIO_AUTH_TOKEN      verifies X-Twilio-Signature; without it every\n"
         "                         /webhook/sms request is refused (403)\n"
         "  INTERNAL_SECRET        the WhatsApp gateway's X-Internal-Secret; without it\n"
-        "                         every /webhook/whatsapp/incoming request is refused (401)\n\n"
-        "Endpoints: GET /health, GET /ready, POST /webhook/sms,\n"
-        "POST /webhook/whatsapp/incoming.\n"
+        "                         every /webhook/whatsapp/incoming request is refused (401)\n"
+        "  WORKSPACE_API_TOKEN    bearer token of /api/workspace/save for any tenant\n"
+        "                         (tenantId in the body); tenants' own tokens go in the\n"
+        "                         section ingress/workspace-tokens (<tenant> = env:VAR)\n\n"
+        "Config sections: ingress/numbers (<E.164 number> = <tenant>: the tenant of an\n"
+        "SMS by its To), ingress/workspace-tokens (<tenant> = <token> or env:VAR).\n"
+        "Endpoints: GET /health, GET /ready, GET /metrics, POST /webhook/sms,\n"
+        "POST /webhook/whatsapp/incoming, POST /api/workspace/save.\n"
         "Exit codes: 0 stopped by a signal; 78 bad config or port in use.\n");
 }
 
@@ -53,6 +64,12 @@ s_apply (sb_ingress_config_t *config, const char *name, const char *value, const
     else if (streq (name, "broker"))     config->broker = value;
     else if (streq (name, "public-url")) config->public_url = value;
     else if (streq (name, "tenant"))     config->tenant = value;
+    else if (streq (name, "instance") && *value && strlen (value) <= 48
+             && strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+                == strlen (value))
+        config->instance = value;
+    else if (streq (name, "workspace-timeout") && numeric && number >= 100 && number <= 600000)
+        config->workspace_timeout_ms = (int) number;
     else if (streq (name, "port") && numeric && number >= 0 && number <= 65535)
         config->port = (int) number;
     else if (streq (name, "max-body") && numeric && number >= 1024 && number <= (64 << 20))
@@ -69,8 +86,24 @@ s_apply (sb_ingress_config_t *config, const char *name, const char *value, const
 }
 
 static const char *s_keys [] = { "listen", "port", "broker", "public-url", "tenant",
-                                 "max-body", "publish-timeout", "threads" };
+                                 "max-body", "publish-timeout", "threads", "instance",
+                                 "workspace-timeout" };
 #define S_KEYS (sizeof s_keys / sizeof s_keys [0])
+
+//  A section of name = value pairs, each value non-empty.
+static int
+s_load_map (zconfig_t *section, const char *where)
+{
+    for (zconfig_t *item = zconfig_child (section); item; item = zconfig_next (item)) {
+        const char *value = zconfig_value (item);
+        if (!value || !*value || zconfig_child (item)) {
+            fprintf (stderr, "ingress: %s/%s: needs a value (name = value)\n", where,
+                     zconfig_name (item));
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static int
 s_load (sb_ingress_config_t *config, zconfig_t *file, const char *path)
@@ -79,6 +112,15 @@ s_load (sb_ingress_config_t *config, zconfig_t *file, const char *path)
     for (zconfig_t *item = section? zconfig_child (section): NULL; item; item = zconfig_next (item)) {
         char where [512];
         snprintf (where, sizeof where, "%s: ingress/%s", path, zconfig_name (item));
+        if (streq (zconfig_name (item), "numbers") || streq (zconfig_name (item), "workspace-tokens")) {
+            if (s_load_map (item, where))
+                return -1;
+            if (streq (zconfig_name (item), "numbers"))
+                config->numbers = item;
+            else
+                config->workspace_tokens = item;
+            continue;
+        }
         size_t key = 0;
         while (key < S_KEYS && !streq (s_keys [key], zconfig_name (item)))
             key++;
@@ -96,9 +138,9 @@ s_load (sb_ingress_config_t *config, zconfig_t *file, const char *path)
 static const char *
 s_option (const char *arg)
 {
-    const char *shorts [] = { "-l", "-p", "-b", "-u", "-t" };
-    const char *longs [] = { "listen", "port", "broker", "public-url", "tenant" };
-    for (size_t index = 0; index < 5; index++)
+    const char *shorts [] = { "-l", "-p", "-b", "-u", "-t", "-i" };
+    const char *longs [] = { "listen", "port", "broker", "public-url", "tenant", "instance" };
+    for (size_t index = 0; index < 6; index++)
         if (streq (arg, shorts [index]))
             return longs [index];
     for (size_t index = 0; index < S_KEYS; index++)
@@ -147,7 +189,19 @@ main (int argc, char *argv [])
             return S_EXIT_CONFIG;
         }
     }
+    char instance [128];
+    if (streq (config.instance, "ingress")) {
+        //  The default names host and port: the same after a restart
+        char *host = zsys_hostname ();
+        snprintf (instance, sizeof instance, "%.60s-%d", host? host: "host", config.port);
+        for (char *c = instance; *c; c++)
+            if (!isalnum ((unsigned char) *c) && *c != '-' && *c != '_')
+                *c = '_';
+        zstr_free (&host);
+        config.instance = instance;
+    }
     config.twilio_token = getenv ("TWILIO_AUTH_TOKEN");
+    config.workspace_token = getenv ("WORKSPACE_API_TOKEN");
     config.internal_secret = getenv ("INTERNAL_SECRET");
     //  A write to a Redis or HTTP peer that went away must fail with EPIPE,
     //  which the caller handles, not kill the process

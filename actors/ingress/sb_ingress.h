@@ -7,7 +7,10 @@
         GET  /ready             the broker answers: 200, else 503 with why
         POST /webhook/sms       Twilio inbound SMS (X-Twilio-Signature)
         POST /webhook/whatsapp/incoming   a WhatsApp gateway's messages
-                                (X-Internal-Secret)                        */
+                                (X-Internal-Secret)
+        POST /api/workspace/save  a tenant's credentials (bearer token);
+                                waits for agent-sync's report
+        GET  /metrics           Prometheus text format                    */
 
 #ifndef SB_INGRESS_H_INCLUDED
 #define SB_INGRESS_H_INCLUDED
@@ -20,9 +23,14 @@ typedef struct {
     const char *broker;            //  broker endpoint
     const char *public_url;        //  base URL Twilio calls (scheme://host[:port]),
                                    //  NULL: rebuilt from each request's Host
-    const char *tenant;            //  the tenant of inbound SMS (one per ingress for now)
+    const char *tenant;            //  the tenant of an SMS to a number not in numbers
+    zconfig_t *numbers;            //  E.164 number -> tenant (borrowed; may be NULL)
+    const char *instance;          //  names the reply queue: reply.ingress.<instance>
     const char *twilio_token;      //  TWILIO_AUTH_TOKEN (secret; never logged)
     const char *internal_secret;   //  INTERNAL_SECRET (secret; never logged)
+    const char *workspace_token;   //  WORKSPACE_API_TOKEN (secret; never logged)
+    zconfig_t *workspace_tokens;   //  tenant -> its own token, or env:NAME (borrowed)
+    int workspace_timeout_ms;      //  no report from agent-sync by then: 504
     size_t max_body;               //  bytes; larger bodies get 413
     int publish_timeout_ms;        //  no ACK by then: 503
     int threads;                   //  HTTP worker threads

@@ -156,6 +156,10 @@ s_fill_header (sb_actor_ctx_t *self, sb_envelope_t *env, uint32_t index)
            | sb_envelope_set_corr (env, sb_envelope_corr (parent))
            | sb_envelope_set_tenant (env, sb_envelope_tenant (parent))
            | sb_envelope_set_src (env, self->options->def->name);
+    //  A requester waits for an answer: reply_to travels with the work
+    //  until a reply type (routed to @reply_to) reaches it
+    if (!sb_envelope_reply_to (env) && sb_envelope_reply_to (parent))
+        rc |= sb_envelope_set_reply_to (env, sb_envelope_reply_to (parent));
     if (!sb_envelope_key (env)) {
         char *key = zsys_sprintf ("%.200s/%s/%u", sb_envelope_key (parent),
                                   sb_envelope_type (env), index);

@@ -298,17 +298,12 @@ s_on_link (s_runtime_t *self, size_t index, int64_t now)
             s_on_deliver (self, index, msg);
         else
         if (streq (command, SB_PROTO_WELCOME)) {
-            json_t *welcome = sb_proto_pop_json (msg, err, sizeof err);
-            json_int_t beat = json_integer_value (json_object_get (welcome, "heartbeat_ms"));
-            json_int_t liveness = json_integer_value (json_object_get (welcome, "liveness"));
-            link->heartbeat_ms = beat > 0 && beat <= 60000? (int) beat: link->heartbeat_ms;
-            link->liveness = liveness > 0 && liveness <= 100? (int) liveness: link->liveness;
+            sb_proto_pop_welcome (msg, &link->heartbeat_ms, &link->liveness);
             link->backoff_ms = S_BACKOFF_MIN_MS;
             link->next_beat_ms = now + link->heartbeat_ms;   //  the new interval from now
             link->hello_sent_ms = 0;
             zsys_info ("%s: %s joined %s", self->options->def->name, self->options->instance,
                        link->endpoint);
-            json_decref (welcome);
         }
         else
         if (streq (command, SB_PROTO_ERROR)) {

@@ -2,7 +2,7 @@
 type = agents.synced
 summary = "agent-sync's report on a workspace.saved: each step's outcome and the voice agents' ids, sent to the save's reply_to (ingress answers the HTTP request with it, in camelCase)."
 emitted-by = agent-sync
-consumed-by = ingress
+consumed-by = "@reply_to"
 body
     success
         type = bool
