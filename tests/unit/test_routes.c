@@ -131,6 +131,39 @@ test_config_mistakes (void **state)
     sb_schemas_destroy (&schemas);
 }
 
+//  A reply type goes to the service its envelope's reply_to names: the
+//  schema says so for agents.synced; config may make other types replies,
+//  never mixed with named services; reply services are reply.<name>, and
+//  take the services/default policy.
+static void
+test_reply_routes (void **state)
+{
+    (void) state;
+    sb_schemas_t *schemas = s_schemas ();
+    sb_routes_t *routes = s_routes (schemas,
+        "routes\n    echo.reply = \"@reply_to\"\n"
+        "services\n    default\n        max-attempts = 7\n", NULL);
+    size_t count = 9;
+    assert_true (sb_routes_is_reply (routes, "agents.synced"));
+    assert_true (sb_routes_is_reply (routes, "echo.reply"));
+    assert_false (sb_routes_is_reply (routes, "echo.request"));
+    assert_null (sb_routes_lookup (routes, "echo.reply", &count));
+    assert_int_equal (count, 0);
+    assert_int_equal (sb_routes_default_policy (routes)->max_attempts, 7);
+    //  "@reply_to" is not a service of its own
+    for (size_t index = 0; index < sb_routes_service_count (routes); index++)
+        assert_int_not_equal (sb_routes_service_at (routes, index) [0], '@');
+    assert_true (sb_routes_reply_name_valid ("reply.ingress.host-8080"));
+    assert_false (sb_routes_reply_name_valid ("reply."));
+    assert_false (sb_routes_reply_name_valid ("planner"));
+    assert_false (sb_routes_reply_name_valid ("reply.a b"));
+    assert_false (sb_routes_reply_name_valid ("reply.a/../b"));
+    sb_routes_destroy (&routes);
+    s_routes (schemas, "routes\n    echo.reply = \"@reply_to audit\"\n",
+              "routes/echo.reply: @reply_to stands alone");
+    sb_schemas_destroy (&schemas);
+}
+
 int
 main (void)
 {
@@ -139,6 +172,7 @@ main (void)
         cmocka_unit_test (test_config_routes_and_policies),
         cmocka_unit_test (test_backoff),
         cmocka_unit_test (test_config_mistakes),
+        cmocka_unit_test (test_reply_routes),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
