@@ -19,6 +19,8 @@
 #include "sb_twilio.h"
 #include <curl/curl.h>
 #include <libgen.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #define S_TOKEN "bench-auth-token-0123456789abcdef"
 #define S_MAX_SLOTS 512
@@ -196,6 +198,10 @@ s_fixed_rate (const char *what, const char *url, const s_options_t *options)
     size_t total = (size_t) (options->rate * options->seconds), started = 0, finished = 0;
     int64_t begin = bench_now_us ();
     double interval_us = 1e6 / options->rate;
+    //  curl_multi_poll waits in whole milliseconds: a timer fd wakes it at
+    //  the next request's time to the microsecond, so the generator adds
+    //  no delay of its own to what it measures
+    int timer = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     while (finished < total) {
         int64_t now = bench_now_us ();
         s_slot_t *slot;
@@ -206,9 +212,17 @@ s_fixed_rate (const char *what, const char *url, const s_options_t *options)
         }
         int running;
         curl_multi_perform (load.multi, &running);
-        curl_multi_poll (load.multi, NULL, 0, 1, NULL);
+        int64_t wait_us = started < total? begin + (int64_t) (started * interval_us) - bench_now_us (): 1000;
+        struct itimerspec when = { .it_value = { .tv_sec = 0, .tv_nsec = (wait_us > 1? wait_us: 1) * 1000 } };
+        timerfd_settime (timer, 0, &when, NULL);
+        struct curl_waitfd wake = { .fd = timer, .events = CURL_WAIT_POLLIN };
+        curl_multi_poll (load.multi, &wake, 1, 10, NULL);
+        uint64_t expirations;
+        if (read (timer, &expirations, sizeof expirations) < 0)
+            expirations = 0;     //  not expired yet: a socket woke us
         finished += s_reap (&load);
     }
+    close (timer);
     s_report (what, &load, bench_now_us () - begin);
     s_load_end (&load);
 }
