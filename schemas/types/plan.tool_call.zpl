@@ -7,13 +7,13 @@ body
     tool
         type = string
         required = 1
-        enum = "timesheet.query|timesheet.log|timesheet.submit"
-        doc = "The tool to run: query a period, log an entry, or submit the week."
+        enum = "timesheet.query|timesheet.log|timesheet.submit|employee.lookup"
+        doc = "The tool to run: query a period, log an entry, submit a week, or employee.lookup: only find the employee by number (greetings, help, anything else), so that an unregistered number gets exactly one not_registered answer and learns nothing else."
         example = "timesheet.query"
     args
         type = map
         required = 1
-        doc = "The tool's arguments: from_date and to_date for timesheet.query and timesheet.submit; date, hours, project and note for timesheet.log."
+        doc = "The tool's arguments: from_date and to_date for timesheet.query; date, hours, project and note for timesheet.log; for timesheet.submit from_date names a day of the ISO week to submit (absent: the current week); none for employee.lookup."
         example = '{"from_date":"2026-03-02","to_date":"2026-03-08"}'
         fields
             from_date

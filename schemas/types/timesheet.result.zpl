@@ -7,8 +7,8 @@ body
     tool
         type = string
         required = 1
-        enum = "timesheet.query|timesheet.log|timesheet.submit"
-        doc = "The tool that ran (plan.tool_call's tool)."
+        enum = "timesheet.query|timesheet.log|timesheet.submit|employee.lookup"
+        doc = "The tool that ran (plan.tool_call's tool); employee.lookup answers only status and employee."
         example = "timesheet.query"
     status
         type = string
