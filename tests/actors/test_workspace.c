@@ -642,13 +642,16 @@ test_concurrent (void **state)
     }
     CURLMsg *message;
     int left;
-    while ((message = curl_multi_info_read (multi, &left)))
-        for (size_t index = 0; index < COUNT; index++)
-            if (message->msg == CURLMSG_DONE && message->easy_handle == easy [index]) {
+    //  The message is curl's until the handle is removed: copy it first
+    while ((message = curl_multi_info_read (multi, &left))) {
+        CURL *done = message->msg == CURLMSG_DONE? message->easy_handle: NULL;
+        CURLcode result = message->data.result;
+        for (size_t index = 0; done && index < COUNT; index++)
+            if (done == easy [index]) {
                 curl_multi_remove_handle (multi, easy [index]);
-                s_request_done (easy [index], lists [index], message->data.result,
-                                &answers [index]);
+                s_request_done (easy [index], lists [index], result, &answers [index]);
             }
+    }
     curl_multi_cleanup (multi);
     s_assert_success (&answers [0], "acme");
     s_assert_answer (&answers [1], 422, "vapi_validated");
