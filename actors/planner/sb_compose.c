@@ -139,18 +139,11 @@ s_days_list (const json_t *days, size_t max, char *buffer, size_t size)
                   count - shown == 1? "": "s");
 }
 
-//  "Hi Dana" or "Hi".
-static void
-s_hi (const s_compose_t *self, char *buffer, size_t size)
-{
-    snprintf (buffer, size, "Hi%s%s", self->name? " ": "", self->name? self->name: "");
-}
-
-//  ", Dana" or "".
+//  word and the name: "Sorry Dana" or "Sorry".
 static const char *
-s_comma_name (const s_compose_t *self, char *buffer, size_t size)
+s_named (const s_compose_t *self, const char *word, char *buffer, size_t size)
 {
-    snprintf (buffer, size, "%s%s", self->name? ", ": "", self->name? self->name: "");
+    snprintf (buffer, size, "%s%s%s", word, self->name? " ": "", self->name? self->name: "");
     return buffer;
 }
 
@@ -268,7 +261,7 @@ s_check_hours (s_compose_t *self, bool reminder)
 {
     char period [120], hi [160], lead [200];
     s_period_phrase (self, period, sizeof period);
-    s_hi (self, hi, sizeof hi);
+    s_named (self, "Hi", hi, sizeof hi);
     snprintf (lead, sizeof lead, "%s,%s", hi, reminder? " a reminder:": "");
     s_total_sentence (self, lead, period);
     if (self->detail == SB_DETAIL_MINIMAL || self->said.project [0])
@@ -289,22 +282,22 @@ static void
 s_missing_hours (s_compose_t *self)
 {
     char hi [160], period [120];
-    s_hi (self, hi, sizeof hi);
+    s_named (self, "Hi", hi, sizeof hi);
     s_period_phrase (self, period, sizeof period);
     json_t *days = json_object_get (self->result, "missing_days");
     size_t count = json_array_size (days);
     if (count == 0) {
-        s_add (self, "%s, nothing is missing %s: every working day so far has hours.", hi, period);
+        s_add (self, "%s, nothing is missing %s: every working day has hours.", hi, period);
         return;
     }
     if (self->detail == SB_DETAIL_MINIMAL) {
-        s_add (self, "%s, %zu working day%s no hours yet %s.", hi, count,
-               count == 1? " has": "s have", period);
+        s_add (self, "%s, %s %zu working day%s no hours yet.", hi, period, count,
+               count == 1? " has": "s have");
         return;
     }
     char list [600];
     s_days_list (days, self->detail == SB_DETAIL_FULL? S_DAYS_LISTED: 3, list, sizeof list);
-    s_add (self, "%s, these days have no hours yet %s: %s.", hi, period, list);
+    s_add (self, "%s, %s these days have no hours yet: %s.", hi, period, list);
 }
 
 //  The error the timesheet gave, without a closing full stop.
@@ -321,24 +314,24 @@ s_error_text (const json_t *result, char *buffer, size_t size)
 static void
 s_log_hours (s_compose_t *self)
 {
-    char name [160], hours [48], day [40];
-    s_comma_name (self, name, sizeof name);
+    char done [160], hours [48], day [40];
+    snprintf (done, sizeof done, "Done%s%s", self->name? ", ": "", self->name? self->name: "");
     const json_t *entry = json_array_get (json_object_get (self->result, "entries"), 0);
     const char *date = json_string_value (json_object_get (entry, "date"));
     const char *project = json_string_value (json_object_get (entry, "project"));
     const char *note = json_string_value (json_object_get (entry, "note"));
     double logged = s_figure (entry, "hours");
     if (!entry || !date || !project || logged < 0) {
-        s_add (self, "Done%s: your hours are logged.", name);
+        s_add (self, "%s: your hours are logged.", done);
         return;
     }
     sb_compose_hours (logged, hours, sizeof hours);
     s_day_text (date, true, day, sizeof day);
     if (json_is_true (json_object_get (self->result, "duplicate")))
-        s_add (self, "Done%s: %s on %s on %s were logged already, so nothing was added.",
-               name, hours, project, day);
+        s_add (self, "%s: %s on %s for %s were logged already, so nothing was added.",
+               done, hours, project, day);
     else
-        s_add (self, "Done%s: %s on %s on %s are logged.", name, hours, project, day);
+        s_add (self, "%s: %s on %s for %s are logged.", done, hours, project, day);
     if (self->detail != SB_DETAIL_FULL)
         return;
     if (note && *note)
@@ -353,14 +346,14 @@ s_log_hours (s_compose_t *self)
 static void
 s_submit_week (s_compose_t *self)
 {
-    char name [160], period [120], hours [48];
-    s_comma_name (self, name, sizeof name);
-    s_period_phrase (self, period, sizeof period);
+    char thanks [160], week [40], hours [48];
+    s_named (self, "Thanks", thanks, sizeof thanks);
+    s_day_text (s_period_date (self, "from_date"), true, week, sizeof week);
     if (json_is_true (json_object_get (self->result, "duplicate"))) {
-        s_add (self, "Thanks%s: your timesheet %s was submitted already.", name, period);
+        s_add (self, "%s, your timesheet for the week of %s was submitted already.", thanks, week);
         return;
     }
-    s_add (self, "Thanks%s: your timesheet %s is submitted.", name, period);
+    s_add (self, "%s, your timesheet for the week of %s is submitted.", thanks, week);
     double total = s_figure (self->result, "total_hours");
     sb_compose_hours (total, hours, sizeof hours);
     if (total > 0 && self->detail != SB_DETAIL_MINIMAL)
@@ -374,9 +367,9 @@ s_submit_week (s_compose_t *self)
 static void
 s_lookup_reply (s_compose_t *self)
 {
-    char hi [160], name [160];
-    s_hi (self, hi, sizeof hi);
-    s_comma_name (self, name, sizeof name);
+    char hi [160], sorry [160];
+    s_named (self, "Hi", hi, sizeof hi);
+    s_named (self, "Sorry", sorry, sizeof sorry);
     bool minimal = self->detail == SB_DETAIL_MINIMAL;
     switch (self->said.intent) {
         case SB_INTENT_GREETING:
@@ -394,8 +387,8 @@ s_lookup_reply (s_compose_t *self)
                    self->said.bad_hours? "one entry holds at most a full day: ": "");
             break;
         default:
-            s_add (self, "Sorry%s, I did not understand that. Try \"hours this week\", "
-                         "\"what am I missing\" or \"help\".", name);
+            s_add (self, "%s, I did not understand that. Try \"hours this week\", "
+                         "\"what am I missing\" or \"help\".", sorry);
             break;
     }
 }
@@ -403,13 +396,16 @@ s_lookup_reply (s_compose_t *self)
 static void
 s_error_reply (s_compose_t *self, const char *tool)
 {
-    char name [160], error [600];
-    s_comma_name (self, name, sizeof name);
+    char sorry [160], error [600];
+    s_named (self, "Sorry", sorry, sizeof sorry);
     s_error_text (self->result, error, sizeof error);
     const char *what = streq (tool, "timesheet.log")? "log those hours"
                      : streq (tool, "timesheet.submit")? "submit your week"
                      : "read your timesheet";
-    s_add (self, "Sorry%s, I could not %s: %s.", name, what, error);
+    //  Two sentences: a refinement can drop the relayed error (it is the
+    //  timesheet's text) and keep the apology
+    s_add (self, "%s, I could not %s.", sorry, what);
+    s_add (self, "The timesheet says: %s.", error);
 }
 
 json_t *
