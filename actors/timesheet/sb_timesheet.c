@@ -1,0 +1,308 @@
+/*  sb_timesheet.c — the timesheet actor's handler: who wrote, which tool,
+    its arguments checked, the backend asked, one timesheet.result.       */
+
+#include "sb_timesheet.h"
+#include "sb_timesheet_report.h"
+#include "sb_tenant.h"
+#include "sb_tz.h"
+#include "sb_date.h"
+
+//  The longest period timesheet.query accepts, in days
+#define S_MAX_PERIOD 366
+
+//  One message being handled: what it asks, for whom, and when.
+typedef struct {
+    sb_actor_ctx_t *ctx;
+    sb_timesheet_backend_t *backend;
+    const char *tenant_id;
+    const char *tool;
+    const char *key;                    //  the message's idempotency key
+    json_t *args;                       //  borrowed from the message
+    json_t *conversation;               //  borrowed from the message
+    sb_tenant_t *tenant;
+    sb_tz_t *zone;
+    int64_t now_ms;
+    int32_t today;                      //  the tenant's date at now_ms
+    sb_timesheet_employee_t employee;
+    char err [512];
+} s_call_t;
+
+//  A new timesheet.result body: tool, status, the conversation as it came,
+//  and the employee once known.
+static json_t *
+s_result (s_call_t *call, const char *status)
+{
+    json_t *body = json_pack ("{s:s, s:s, s:o}", "tool", call->tool, "status", status,
+                              "conversation", json_deep_copy (call->conversation));
+    if (call->employee.id [0]) {
+        json_t *employee = json_pack ("{s:s}", "id", call->employee.id);
+        if (call->employee.name [0])
+            json_object_set_new (employee, "name", json_string (call->employee.name));
+        json_object_set_new (body, "employee", employee);
+    }
+    return body;
+}
+
+//  Emits body as the timesheet.result and ends the handler.
+static sb_actor_result_t
+s_emit (s_call_t *call, json_t *body)
+{
+    if (!body || sb_actor_emit (call->ctx, "timesheet.result", body))
+        return sb_actor_retry (call->ctx, 0, "cannot emit timesheet.result (out of memory)");
+    return SB_ACTOR_DONE;
+}
+
+//  Answers status error with the reason in call->err: the tool could not
+//  run, and the planner tells the employee why.
+static sb_actor_result_t
+s_refuse (s_call_t *call)
+{
+    json_t *body = s_result (call, "error");
+    json_object_set_new (body, "error", json_string (call->err));
+    return s_emit (call, body);
+}
+
+//  Ends the handler for a backend's failure code: refused (status error),
+//  transient (retry) or broken (fail).
+static sb_actor_result_t
+s_backend_failed (s_call_t *call, int rc)
+{
+    if (rc == SB_TIMESHEET_REFUSED)
+        return s_refuse (call);
+    if (rc == SB_TIMESHEET_TRANSIENT)
+        return sb_actor_retry (call->ctx, 0, "%s", call->err);
+    return sb_actor_fail (call->ctx, "%s", call->err);
+}
+
+//  Reads args.<name> as a date. Returns 0, 1 if absent, or -1 with the
+//  reason in call->err.
+static int
+s_date_arg (s_call_t *call, const char *name, int32_t *day)
+{
+    json_t *value = json_object_get (call->args, name);
+    if (!value)
+        return 1;
+    if (!json_is_string (value) || sb_date_parse (json_string_value (value), day)) {
+        snprintf (call->err, sizeof call->err, "args.%s '%.16s' is not a date as YYYY-MM-DD",
+                  name, json_is_string (value)? json_string_value (value): "");
+        return -1;
+    }
+    return 0;
+}
+
+//  Reads a required date argument. Returns 0, or -1 with the reason.
+static int
+s_required_date (s_call_t *call, const char *name, int32_t *day)
+{
+    int rc = s_date_arg (call, name, day);
+    if (rc == 1)
+        snprintf (call->err, sizeof call->err, "%s needs args.%s as YYYY-MM-DD", call->tool, name);
+    return rc? -1: 0;
+}
+
+//  Asks the backend for the employee's entries from..to, and answers the
+//  report of that period (for timesheet.log, with only recorded as its
+//  entries). Takes duplicate (-1: leave it out).
+static sb_actor_result_t
+s_report (s_call_t *call, int32_t from, int32_t to, json_t *recorded, int duplicate)
+{
+    json_t *entries = NULL;
+    int rc = sb_timesheet_backend_entries (call->backend, call->ctx, call->tenant_id,
+                                           call->employee.id, from, to, &entries,
+                                           call->err, sizeof call->err);
+    if (rc != SB_TIMESHEET_OK) {
+        json_decref (recorded);
+        return s_backend_failed (call, rc);
+    }
+    json_t *body = s_result (call, "ok");
+    sb_timesheet_report (body, entries, from, to, call->today, call->tenant);
+    json_decref (entries);
+    if (recorded)
+        json_object_set_new (body, "entries", json_pack ("[o]", recorded));
+    if (duplicate >= 0)
+        json_object_set_new (body, "duplicate", json_boolean (duplicate));
+    return s_emit (call, body);
+}
+
+//  timesheet.query {from_date, to_date?}: a period of at most 366 days.
+static sb_actor_result_t
+s_query (s_call_t *call)
+{
+    int32_t from = 0, to = 0;
+    if (s_required_date (call, "from_date", &from))
+        return s_refuse (call);
+    int rc = s_date_arg (call, "to_date", &to);
+    if (rc < 0)
+        return s_refuse (call);
+    if (rc == 1)
+        to = from;                      //  one day
+    char from_text [11], to_text [11];
+    sb_date_format (from, from_text);
+    sb_date_format (to, to_text);
+    if (from > to) {
+        snprintf (call->err, sizeof call->err, "args.from_date %s is after args.to_date %s",
+                  from_text, to_text);
+        return s_refuse (call);
+    }
+    if (to - from + 1 > S_MAX_PERIOD) {
+        snprintf (call->err, sizeof call->err, "the period %s to %s is %d days: at most %d",
+                  from_text, to_text, (int) (to - from + 1), S_MAX_PERIOD);
+        return s_refuse (call);
+    }
+    return s_report (call, from, to, NULL, -1);
+}
+
+//  Checks timesheet.log's arguments and builds the entry to record.
+//  Returns it (new), or NULL with the reason in call->err.
+static json_t *
+s_log_entry (s_call_t *call, int32_t *day)
+{
+    json_t *hours = json_object_get (call->args, "hours");
+    json_t *project = json_object_get (call->args, "project");
+    json_t *note = json_object_get (call->args, "note");
+    char date [11], today [11];
+    if (s_required_date (call, "date", day))
+        return NULL;
+    sb_date_format (*day, date);
+    sb_date_format (call->today, today);
+    if (!json_is_number (hours) || !(json_number_value (hours) > 0))
+        snprintf (call->err, sizeof call->err, "timesheet.log needs args.hours, more than 0");
+    else
+    if (!json_is_string (project) || !json_string_length (project))
+        snprintf (call->err, sizeof call->err, "timesheet.log needs args.project");
+    else
+    if (*day > call->today)
+        snprintf (call->err, sizeof call->err, "%s is in the future (today is %s in %s): "
+                  "hours are logged once the day has started", date, today,
+                  sb_tz_name (call->zone));
+    else {
+        json_t *entry = json_pack ("{s:s, s:O, s:O}", "date", date, "hours", hours,
+                                   "project", project);
+        if (json_is_string (note) && json_string_length (note))
+            json_object_set (entry, "note", note);
+        return entry;
+    }
+    return NULL;
+}
+
+//  timesheet.log {date, hours, project, note?}: recorded once per key.
+static sb_actor_result_t
+s_log (s_call_t *call)
+{
+    int32_t day = 0;
+    json_t *entry = s_log_entry (call, &day), *recorded = NULL;
+    if (!entry)
+        return s_refuse (call);
+    int rc = sb_timesheet_backend_log (call->backend, call->ctx, call->tenant_id,
+                                       call->employee.id, call->key, entry, &recorded,
+                                       call->err, sizeof call->err);
+    json_decref (entry);
+    if (rc != SB_TIMESHEET_OK && rc != SB_TIMESHEET_DUPLICATE)
+        return s_backend_failed (call, rc);
+    return s_report (call, day, day, recorded, rc == SB_TIMESHEET_DUPLICATE);
+}
+
+//  timesheet.submit {from_date?}: the ISO week holding from_date (absent:
+//  today), once it has started; once per key.
+static sb_actor_result_t
+s_submit (s_call_t *call)
+{
+    int32_t day = call->today;
+    if (s_date_arg (call, "from_date", &day) < 0)
+        return s_refuse (call);
+    int32_t week_start = sb_date_week_start (day);
+    if (week_start > call->today) {
+        char week [16];
+        sb_timesheet_week_label (week_start, week);
+        snprintf (call->err, sizeof call->err, "week %s has not started yet", week);
+        return s_refuse (call);
+    }
+    int rc = sb_timesheet_backend_submit (call->backend, call->ctx, call->tenant_id,
+                                          call->employee.id, week_start, call->key,
+                                          call->now_ms, call->err, sizeof call->err);
+    if (rc != SB_TIMESHEET_OK && rc != SB_TIMESHEET_DUPLICATE)
+        return s_backend_failed (call, rc);
+    return s_report (call, week_start, week_start + 6, NULL, rc == SB_TIMESHEET_DUPLICATE);
+}
+
+//  True if phone is E.164: '+', then 8 to 15 digits, the first not 0.
+static bool
+s_e164 (const char *phone)
+{
+    size_t length = phone? strlen (phone): 0;
+    if (length < 9 || length > 16 || phone [0] != '+' || phone [1] == '0')
+        return false;
+    for (size_t index = 1; index < length; index++)
+        if (!isdigit ((unsigned char) phone [index]))
+            return false;
+    return true;
+}
+
+//  Finds who wrote, then runs the tool.
+static sb_actor_result_t
+s_dispatch (s_call_t *call)
+{
+    const char *phone = json_string_value (json_object_get (call->conversation, "employee_phone"));
+    int rc = s_e164 (phone)
+           ? sb_timesheet_backend_lookup (call->backend, call->ctx, call->tenant_id, phone,
+                                          &call->employee, call->err, sizeof call->err)
+           : SB_TIMESHEET_NOT_FOUND;    //  no directory holds what is not a number
+    if (rc == SB_TIMESHEET_NOT_FOUND)
+        return s_emit (call, s_result (call, "not_registered"));
+    if (rc != SB_TIMESHEET_OK)
+        return s_backend_failed (call, rc);
+    if (streq (call->tool, "timesheet.query"))
+        return s_query (call);
+    if (streq (call->tool, "timesheet.log"))
+        return s_log (call);
+    if (streq (call->tool, "timesheet.submit"))
+        return s_submit (call);
+    return s_emit (call, s_result (call, "ok"));       //  employee.lookup
+}
+
+//  Reads the tenant's profile and zone, and "now". Returns 0, or a
+//  handler result to end with.
+static int
+s_prepare (s_call_t *call, const sb_envelope_t *message, sb_actor_result_t *result)
+{
+    int code = 0;
+    call->tenant = sb_tenant_load (call->ctx, call->tenant_id, &code, call->err, sizeof call->err);
+    if (!call->tenant) {
+        *result = code == SB_TENANT_STORAGE? sb_actor_retry (call->ctx, 0, "%s", call->err)
+                                           : sb_actor_fail (call->ctx, "%s", call->err);
+        return -1;
+    }
+    char why [256];
+    call->zone = sb_tz_load (sb_tenant_str (call->tenant, "timezone"), why, sizeof why);
+    if (!call->zone) {
+        *result = sb_actor_fail (call->ctx, "tenant %s: %s", call->tenant_id, why);
+        return -1;
+    }
+    json_t *received = json_object_get (call->conversation, "received_at_ms");
+    call->now_ms = json_is_integer (received)? (int64_t) json_integer_value (received)
+                                             : sb_envelope_created_ms (message);
+    sb_tz_civil_t civil;
+    sb_tz_civil (call->zone, call->now_ms, &civil);
+    call->today = civil.days;
+    return 0;
+}
+
+sb_actor_result_t
+sb_timesheet_handle (sb_actor_ctx_t *ctx, const sb_envelope_t *message,
+                     sb_timesheet_backend_t *backend)
+{
+    json_t *body = sb_envelope_body (message);
+    s_call_t call = {
+        .ctx = ctx, .backend = backend, .tenant_id = sb_envelope_tenant (message),
+        .tool = json_string_value (json_object_get (body, "tool")),
+        .key = sb_envelope_key (message),
+        .args = json_object_get (body, "args"),
+        .conversation = json_object_get (body, "conversation"),
+    };
+    sb_actor_result_t result = SB_ACTOR_DONE;
+    if (s_prepare (&call, message, &result) == 0)
+        result = s_dispatch (&call);
+    sb_tz_destroy (&call.zone);
+    sb_tenant_destroy (&call.tenant);
+    return result;
+}
