@@ -12,11 +12,12 @@
 
     Input is UTF-8; invalid UTF-8 (an overlong form, a surrogate, a code
     point past U+10FFFF, a truncated or stray byte) is an error naming the
-    byte, never a crash. No allocation, no globals: safe on any thread.   */
+    byte, never a crash. No globals: safe on any thread.                   */
 
 #ifndef SB_SMS_H_INCLUDED
 #define SB_SMS_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,5 +61,25 @@ const char *sb_sms_encoding_name (sb_sms_encoding_t encoding);
 //  70 for one; 153 or 67 per part beyond), before any pair at a part's
 //  edge costs one more.
 size_t sb_sms_capacity (sb_sms_encoding_t encoding, int segments);
+
+//  What sb_sms_to_gsm replaces with a GSM-7 look-alike.
+#define SB_SMS_PUNCTUATION  1   /* ‘ ’ “ ” – — … • and Unicode spaces    */
+#define SB_SMS_LETTERS      2   /* accented Latin letters: ê -> e, ç -> c */
+
+//  Replaces the characters outside GSM-7 that have a look-alike in it
+//  (what flags selects), so that a text can go as GSM-7: “Zoë’s” becomes
+//  "Zoe's". Characters without one (emoji, other scripts) are kept.
+//  Returns a new string (caller frees), or NULL (invalid UTF-8, memory).
+char *sb_sms_to_gsm (const char *text, int flags);
+
+//  Rewrites text character by character: map returns a replacement (UTF-8,
+//  no longer than the character; "" drops it) or NULL to keep it. Returns
+//  a new string (caller frees), or NULL (invalid UTF-8, a replacement
+//  longer than its character, memory).
+typedef const char *(sb_sms_map_fn) (uint32_t codepoint, void *arg);
+char *sb_sms_map (const char *text, sb_sms_map_fn *map, void *arg);
+
+//  True if test holds for a character of text (stops at invalid UTF-8).
+bool sb_sms_any (const char *text, bool (*test) (uint32_t codepoint));
 
 #endif

@@ -213,6 +213,37 @@ test_septets_and_capacity (void **state)
     assert_int_equal (sb_sms_capacity (SB_SMS_UCS2, 0), 0);
 }
 
+//  sb_sms_to_gsm on text with flags gives expected.
+static void
+s_expect_gsm (const char *text, int flags, const char *expected)
+{
+    char *gsm = sb_sms_to_gsm (text, flags);
+    assert_non_null (gsm);
+    assert_string_equal (gsm, expected);
+    free (gsm);
+}
+
+static void
+test_gsm_look_alikes (void **state)
+{
+    (void) state;
+    //  Typographic punctuation: quotes, dashes, the ellipsis, no-break space
+    const char *typographic = "\xE2\x80\x9CZo\xC3\xAB\xE2\x80\x99s\xE2\x80\x9D \xE2\x80\x93"
+                              "\xC2\xA0" "8 hours\xE2\x80\xA6";
+    s_expect_gsm (typographic, SB_SMS_PUNCTUATION, "\"Zo\xC3\xAB's\" - 8 hours...");
+    s_expect_gsm (typographic, SB_SMS_PUNCTUATION | SB_SMS_LETTERS, "\"Zoe's\" - 8 hours...");
+    //  Letters of the default alphabet stay; emoji and other scripts too
+    s_expect_gsm ("\xC3\xA9\xC3\xA8\xC3\xAA \xC5\x93 \xF0\x9F\x98\x80 \xCE\xB1",
+                  SB_SMS_LETTERS, "\xC3\xA9\xC3\xA8" "e oe \xF0\x9F\x98\x80 \xCE\xB1");
+    s_expect_gsm ("f\xC3\xAAte", 0, "f\xC3\xAAte");
+    //  The result measures as GSM-7 when every character had a look-alike
+    char *gsm = sb_sms_to_gsm ("\xE2\x80\x9C" "Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9" "e\xE2\x80\x9D",
+                               SB_SMS_PUNCTUATION | SB_SMS_LETTERS);
+    s_expect (gsm, SB_SMS_GSM7, 14, 1);
+    free (gsm);
+    assert_null (sb_sms_to_gsm ("bad \xC3", SB_SMS_PUNCTUATION));
+}
+
 int
 main (void)
 {
@@ -224,6 +255,7 @@ main (void)
         cmocka_unit_test (test_encoding_detection),
         cmocka_unit_test (test_invalid_utf8),
         cmocka_unit_test (test_septets_and_capacity),
+        cmocka_unit_test (test_gsm_look_alikes),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
