@@ -10,7 +10,10 @@
 int
 main (int argc, char *argv [])
 {
-    //  Process-wide, once, before any thread: libcurl's global state
+    //  Process-wide, once, before any thread: logs on stderr, so that
+    //  --harness output on stdout stays JSON lines whatever is logged; and
+    //  libcurl's global state
+    zsys_set_logstream (stderr);
     if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf (stderr, "planner: libcurl cannot start\n");
         return 1;

@@ -297,7 +297,10 @@ s_missing_hours (s_compose_t *self)
     }
     char list [600];
     s_days_list (days, self->detail == SB_DETAIL_FULL? S_DAYS_LISTED: 3, list, sizeof list);
-    s_add (self, "%s, %s these days have no hours yet: %s.", hi, period, list);
+    if (count == 1)
+        s_add (self, "%s, %s %s has no hours yet.", hi, period, list);
+    else
+        s_add (self, "%s, %s these days have no hours yet: %s.", hi, period, list);
 }
 
 //  The error the timesheet gave, without a closing full stop.

@@ -30,8 +30,8 @@ typedef struct {
 
 typedef enum { S_SPACE, S_BREAK, S_JOIN, S_WORD } s_class_t;
 
-static const char *s_weekdays [7] = {
-    "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
+static const char *s_weekdays [8] = {
+    "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", NULL
 };
 static const char *s_period_names [] = {
     "none", "today", "yesterday", "this_week", "last_week", "weekday", "last_weekday",
@@ -97,7 +97,7 @@ static const char *s_stopwords [] = {
     "any", "anything", "some", "entry", "entries", "hours", "hour", "time", "timesheet",
     "what", "about", "ok", "okay", "also", "too", "then", "again", "instead", "there",
     "same", "mon", "sun", "sat", "work", "working", "from", "until", "since", "during",
-    "only", "just", NULL
+    "only", "just", "half", NULL
 };
 
 //  Index of word in list, or -1.
@@ -484,8 +484,63 @@ s_find_period (s_words_t *words, sb_date_order_t order, sb_intent_t *intent)
     }
 }
 
-//  Finds a quantity of hours: a number with an hour unit, joined ("7.5h")
-//  or apart ("8 hours"). A bare number counts only for a log (bare_ok).
+//  True if the words from index are "and a half" (then *after is the
+//  index past them).
+static bool
+s_and_a_half (const s_words_t *words, size_t index, size_t *after)
+{
+    if (s_token_is (words, index, "and") && s_token_is (words, index + 1, "a")
+    &&  s_token_is (words, index + 2, "half")) {
+        *after = index + 3;
+        return true;
+    }
+    return false;
+}
+
+//  Reads hours said in words at index: "half an hour", "an hour (and a
+//  half)", "seven and a half hours". Returns the hours (0: none there)
+//  and the index past the phrase in *after.
+static double
+s_hours_phrase (const s_words_t *words, size_t index, size_t *after)
+{
+    double value;
+    const char *unit;
+    size_t at = index;
+    if (s_token_is (words, at, "half")) {
+        at += s_token_is (words, at + 1, "an") || s_token_is (words, at + 1, "a");
+        *after = at + 2;
+        return s_token_in (words, at + 1, s_hour_units)? 0.5: 0;
+    }
+    if (s_token_is (words, at, "an") || s_token_is (words, at, "a")) {
+        if (!s_token_in (words, at + 1, s_hour_units))
+            return 0;
+        *after = at + 2;
+        return s_and_a_half (words, at + 2, after)? 1.5: 1;
+    }
+    if (at < words->count && !words->tokens [at].used
+    &&  s_number (&words->tokens [at], &value, &unit) && !*unit
+    &&  s_and_a_half (words, at + 1, &at) && s_token_in (words, at, s_hour_units)) {
+        *after = at + 1;
+        return value + 0.5;
+    }
+    return 0;
+}
+
+//  Sets the hours read, if they are in (0, 24], and marks the words.
+static void
+s_take_hours (s_words_t *words, size_t from, size_t after, double value, sb_intent_t *intent)
+{
+    for (size_t index = from; index < after && index < words->count; index++)
+        words->tokens [index].used = true;
+    if (value > 0 && value <= 24)
+        intent->has_hours = true, intent->hours = value;
+    else
+        intent->bad_hours = true;
+}
+
+//  Finds a quantity of hours: said in words ("half an hour"), a number
+//  with an hour unit, joined ("7.5h") or apart ("8 hours"). A bare number
+//  counts only for a log (bare_ok).
 static void
 s_find_hours (s_words_t *words, bool bare_ok, sb_intent_t *intent)
 {
@@ -493,18 +548,19 @@ s_find_hours (s_words_t *words, bool bare_ok, sb_intent_t *intent)
          index++) {
         double value;
         const char *unit;
-        if (words->tokens [index].used || !s_number (&words->tokens [index], &value, &unit))
+        size_t after = index;
+        if (words->tokens [index].used)
+            continue;
+        if ((value = s_hours_phrase (words, index, &after)) > 0) {
+            s_take_hours (words, index, after, value, intent);
+            return;
+        }
+        if (!s_number (&words->tokens [index], &value, &unit))
             continue;
         bool apart = !*unit && s_token_in (words, index + 1, s_hour_units);
         if (!(*unit && s_find (s_hour_units, unit) >= 0) && !apart && !(bare_ok && !*unit))
             continue;
-        words->tokens [index].used = true;
-        if (apart)
-            words->tokens [index + 1].used = true;
-        if (value > 0 && value <= 24)
-            intent->has_hours = true, intent->hours = value;
-        else
-            intent->bad_hours = true;
+        s_take_hours (words, index, index + 1 + apart, value, intent);
     }
 }
 

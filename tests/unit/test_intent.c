@@ -1,8 +1,12 @@
 /*  test_intent.c — the planner's rule-based reading of texts (sb_intent):
     every intent and period form, hours, projects and notes, follow-ups,
-    case, punctuation and UTF-8, and the entities' JSON round trip.      */
+    case, punctuation and UTF-8, and the entities' JSON round trip; and
+    the periods they name as dates (sb_period) around week, month, year
+    and leap-day edges.                                                 */
 
 #include "sb_intent.h"
+#include "sb_period.h"
+#include "sb_date.h"
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -195,6 +199,17 @@ test_log_hours (void **state)
         { .text = "can you log 2h to Acme on 2026-03-04 note planning for next week",
           .intent = SB_INTENT_LOG_HOURS, .period = SB_PERIOD_DATE, .year = 2026, .month = 3, .day = 4, .hours = 2, .project = "Acme", .note = "planning for next week" },
         { .text = "log hours", .intent = SB_INTENT_LOG_HOURS },
+        //  hours in words
+        { .text = "add half an hour internal yesterday", .intent = SB_INTENT_LOG_HOURS,
+          .period = SB_PERIOD_YESTERDAY, .hours = 0.5, .project = "internal" },
+        { .text = "log an hour and a half on Acme", .intent = SB_INTENT_LOG_HOURS,
+          .hours = 1.5, .project = "Acme" },
+        { .text = "log an hour on Acme", .intent = SB_INTENT_LOG_HOURS, .hours = 1,
+          .project = "Acme" },
+        { .text = "log seven and a half hours on Acme", .intent = SB_INTENT_LOG_HOURS,
+          .hours = 7.5, .project = "Acme" },
+        { .text = "log 3 and a half hours to Globex on friday", .intent = SB_INTENT_LOG_HOURS,
+          .period = SB_PERIOD_WEEKDAY, .weekday = 5, .hours = 3.5, .project = "Globex" },
         //  a project in another script is copied whole
         { .text = "log 3h on \xd7\x90\xd7\xa7\xd7\x9e\xd7\x99 today",
           .intent = SB_INTENT_LOG_HOURS, .period = SB_PERIOD_TODAY, .hours = 3,
@@ -342,6 +357,77 @@ test_limits (void **state)
     free (text);
 }
 
+//  Resolves text's period at today (YYYY-MM-DD) and checks from and to.
+static void
+s_period_is (const char *text, const char *today, const char *from, const char *to)
+{
+    sb_intent_t intent;
+    sb_intent_parse (text, SB_DATE_ORDER_DMY, &intent);
+    int32_t day;
+    assert_int_equal (sb_date_parse (today, &day), 0);
+    sb_period_t period;
+    sb_period_resolve (&intent, day, &period);
+    json_t *dates = sb_period_json (&period);
+    print_message ("  %s at %s\n", text, today);
+    assert_string_equal (json_string_value (json_object_get (dates, "from_date")), from);
+    assert_string_equal (json_string_value (json_object_get (dates, "to_date")), to);
+    json_decref (dates);
+}
+
+static void
+test_periods (void **state)
+{
+    (void) state;
+    //  Thursday 5 March 2026
+    s_period_is ("hours", "2026-03-05", "2026-03-05", "2026-03-05");
+    s_period_is ("hours today", "2026-03-05", "2026-03-05", "2026-03-05");
+    s_period_is ("hours yesterday", "2026-03-05", "2026-03-04", "2026-03-04");
+    s_period_is ("hours this week", "2026-03-05", "2026-03-02", "2026-03-08");
+    s_period_is ("hours last week", "2026-03-05", "2026-02-23", "2026-03-01");
+    s_period_is ("hours on monday", "2026-03-05", "2026-03-02", "2026-03-02");
+    s_period_is ("hours on thursday", "2026-03-05", "2026-03-05", "2026-03-05");
+    s_period_is ("hours on friday", "2026-03-05", "2026-02-27", "2026-02-27");
+    s_period_is ("hours last monday", "2026-03-05", "2026-02-23", "2026-02-23");
+    s_period_is ("hours last sunday", "2026-03-05", "2026-03-01", "2026-03-01");
+    s_period_is ("hours on march 5", "2026-03-05", "2026-03-05", "2026-03-05");
+    s_period_is ("hours on march 6", "2026-03-05", "2025-03-06", "2025-03-06");
+    s_period_is ("hours on 5 march 2027", "2026-03-05", "2027-03-05", "2027-03-05");
+    s_period_is ("hours this month", "2026-03-05", "2026-03-01", "2026-03-31");
+    s_period_is ("hours last month", "2026-03-05", "2026-02-01", "2026-02-28");
+    s_period_is ("hours in march", "2026-03-05", "2026-03-01", "2026-03-31");
+    s_period_is ("hours in april", "2026-03-05", "2025-04-01", "2025-04-30");
+    s_period_is ("hours in february 2024", "2026-03-05", "2024-02-01", "2024-02-29");
+    //  Sunday: still this week, Monday to Sunday
+    s_period_is ("hours this week", "2026-03-08", "2026-03-02", "2026-03-08");
+    s_period_is ("hours last week", "2026-03-08", "2026-02-23", "2026-03-01");
+    //  Monday: "on monday" is today, "last monday" a week ago
+    s_period_is ("hours on monday", "2026-03-09", "2026-03-09", "2026-03-09");
+    s_period_is ("hours last monday", "2026-03-09", "2026-03-02", "2026-03-02");
+    //  Across the year: a week that straddles it, January's last month
+    s_period_is ("hours this week", "2026-01-01", "2025-12-29", "2026-01-04");
+    s_period_is ("hours last month", "2026-01-15", "2025-12-01", "2025-12-31");
+    s_period_is ("hours in december", "2026-01-15", "2025-12-01", "2025-12-31");
+    //  29 February: the latest leap year's
+    s_period_is ("hours on 29 feb", "2026-03-05", "2024-02-29", "2024-02-29");
+    s_period_is ("hours on 29 feb", "2028-02-29", "2028-02-29", "2028-02-29");
+    //  A range as the LLM gives it, and a bad one read as today
+    sb_intent_t intent;
+    memset (&intent, 0, sizeof intent);
+    intent.period = SB_PERIOD_RANGE;
+    strcpy (intent.from_date, "2026-02-26");
+    strcpy (intent.to_date, "2026-03-03");
+    int32_t today = sb_date_from_civil (2026, 3, 5);
+    sb_period_t period;
+    sb_period_resolve (&intent, today, &period);
+    assert_int_equal (period.from, sb_date_from_civil (2026, 2, 26));
+    assert_int_equal (period.to, sb_date_from_civil (2026, 3, 3));
+    assert_false (sb_period_single_day (&period));
+    strcpy (intent.to_date, "2026-02-25");
+    sb_period_resolve (&intent, today, &period);
+    assert_int_equal (period.from, today);
+    assert_true (sb_period_single_day (&period));
+}
+
 int
 main (void)
 {
@@ -354,6 +440,7 @@ main (void)
         cmocka_unit_test (test_entities_round_trip),
         cmocka_unit_test (test_names),
         cmocka_unit_test (test_limits),
+        cmocka_unit_test (test_periods),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
