@@ -102,6 +102,9 @@ s_period_phrase (const s_compose_t *self, char *buffer, size_t size)
     if (period < sizeof relative / sizeof relative [0] && relative [period])
         snprintf (buffer, size, "%s", relative [period]);
     else
+    if (self->said.intent == SB_INTENT_REMINDER && period == SB_PERIOD_NONE && from)
+        snprintf (buffer, size, "in the week of %s", first);
+    else
     if (period == SB_PERIOD_MONTH && from && strlen (from) == 10
     &&  atoi (from + 5) >= 1 && atoi (from + 5) <= 12)
         snprintf (buffer, size, "in %s", s_month_names [atoi (from + 5) - 1]);
@@ -232,6 +235,9 @@ s_expected_sentence (s_compose_t *self)
     char expected_text [48], missing_text [48];
     sb_compose_hours (expected, expected_text, sizeof expected_text);
     sb_compose_hours (expected - total, missing_text, sizeof missing_text);
+    if (total == 0)
+        s_add (self, "Expected so far: %s.", expected_text);
+    else
     if (total < expected)
         s_add (self, "Expected so far: %s, so %s %s missing.", expected_text, missing_text,
                expected - total == 1? "is": "are");
