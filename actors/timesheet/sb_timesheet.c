@@ -1,30 +1,21 @@
 /*  sb_timesheet.c — the timesheet actor's handler: who wrote, which tool,
     its arguments checked, the backend asked, one timesheet.result.       */
 
-#include "sb_timesheet.h"
+#include "sb_timesheet_private.h"
 #include "sb_timesheet_report.h"
-#include "sb_tenant.h"
-#include "sb_tz.h"
 #include "sb_date.h"
 
 //  The longest period timesheet.query accepts, in days
 #define S_MAX_PERIOD 366
 
-//  One message being handled: what it asks, for whom, and when.
+//  One plan.tool_call being handled: what it asks, for whom.
 typedef struct {
-    sb_actor_ctx_t *ctx;
-    sb_timesheet_backend_t *backend;
-    const char *tenant_id;
+    sb_timesheet_call_t common;         //  context, tenant, zone, now, err
     const char *tool;
     const char *key;                    //  the message's idempotency key
     json_t *args;                       //  borrowed from the message
     json_t *conversation;               //  borrowed from the message
-    sb_tenant_t *tenant;
-    sb_tz_t *zone;
-    int64_t now_ms;
-    int32_t today;                      //  the tenant's date at now_ms
     sb_timesheet_employee_t employee;
-    char err [512];
 } s_call_t;
 
 //  A new timesheet.result body: tool, status, the conversation as it came,
@@ -43,22 +34,35 @@ s_result (s_call_t *call, const char *status)
     return body;
 }
 
+//  Writes the reason a tool cannot run into call->common.err.
+static void
+s_why (s_call_t *call, const char *format, ...) SB_PRINTF (2, 3);
+static void
+s_why (s_call_t *call, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (call->common.err, sizeof call->common.err, format, args);
+    va_end (args);
+}
+
 //  Emits body as the timesheet.result and ends the handler.
 static sb_actor_result_t
 s_emit (s_call_t *call, json_t *body)
 {
-    if (!body || sb_actor_emit (call->ctx, "timesheet.result", body))
-        return sb_actor_retry (call->ctx, 0, "cannot emit timesheet.result (out of memory)");
+    if (!body || sb_actor_emit (call->common.ctx, "timesheet.result", body))
+        return sb_actor_retry (call->common.ctx, 0, "cannot emit timesheet.result "
+                               "(out of memory)");
     return SB_ACTOR_DONE;
 }
 
-//  Answers status error with the reason in call->err: the tool could not
-//  run, and the planner tells the employee why.
+//  Answers status error with the reason in call->common.err: the tool
+//  could not run, and the planner tells the employee why.
 static sb_actor_result_t
 s_refuse (s_call_t *call)
 {
     json_t *body = s_result (call, "error");
-    json_object_set_new (body, "error", json_string (call->err));
+    json_object_set_new (body, "error", json_string (call->common.err));
     return s_emit (call, body);
 }
 
@@ -69,13 +73,11 @@ s_backend_failed (s_call_t *call, int rc)
 {
     if (rc == SB_TIMESHEET_REFUSED)
         return s_refuse (call);
-    if (rc == SB_TIMESHEET_TRANSIENT)
-        return sb_actor_retry (call->ctx, 0, "%s", call->err);
-    return sb_actor_fail (call->ctx, "%s", call->err);
+    return sb_timesheet_call_failed (&call->common, rc);
 }
 
 //  Reads args.<name> as a date. Returns 0, 1 if absent, or -1 with the
-//  reason in call->err.
+//  reason in call->common.err.
 static int
 s_date_arg (s_call_t *call, const char *name, int32_t *day)
 {
@@ -83,7 +85,7 @@ s_date_arg (s_call_t *call, const char *name, int32_t *day)
     if (!value)
         return 1;
     if (!json_is_string (value) || sb_date_parse (json_string_value (value), day)) {
-        snprintf (call->err, sizeof call->err, "args.%s '%.16s' is not a date as YYYY-MM-DD",
+        s_why (call, "args.%s '%.16s' is not a date as YYYY-MM-DD",
                   name, json_is_string (value)? json_string_value (value): "");
         return -1;
     }
@@ -96,7 +98,7 @@ s_required_date (s_call_t *call, const char *name, int32_t *day)
 {
     int rc = s_date_arg (call, name, day);
     if (rc == 1)
-        snprintf (call->err, sizeof call->err, "%s needs args.%s as YYYY-MM-DD", call->tool, name);
+        s_why (call, "%s needs args.%s as YYYY-MM-DD", call->tool, name);
     return rc? -1: 0;
 }
 
@@ -107,15 +109,16 @@ static sb_actor_result_t
 s_report (s_call_t *call, int32_t from, int32_t to, json_t *recorded, int duplicate)
 {
     json_t *entries = NULL;
-    int rc = sb_timesheet_backend_entries (call->backend, call->ctx, call->tenant_id,
+    sb_timesheet_call_t *common = &call->common;
+    int rc = sb_timesheet_backend_entries (common->backend, common->ctx, common->tenant_id,
                                            call->employee.id, from, to, &entries,
-                                           call->err, sizeof call->err);
+                                           common->err, sizeof common->err);
     if (rc != SB_TIMESHEET_OK) {
         json_decref (recorded);
         return s_backend_failed (call, rc);
     }
     json_t *body = s_result (call, "ok");
-    sb_timesheet_report (body, entries, from, to, call->today, call->tenant);
+    sb_timesheet_report (body, entries, from, to, call->common.today, call->common.tenant);
     json_decref (entries);
     if (recorded)
         json_object_set_new (body, "entries", json_pack ("[o]", recorded));
@@ -140,12 +143,12 @@ s_query (s_call_t *call)
     sb_date_format (from, from_text);
     sb_date_format (to, to_text);
     if (from > to) {
-        snprintf (call->err, sizeof call->err, "args.from_date %s is after args.to_date %s",
+        s_why (call, "args.from_date %s is after args.to_date %s",
                   from_text, to_text);
         return s_refuse (call);
     }
     if (to - from + 1 > S_MAX_PERIOD) {
-        snprintf (call->err, sizeof call->err, "the period %s to %s is %d days: at most %d",
+        s_why (call, "the period %s to %s is %d days: at most %d",
                   from_text, to_text, (int) (to - from + 1), S_MAX_PERIOD);
         return s_refuse (call);
     }
@@ -153,7 +156,7 @@ s_query (s_call_t *call)
 }
 
 //  Checks timesheet.log's arguments and builds the entry to record.
-//  Returns it (new), or NULL with the reason in call->err.
+//  Returns it (new), or NULL with the reason in call->common.err.
 static json_t *
 s_log_entry (s_call_t *call, int32_t *day)
 {
@@ -164,17 +167,17 @@ s_log_entry (s_call_t *call, int32_t *day)
     if (s_required_date (call, "date", day))
         return NULL;
     sb_date_format (*day, date);
-    sb_date_format (call->today, today);
+    sb_date_format (call->common.today, today);
     if (!json_is_number (hours) || !(json_number_value (hours) > 0))
-        snprintf (call->err, sizeof call->err, "timesheet.log needs args.hours, more than 0");
+        s_why (call, "timesheet.log needs args.hours, more than 0");
     else
     if (!json_is_string (project) || !json_string_length (project))
-        snprintf (call->err, sizeof call->err, "timesheet.log needs args.project");
+        s_why (call, "timesheet.log needs args.project");
     else
-    if (*day > call->today)
-        snprintf (call->err, sizeof call->err, "%s is in the future (today is %s in %s): "
+    if (*day > call->common.today)
+        s_why (call, "%s is in the future (today is %s in %s): "
                   "hours are logged once the day has started", date, today,
-                  sb_tz_name (call->zone));
+                  sb_tz_name (call->common.zone));
     else {
         json_t *entry = json_pack ("{s:s, s:O, s:O}", "date", date, "hours", hours,
                                    "project", project);
@@ -193,9 +196,10 @@ s_log (s_call_t *call)
     json_t *entry = s_log_entry (call, &day), *recorded = NULL;
     if (!entry)
         return s_refuse (call);
-    int rc = sb_timesheet_backend_log (call->backend, call->ctx, call->tenant_id,
+    sb_timesheet_call_t *common = &call->common;
+    int rc = sb_timesheet_backend_log (common->backend, common->ctx, common->tenant_id,
                                        call->employee.id, call->key, entry, &recorded,
-                                       call->err, sizeof call->err);
+                                       common->err, sizeof common->err);
     json_decref (entry);
     if (rc != SB_TIMESHEET_OK && rc != SB_TIMESHEET_DUPLICATE)
         return s_backend_failed (call, rc);
@@ -207,19 +211,20 @@ s_log (s_call_t *call)
 static sb_actor_result_t
 s_submit (s_call_t *call)
 {
-    int32_t day = call->today;
+    int32_t day = call->common.today;
     if (s_date_arg (call, "from_date", &day) < 0)
         return s_refuse (call);
     int32_t week_start = sb_date_week_start (day);
-    if (week_start > call->today) {
+    if (week_start > call->common.today) {
         char week [16];
         sb_timesheet_week_label (week_start, week);
-        snprintf (call->err, sizeof call->err, "week %s has not started yet", week);
+        s_why (call, "week %s has not started yet", week);
         return s_refuse (call);
     }
-    int rc = sb_timesheet_backend_submit (call->backend, call->ctx, call->tenant_id,
+    sb_timesheet_call_t *common = &call->common;
+    int rc = sb_timesheet_backend_submit (common->backend, common->ctx, common->tenant_id,
                                           call->employee.id, week_start, call->key,
-                                          call->now_ms, call->err, sizeof call->err);
+                                          common->now_ms, common->err, sizeof common->err);
     if (rc != SB_TIMESHEET_OK && rc != SB_TIMESHEET_DUPLICATE)
         return s_backend_failed (call, rc);
     return s_report (call, week_start, week_start + 6, NULL, rc == SB_TIMESHEET_DUPLICATE);
@@ -244,8 +249,9 @@ s_dispatch (s_call_t *call)
 {
     const char *phone = json_string_value (json_object_get (call->conversation, "employee_phone"));
     int rc = s_e164 (phone)
-           ? sb_timesheet_backend_lookup (call->backend, call->ctx, call->tenant_id, phone,
-                                          &call->employee, call->err, sizeof call->err)
+           ? sb_timesheet_backend_lookup (call->common.backend, call->common.ctx,
+                                          call->common.tenant_id, phone, &call->employee,
+                                          call->common.err, sizeof call->common.err)
            : SB_TIMESHEET_NOT_FOUND;    //  no directory holds what is not a number
     if (rc == SB_TIMESHEET_NOT_FOUND)
         return s_emit (call, s_result (call, "not_registered"));
@@ -260,10 +266,8 @@ s_dispatch (s_call_t *call)
     return s_emit (call, s_result (call, "ok"));       //  employee.lookup
 }
 
-//  Reads the tenant's profile and zone, and "now". Returns 0, or a
-//  handler result to end with.
-static int
-s_prepare (s_call_t *call, const sb_envelope_t *message, sb_actor_result_t *result)
+int
+sb_timesheet_call_prepare (sb_timesheet_call_t *call, int64_t now_ms, sb_actor_result_t *result)
 {
     int code = 0;
     call->tenant = sb_tenant_load (call->ctx, call->tenant_id, &code, call->err, sizeof call->err);
@@ -278,31 +282,60 @@ s_prepare (s_call_t *call, const sb_envelope_t *message, sb_actor_result_t *resu
         *result = sb_actor_fail (call->ctx, "tenant %s: %s", call->tenant_id, why);
         return -1;
     }
-    json_t *received = json_object_get (call->conversation, "received_at_ms");
-    call->now_ms = json_is_integer (received)? (int64_t) json_integer_value (received)
-                                             : sb_envelope_created_ms (message);
     sb_tz_civil_t civil;
-    sb_tz_civil (call->zone, call->now_ms, &civil);
+    sb_tz_civil (call->zone, now_ms, &civil);
+    call->now_ms = now_ms;
     call->today = civil.days;
     return 0;
+}
+
+void
+sb_timesheet_call_clear (sb_timesheet_call_t *call)
+{
+    sb_tz_destroy (&call->zone);
+    sb_tenant_destroy (&call->tenant);
+}
+
+sb_actor_result_t
+sb_timesheet_call_failed (sb_timesheet_call_t *call, int rc)
+{
+    if (rc == SB_TIMESHEET_TRANSIENT)
+        return sb_actor_retry (call->ctx, 0, "%s", call->err);
+    return sb_actor_fail (call->ctx, "%s", call->err);
+}
+
+//  Handles a plan.tool_call. "Now" is when the conversation was received,
+//  else when the message was made.
+static sb_actor_result_t
+s_tool_call (sb_timesheet_call_t *common)
+{
+    json_t *body = sb_envelope_body (common->message);
+    s_call_t call = {
+        .common = *common,
+        .tool = json_string_value (json_object_get (body, "tool")),
+        .key = sb_envelope_key (common->message),
+        .args = json_object_get (body, "args"),
+        .conversation = json_object_get (body, "conversation"),
+    };
+    json_t *received = json_object_get (call.conversation, "received_at_ms");
+    int64_t now_ms = json_is_integer (received)? (int64_t) json_integer_value (received)
+                                               : sb_envelope_created_ms (common->message);
+    sb_actor_result_t result = SB_ACTOR_DONE;
+    if (sb_timesheet_call_prepare (&call.common, now_ms, &result) == 0)
+        result = s_dispatch (&call);
+    sb_timesheet_call_clear (&call.common);
+    return result;
 }
 
 sb_actor_result_t
 sb_timesheet_handle (sb_actor_ctx_t *ctx, const sb_envelope_t *message,
                      sb_timesheet_backend_t *backend)
 {
-    json_t *body = sb_envelope_body (message);
-    s_call_t call = {
-        .ctx = ctx, .backend = backend, .tenant_id = sb_envelope_tenant (message),
-        .tool = json_string_value (json_object_get (body, "tool")),
-        .key = sb_envelope_key (message),
-        .args = json_object_get (body, "args"),
-        .conversation = json_object_get (body, "conversation"),
+    sb_timesheet_call_t call = {
+        .ctx = ctx, .backend = backend, .message = message,
+        .tenant_id = sb_envelope_tenant (message),
     };
-    sb_actor_result_t result = SB_ACTOR_DONE;
-    if (s_prepare (&call, message, &result) == 0)
-        result = s_dispatch (&call);
-    sb_tz_destroy (&call.zone);
-    sb_tenant_destroy (&call.tenant);
-    return result;
+    if (streq (sb_envelope_type (message), "reminder.tick"))
+        return sb_timesheet_reminder_tick (&call);
+    return s_tool_call (&call);
 }

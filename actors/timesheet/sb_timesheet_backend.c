@@ -160,7 +160,8 @@ sb_timesheet_entry_checked (const json_t *entry)
     if (!date || sb_date_parse (date, &day) || !project || !*project || strlen (project) > 128
     ||  !json_is_number (hours) || !(json_number_value (hours) >= 0)
     ||  json_number_value (hours) > 24
-    ||  (note && !json_is_null (note) && (!json_is_string (note) || json_string_length (note) > 512)))
+    ||  (note && !json_is_null (note)
+      && (!json_is_string (note) || json_string_length (note) > 512)))
         return NULL;
     json_t *checked = json_pack ("{s:s, s:s, s:O}", "date", date, "project", project,
                                  "hours", hours);
@@ -220,17 +221,20 @@ sb_timesheet_entries_checked (const json_t *entries, int32_t from, int32_t to,
     return checked;
 }
 
-//  A new {id, name, phone} from employee, or NULL if it is not one.
+//  A new {id, name, phone, channel} from employee (channel sms unless it
+//  says whatsapp), or NULL if it is not one.
 static json_t *
 s_employee_checked (const json_t *employee)
 {
     const char *id = json_string_value (json_object_get (employee, "id"));
     const char *name = json_string_value (json_object_get (employee, "name"));
     const char *phone = json_string_value (json_object_get (employee, "phone"));
+    const char *channel = json_string_value (json_object_get (employee, "channel"));
     if (!id || !*id || strlen (id) > SB_TIMESHEET_ID_MAX
     ||  (name && strlen (name) > SB_TIMESHEET_NAME_MAX) || !phone || strlen (phone) > 64)
         return NULL;
-    return json_pack ("{s:s, s:s, s:s}", "id", id, "name", name? name: "", "phone", phone);
+    return json_pack ("{s:s, s:s, s:s, s:s}", "id", id, "name", name? name: "", "phone", phone,
+                      "channel", channel && streq (channel, "whatsapp")? "whatsapp": "sms");
 }
 
 static int
@@ -253,8 +257,8 @@ sb_timesheet_employees_checked (const json_t *employees, const char *where,
     if (checked)
         qsort (sorted, count, sizeof *sorted, s_compare_ids);
     else
-        snprintf (err, errlen, "%s: employees[%zu]: not an employee {id, name?, phone}",
-                  where, good);
+        snprintf (err, errlen, "%s: employees[%zu]: not an employee {id, name?, phone, "
+                  "channel?}", where, good);
     for (size_t index = 0; index < good; index++)
         if (checked)
             json_array_append_new (checked, sorted [index]);

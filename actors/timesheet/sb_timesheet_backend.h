@@ -65,7 +65,7 @@ int sb_timesheet_backend_submit (sb_timesheet_backend_t *self, sb_actor_ctx_t *c
                                  const char *key, int64_t now_ms, char *err, size_t errlen);
 
 //  Every employee in tenant's directory, as a new array of {id, name,
-//  phone} in *employees, ordered by id (reminders).
+//  phone, channel} in *employees, ordered by id (reminders).
 int sb_timesheet_backend_employees (sb_timesheet_backend_t *self, sb_actor_ctx_t *ctx,
                                     const char *tenant, json_t **employees,
                                     char *err, size_t errlen);
@@ -73,8 +73,8 @@ int sb_timesheet_backend_employees (sb_timesheet_backend_t *self, sb_actor_ctx_t
 //  What backends read from outside, checked: an entry (a new {date,
 //  project, hours, note?}, or NULL if entry is not one); a list of them
 //  (a new array in date order, each dated from..to, or NULL with "where:
-//  entries[i]: why"); employees (a new array of {id, name, phone} by id,
-//  or NULL with the reason).
+//  entries[i]: why"); employees (a new array of {id, name, phone,
+//  channel} by id, channel sms unless whatsapp, or NULL with the reason).
 json_t *sb_timesheet_entry_checked (const json_t *entry);
 json_t *sb_timesheet_entries_checked (const json_t *entries, int32_t from, int32_t to,
                                       const char *where, char *err, size_t errlen);
@@ -82,7 +82,8 @@ json_t *sb_timesheet_employees_checked (const json_t *employees, const char *whe
                                         char *err, size_t errlen);
 
 //  Writes the reason into err and returns code, to end a call with.
-int sb_timesheet_error (int code, char *err, size_t errlen, const char *format, ...) SB_PRINTF (4, 5);
+int sb_timesheet_error (int code, char *err, size_t errlen, const char *format, ...)
+    SB_PRINTF (4, 5);
 
 //  Writes the ISO week label of the week starting on Monday week_start,
 //  "2026-W10", into label.

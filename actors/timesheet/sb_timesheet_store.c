@@ -49,8 +49,10 @@ s_failed (redisContext *redis, redisReply *reply, const char *what, char *err, s
         snprintf (err, errlen, "Redis %s: %s", what, redis->errstr [0]? redis->errstr: "no reply");
     else
     if (reply->type == REDIS_REPLY_ERROR) {
-        bool busy = strncmp (reply->str, "LOADING", 7) == 0 || strncmp (reply->str, "BUSY", 4) == 0
-                 || strncmp (reply->str, "TRYAGAIN", 8) == 0 || strncmp (reply->str, "MASTERDOWN", 10) == 0;
+        bool busy = strncmp (reply->str, "LOADING", 7) == 0
+                 || strncmp (reply->str, "BUSY", 4) == 0
+                 || strncmp (reply->str, "TRYAGAIN", 8) == 0
+                 || strncmp (reply->str, "MASTERDOWN", 10) == 0;
         rc = busy? SB_TIMESHEET_TRANSIENT: SB_TIMESHEET_BROKEN;
         snprintf (err, errlen, "Redis %s: %.200s", what, reply->str);
     }
@@ -271,32 +273,29 @@ sb_timesheet_store_submit (redisContext *redis, const char *tenant, const char *
     return rc;
 }
 
-//  Reads employee id's name and phone into a new {id, name, phone}, or
-//  answers a failure code.
+//  Reads employee id's name, phone and channel into a new {id, name,
+//  phone, channel}, or answers a failure code.
 static int
 s_employee (redisContext *redis, const char *tenant, const char *id, json_t **employee,
             char *err, size_t errlen)
 {
     char what [300];
-    snprintf (what, sizeof what, "HMGET sb:emp:%s:%s name phone", tenant, id);
-    redisReply *reply = redisCommand (redis, "HMGET sb:emp:%s:%s name phone", tenant, id);
-    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
+    snprintf (what, sizeof what, "HMGET sb:emp:%s:%s name phone channel", tenant, id);
+    redisReply *reply = redisCommand (redis, "HMGET sb:emp:%s:%s name phone channel", tenant,
+                                      id);
+    if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
         return s_failed (redis, reply, what, err, errlen);
-    char name [SB_TIMESHEET_NAME_MAX + 1], phone [65];
+    char name [SB_TIMESHEET_NAME_MAX + 1], phone [65], channel [16];
     int rc = s_copy_string (reply->element [0], name, SB_TIMESHEET_NAME_MAX)
-          || s_copy_string (reply->element [1], phone, 64);
+          || s_copy_string (reply->element [1], phone, 64)
+          || s_copy_string (reply->element [2], channel, 15);
     freeReplyObject (reply);
     if (rc)
         return sb_timesheet_error (SB_TIMESHEET_BROKEN, err, errlen,
-                                   "sb:emp:%s:%s: name or phone too long", tenant, id);
-    *employee = json_pack ("{s:s, s:s, s:s}", "id", id, "name", name, "phone", phone);
+                                   "sb:emp:%s:%s: name, phone or channel too long", tenant, id);
+    *employee = json_pack ("{s:s, s:s, s:s, s:s}", "id", id, "name", name, "phone", phone,
+                           "channel", channel);
     return SB_TIMESHEET_OK;
-}
-
-static int
-s_compare_ids (const void *a, const void *b)
-{
-    return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
 int
@@ -308,30 +307,26 @@ sb_timesheet_store_employees (redisContext *redis, const char *tenant, json_t **
     redisReply *reply = redisCommand (redis, "SMEMBERS sb:emps:%s", tenant);
     if (!reply || reply->type != REDIS_REPLY_ARRAY)
         return s_failed (redis, reply, what, err, errlen);
-    size_t count = reply->elements;
-    const char **ids = calloc (count + 1, sizeof (char *));
-    for (size_t index = 0; index < count; index++)
-        ids [index] = reply->element [index]->type == REDIS_REPLY_STRING
-                    ? reply->element [index]->str: "";
-    qsort (ids, count, sizeof (char *), s_compare_ids);
-    *employees = json_array ();
+    json_t *stored = json_array ();
     int rc = SB_TIMESHEET_OK;
-    for (size_t index = 0; rc == SB_TIMESHEET_OK && index < count; index++) {
+    for (size_t index = 0; rc == SB_TIMESHEET_OK && index < reply->elements; index++) {
+        const redisReply *member = reply->element [index];
         json_t *employee = NULL;
-        if (!*ids [index] || strlen (ids [index]) > SB_TIMESHEET_ID_MAX)
-            rc = sb_timesheet_error (SB_TIMESHEET_BROKEN, err, errlen, "sb:emps:%s: member "
-                                     "'%.32s' is not an employee id", tenant, ids [index]);
+        if (member->type != REDIS_REPLY_STRING || !member->len
+        ||  member->len > SB_TIMESHEET_ID_MAX)
+            rc = sb_timesheet_error (SB_TIMESHEET_BROKEN, err, errlen, "sb:emps:%s: member %zu "
+                                     "is not an employee id", tenant, index);
         else
-            rc = s_employee (redis, tenant, ids [index], &employee, err, errlen);
+            rc = s_employee (redis, tenant, member->str, &employee, err, errlen);
         if (rc == SB_TIMESHEET_OK)
-            json_array_append_new (*employees, employee);
+            json_array_append_new (stored, employee);
     }
-    free (ids);
     freeReplyObject (reply);
-    if (rc) {
-        json_decref (*employees);
-        *employees = NULL;
+    if (rc == SB_TIMESHEET_OK) {
+        *employees = sb_timesheet_employees_checked (stored, what, err, errlen);
+        rc = *employees? SB_TIMESHEET_OK: SB_TIMESHEET_BROKEN;
     }
+    json_decref (stored);
     return rc;
 }
 

@@ -2,7 +2,7 @@
     entries and submitted weeks in Redis (layout: docs/tenants.md).
 
         sb:dir:<tenant>:phone:<e164>        string: employee id
-        sb:emp:<tenant>:<id>                hash: name, phone
+        sb:emp:<tenant>:<id>                hash: name, phone, channel?
         sb:emps:<tenant>                    set: employee ids
         sb:ts:{<tenant>:<id>}:entries       sorted set: entry JSON by day number
         sb:ts:{<tenant>:<id>}:submitted     hash: ISO week -> {"key","at_ms"}
