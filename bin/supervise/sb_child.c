@@ -52,15 +52,17 @@ s_lift (int fd)
     return lifted;
 }
 
-//  A pipe, both ends lifted, the read end non-blocking. Returns 0 or -1.
+//  A pipe, both ends lifted, the read end non-blocking if asked. Returns
+//  0 or -1.
 static int
-s_pipe (int ends [2])
+s_pipe (int ends [2], bool nonblocking)
 {
     if (pipe2 (ends, O_CLOEXEC))
         return -1;
     ends [0] = s_lift (ends [0]);
     ends [1] = s_lift (ends [1]);
-    if (ends [0] < 0 || ends [1] < 0 || fcntl (ends [0], F_SETFL, O_NONBLOCK)) {
+    if (ends [0] < 0 || ends [1] < 0
+    ||  (nonblocking && fcntl (ends [0], F_SETFL, O_NONBLOCK))) {
         if (ends [0] >= 0)
             close (ends [0]);
         if (ends [1] >= 0)
@@ -201,7 +203,7 @@ s_fork (sb_child_t *self, const sb_child_spec_t *spec, char **env, int child_fds
         char *err, size_t errlen)
 {
     int report [2];
-    if (s_pipe (report))
+    if (s_pipe (report, false))
         return sb_error_set (err, errlen, "cannot make a pipe: %s", strerror (errno));
     pid_t parent = getpid ();
     self->pid = fork ();
@@ -234,9 +236,9 @@ s_start (sb_child_t *self, const sb_child_spec_t *spec, char *err, size_t errlen
     int out [2] = { -1, -1 }, error [2] = { -1, -1 }, notify [2] = { -1, -1 };
     int null = s_lift (open ("/dev/null", O_RDONLY | O_CLOEXEC));
     char name [128] = "", *extra = NULL;
-    int rc = null >= 0 && s_pipe (out) == 0 && s_pipe (error) == 0? 0: -1;
+    int rc = null >= 0 && s_pipe (out, true) == 0 && s_pipe (error, true) == 0? 0: -1;
     if (rc == 0 && spec->notify == SB_CHILD_NOTIFY_FD) {
-        rc = s_pipe (notify);
+        rc = s_pipe (notify, true);
         extra = zsys_sprintf ("NOTIFY_FD=%d", SB_CHILD_NOTIFY_FILENO);
     }
     else

@@ -360,7 +360,7 @@ sb_fleet_take (sb_fleet_t *self, const char *name)
 const char *
 sb_fleet_ready_name (sb_ready_kind_t kind)
 {
-    static const char *names [] = { "none", "notify-fd", "notify-socket", "tcp", "unix",
+    static const char *names [] = { "none", "notify-fd", "notify-socket", "exit", "tcp", "unix",
                                     "http", "command" };
     return kind <= SB_READY_COMMAND? names [kind]: "?";
 }

@@ -21,6 +21,7 @@ typedef enum {
     SB_READY_NONE,              //  ready as soon as it runs
     SB_READY_NOTIFY_FD,         //  writes a newline to the fd in $NOTIFY_FD (s6)
     SB_READY_NOTIFY_SOCKET,     //  sends READY=1 to $NOTIFY_SOCKET (systemd)
+    SB_READY_EXIT,              //  a job: ready once it exited 0
     SB_READY_TCP,               //  a TCP connect to host:port succeeds
     SB_READY_UNIX,              //  a connect to a unix socket path succeeds
     SB_READY_HTTP,              //  GET url answers 200

@@ -323,7 +323,7 @@ s_ready_target (s_parse_t *parse, sb_program_def_t *self, char **words, char *re
 static int
 s_key_ready (s_parse_t *parse, sb_program_def_t *self, zconfig_t *node, char *reason)
 {
-    static const char *kinds [] = { "none", "notify-fd", "notify-socket", "tcp", "unix",
+    static const char *kinds [] = { "none", "notify-fd", "notify-socket", "exit", "tcp", "unix",
                                     "http", "command" };
     char **words = NULL;
     if (s_words (node, &words, reason))
@@ -333,8 +333,8 @@ s_key_ready (s_parse_t *parse, sb_program_def_t *self, zconfig_t *node, char *re
         kind++;
     int rc = 0;
     if (!words [0] || kind > SB_READY_COMMAND)
-        rc = s_reason (reason, "ready is none, notify-fd, notify-socket, tcp HOST:PORT, unix "
-                       "PATH, http URL or command ARGS, not '%s'", zconfig_value (node));
+        rc = s_reason (reason, "ready is none, notify-fd, notify-socket, exit, tcp HOST:PORT, "
+                       "unix PATH, http URL or command ARGS, not '%s'", zconfig_value (node));
     else
     if (kind >= SB_READY_TCP && !words [1])
         rc = s_reason (reason, "ready = %s needs what to probe", words [0]);

@@ -278,7 +278,6 @@ s_spawn (sb_supervisor_t *self, s_instance_t *instance, int64_t now)
     instance->started_at = now;
     instance->killed = instance->start_failed = false;
     if (!instance->child) {
-        sb_supervisor_log (self, "%s: %s", label, err);
         snprintf (instance->reason, sizeof instance->reason, "%.150s", err);
         s_schedule_restart (self, instance, now);
         return;
@@ -341,7 +340,7 @@ s_schedule_restart (sb_supervisor_t *self, s_instance_t *instance, int64_t now)
     if ((int) kept >= def->intensity) {
         char why [S_REASON_MAX];
         snprintf (why, sizeof why, "%d restarts within %" PRId64 "s (intensity %d in %" PRId64
-                  "s), last: %.60s", (int) kept, def->period_ms / 1000, def->intensity,
+                  "s), last: %.120s", (int) kept, def->period_ms / 1000, def->intensity,
                   def->period_ms / 1000, instance->reason);
         instance->state = S_FAILED;
         s_fail_program (self, program, why);
@@ -410,6 +409,12 @@ s_on_exit (sb_supervisor_t *self, s_instance_t *instance, int status, int64_t no
         snprintf (instance->reason, sizeof instance->reason, "not ready within %" PRId64 " ms",
                   def->ready_timeout_ms);
     bool exited_ok = WIFEXITED (status) && WEXITSTATUS (status) == 0 && !instance->start_failed;
+    if (exited_ok && def->ready == SB_READY_EXIT) {
+        instance->state = S_EXITED;             //  a job, done: what waits for it starts
+        instance->exit_ok = true;
+        sb_supervisor_log (self, "%s[%d]: done (exit 0)", def->name, instance->number);
+    }
+    else
     if (WIFEXITED (status) && def->no_restart [WEXITSTATUS (status)]) {
         char why [S_REASON_MAX];
         snprintf (why, sizeof why, "exit %d, which says not to restart it (bad config, port "

@@ -10,7 +10,7 @@
 
 #define S_MAX_RESTART_TIMES 1001        //  intensity is at most 1000
 #define S_MAX_PROGRAMS      (2 * SB_FLEET_MAX_PROGRAMS)  //  with those a reload removes
-#define S_REASON_MAX        160
+#define S_REASON_MAX        256
 
 typedef enum {
     S_STOPPED,                  //  not running (or waiting for its dependencies)
