@@ -795,7 +795,7 @@ s_read_period (sb_intent_t *intent, const json_t *entities)
     for (int index = 1; name && index <= SB_PERIOD_RANGE; index++)
         if (streq (s_period_names [index], name))
             kind = index;
-    sb_intent_t read = { .period = (sb_period_kind_t) kind };
+    sb_intent_t read = { .period = kind > 0? (sb_period_kind_t) kind: SB_PERIOD_NONE };
     const char *weekday = json_string_value (json_object_get (entities, "weekday"));
     read.weekday = weekday? s_find (s_weekdays, weekday): -1;
     read.year = s_int_in (entities, "year", 1970, 2199);

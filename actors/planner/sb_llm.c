@@ -278,6 +278,23 @@ s_read_lookup (const json_t *args, sb_intent_t *intent, char *err, size_t errlen
     return 0;
 }
 
+//  Reads the arguments of the tool called name into *intent.
+static int
+s_read_tool (const char *name, const json_t *args, sb_intent_t *intent, char *err,
+             size_t errlen)
+{
+    if (streq (name, "timesheet_query"))
+        return s_read_query (args, intent, err, errlen);
+    if (streq (name, "timesheet_log"))
+        return s_read_log (args, intent, err, errlen);
+    if (streq (name, "timesheet_submit"))
+        return s_read_submit (args, intent, err, errlen);
+    if (streq (name, "employee_lookup"))
+        return s_read_lookup (args, intent, err, errlen);
+    snprintf (err, errlen, "unknown tool '%.64s'", name);
+    return -1;
+}
+
 //  The function object of the first tool call, or NULL with why.
 static const json_t *
 s_tool_call (const json_t *root, char *err, size_t errlen)
@@ -315,13 +332,8 @@ sb_llm_read_answer (const char *answer, size_t size, sb_intent_t *intent, char *
     if (function && !json_is_object (args))
         snprintf (err, errlen, "unparseable answer: tool call arguments are not a JSON object");
     else
-    if (function && name) {
-        rc = streq (name, "timesheet_query")? s_read_query (args, intent, err, errlen)
-           : streq (name, "timesheet_log")? s_read_log (args, intent, err, errlen)
-           : streq (name, "timesheet_submit")? s_read_submit (args, intent, err, errlen)
-           : streq (name, "employee_lookup")? s_read_lookup (args, intent, err, errlen)
-           : (snprintf (err, errlen, "unknown tool '%.64s'", name), -1);
-    }
+    if (function && name)
+        rc = s_read_tool (name, args, intent, err, errlen);
     else
     if (function)
         snprintf (err, errlen, "unparseable answer: the tool call has no name");
