@@ -1,0 +1,281 @@
+/*  sb_agent_store.c — credentials, agent records and the per-tenant lock
+    in Redis. Each change is one command or one short Lua script, so it is
+    atomic, and the lock is compared before anything is written under it. */
+
+#include "sb_classes.h"
+#include "sb_agent_store.h"
+#include "sb_actor_redis.h"
+
+#define S_LOCK_POLL_MS   20
+#define S_ARGS_MAX       16
+
+//  Stores the sealed fields and counts the save, in one step.
+static const char *s_save_script =
+    "redis.call('HSET', KEYS[1], unpack(ARGV))\n"
+    "return redis.call('HINCRBY', KEYS[1], 'version', 1)";
+
+//  Writes an agent's record only while the lock is the writer's.
+static const char *s_write_script =
+    "if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end\n"
+    "redis.call('HSET', KEYS[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])\n"
+    "redis.call('PEXPIRE', KEYS[2], ARGV[6])\n"
+    "return 1";
+
+static const char *s_extend_script =
+    "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
+    "return redis.call('PEXPIRE', KEYS[1], ARGV[2])";
+
+static const char *s_unlock_script =
+    "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
+    "return redis.call('DEL', KEYS[1])";
+
+static const char *s_fields [4] = {
+    "vapi_api_key", "twilio_account_sid", "twilio_auth_token", "twilio_phone_number"
+};
+
+struct _sb_agent_store_t {
+    char *prefix;
+    const sb_secretbox_t *box;
+    int lock_ttl_ms;
+};
+
+sb_agent_store_t *
+sb_agent_store_new (const char *prefix, const sb_secretbox_t *box, int lock_ttl_ms)
+{
+    sb_agent_store_t *self = (sb_agent_store_t *) calloc (1, sizeof *self);
+    if (self) {
+        self->prefix = strdup (prefix);
+        self->box = box;
+        self->lock_ttl_ms = lock_ttl_ms;
+    }
+    if (self && !self->prefix)
+        sb_agent_store_destroy (&self);
+    return self;
+}
+
+void
+sb_agent_store_destroy (sb_agent_store_t **self_p)
+{
+    sb_agent_store_t *self = *self_p;
+    if (!self)
+        return;
+    free (self->prefix);
+    free (self);
+    *self_p = NULL;
+}
+
+//  --------------------------------------------------------------------------
+//  One command
+
+//  Runs argv (binary-safe) on the thread's connection. Returns the reply
+//  (caller frees), or NULL with why in err: no connection, the connection
+//  failed (marked, so the next call reconnects), or Redis answered an
+//  error.
+static redisReply *
+s_command (sb_actor_ctx_t *ctx, int argc, const char **argv, const size_t *lengths,
+           char *err, size_t errlen)
+{
+    redisContext *redis = sb_actor_redis (ctx, err, errlen);
+    if (!redis)
+        return NULL;
+    redisReply *reply = (redisReply *) redisCommandArgv (redis, argc, argv, lengths);
+    if (!reply) {
+        snprintf (err, errlen, "Redis: %s", redis->errstr);
+        sb_actor_redis_failed (ctx);
+        return NULL;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        snprintf (err, errlen, "Redis: %.200s", reply->str);
+        freeReplyObject (reply);
+        return NULL;
+    }
+    return reply;
+}
+
+//  Runs a script with keys and args (NUL-terminated strings). Returns its
+//  integer answer, or -1 with why in err.
+static long long
+s_script (sb_actor_ctx_t *ctx, const char *script, int keys, const char **words, int count,
+          char *err, size_t errlen)
+{
+    const char *argv [S_ARGS_MAX];
+    size_t lengths [S_ARGS_MAX];
+    char keys_text [8];
+    snprintf (keys_text, sizeof keys_text, "%d", keys);
+    argv [0] = "EVAL";
+    argv [1] = script;
+    argv [2] = keys_text;
+    for (int index = 0; index < count && index + 3 < S_ARGS_MAX; index++)
+        argv [index + 3] = words [index];
+    for (int index = 0; index < count + 3; index++)
+        lengths [index] = strlen (argv [index]);
+    redisReply *reply = s_command (ctx, count + 3, argv, lengths, err, errlen);
+    long long value = reply && reply->type == REDIS_REPLY_INTEGER? reply->integer: -1;
+    if (reply && reply->type != REDIS_REPLY_INTEGER)
+        snprintf (err, errlen, "Redis: a script answered type %d, not an integer", reply->type);
+    freeReplyObject (reply);
+    return value;
+}
+
+//  --------------------------------------------------------------------------
+//  Credentials
+
+//  Seals value for tenant's field into argv/lengths at index. Returns 0 or
+//  -1 with why.
+static int
+s_seal (const sb_agent_store_t *self, const char *tenant, const char *field, const char *value,
+        const char **argv, size_t *lengths, int index, char *err, size_t errlen)
+{
+    size_t tenant_size = strlen (tenant), field_size = strlen (field);
+    uint8_t aad [512];
+    if (tenant_size + 1 + field_size > sizeof aad) {
+        snprintf (err, errlen, "tenant name too long to seal for");
+        return -1;
+    }
+    memcpy (aad, tenant, tenant_size);
+    aad [tenant_size] = 0;                       //  tenant "a:b" field "c" is not "a" "b:c"
+    memcpy (aad + tenant_size + 1, field, field_size);
+    size_t size = 0;
+    uint8_t *sealed = sb_secretbox_seal (self->box, aad, tenant_size + 1 + field_size,
+                                         (const uint8_t *) value, strlen (value), &size,
+                                         err, errlen);
+    argv [index] = field;
+    lengths [index] = field_size;
+    argv [index + 1] = (const char *) sealed;
+    lengths [index + 1] = size;
+    return sealed? 0: -1;
+}
+
+int
+sb_agent_store_save_credentials (const sb_agent_store_t *self, sb_actor_ctx_t *ctx,
+                                 const char *tenant, const sb_credentials_t *credentials,
+                                 char ref [SB_AGENT_STORE_REF_MAX], char *err, size_t errlen)
+{
+    snprintf (ref, SB_AGENT_STORE_REF_MAX, "%scred:%s", self->prefix, tenant);
+    const char *values [4] = { credentials->vapi_api_key, credentials->twilio_account_sid,
+                               credentials->twilio_auth_token,
+                               credentials->twilio_phone_number };
+    char now [24];
+    snprintf (now, sizeof now, "%" PRId64, zclock_time ());
+    const char *argv [14] = { "EVAL", s_save_script, "1", ref };
+    size_t lengths [14] = { 4, strlen (s_save_script), 1, strlen (ref) };
+    int rc = 0;
+    for (int index = 0; index < 4 && rc == 0; index++)
+        rc = s_seal (self, tenant, s_fields [index], values [index], argv, lengths,
+                     4 + 2 * index, err, errlen);
+    argv [12] = "updated_ms", lengths [12] = 10;
+    argv [13] = now, lengths [13] = strlen (now);
+    redisReply *reply = rc == 0? s_command (ctx, 14, argv, lengths, err, errlen): NULL;
+    for (int index = 0; index < 4; index++)
+        if (argv [5 + 2 * index])
+            free ((void *) argv [5 + 2 * index]);
+    rc = reply? 0: -1;
+    freeReplyObject (reply);
+    return rc;
+}
+
+//  --------------------------------------------------------------------------
+//  Agents and the lock
+
+int
+sb_agent_store_read_agent (const sb_agent_store_t *self, sb_actor_ctx_t *ctx,
+                           const char *tenant, const char *role, sb_agent_record_t *record,
+                           char *err, size_t errlen)
+{
+    memset (record, 0, sizeof *record);
+    char key [SB_AGENT_STORE_REF_MAX], id_field [32], hash_field [32];
+    snprintf (key, sizeof key, "%sagents:%s", self->prefix, tenant);
+    snprintf (id_field, sizeof id_field, "%s_id", role);
+    snprintf (hash_field, sizeof hash_field, "%s_hash", role);
+    const char *argv [] = { "HMGET", key, id_field, hash_field };
+    size_t lengths [] = { 5, strlen (key), strlen (id_field), strlen (hash_field) };
+    redisReply *reply = s_command (ctx, 4, argv, lengths, err, errlen);
+    if (!reply)
+        return -1;
+    int rc = reply->type == REDIS_REPLY_ARRAY && reply->elements == 2? 0: -1;
+    for (size_t index = 0; rc == 0 && index < 2; index++) {
+        const redisReply *value = reply->element [index];
+        char *target = index? record->hash: record->id;
+        size_t room = index? sizeof record->hash: sizeof record->id;
+        if (value->type == REDIS_REPLY_STRING && value->len < room)
+            memcpy (target, value->str, value->len + 1);
+    }
+    if (rc)
+        snprintf (err, errlen, "Redis: HMGET answered an unexpected reply");
+    freeReplyObject (reply);
+    return rc;
+}
+
+//  The lock's key for tenant into key.
+static void
+s_lock_key (const sb_agent_store_t *self, const char *tenant, char *key, size_t size)
+{
+    snprintf (key, size, "%sagents:%s:lock", self->prefix, tenant);
+}
+
+int
+sb_agent_store_write_agent (const sb_agent_store_t *self, sb_actor_ctx_t *ctx,
+                            const char *tenant, const char *role,
+                            const sb_agent_record_t *record, const char *token,
+                            char *err, size_t errlen)
+{
+    char key [SB_AGENT_STORE_REF_MAX], lock [SB_AGENT_STORE_REF_MAX];
+    char id_field [32], hash_field [32], ttl [16];
+    snprintf (key, sizeof key, "%sagents:%s", self->prefix, tenant);
+    s_lock_key (self, tenant, lock, sizeof lock);
+    snprintf (id_field, sizeof id_field, "%s_id", role);
+    snprintf (hash_field, sizeof hash_field, "%s_hash", role);
+    snprintf (ttl, sizeof ttl, "%d", self->lock_ttl_ms);
+    const char *words [] = { key, lock, token, id_field, record->id, hash_field, record->hash,
+                             ttl };
+    long long held = s_script (ctx, s_write_script, 2, words, 8, err, errlen);
+    return held < 0? -1: held == 1? 0: 1;
+}
+
+int
+sb_agent_store_lock (const sb_agent_store_t *self, sb_actor_ctx_t *ctx, const char *tenant,
+                     const char *token, int64_t wait_ms, char *err, size_t errlen)
+{
+    char lock [SB_AGENT_STORE_REF_MAX], ttl [16];
+    s_lock_key (self, tenant, lock, sizeof lock);
+    snprintf (ttl, sizeof ttl, "%d", self->lock_ttl_ms);
+    const char *argv [] = { "SET", lock, token, "NX", "PX", ttl };
+    size_t lengths [] = { 3, strlen (lock), strlen (token), 2, 2, strlen (ttl) };
+    int64_t deadline = zclock_mono () + wait_ms;
+    while (true) {
+        redisReply *reply = s_command (ctx, 6, argv, lengths, err, errlen);
+        if (!reply)
+            return -1;
+        bool held = reply->type == REDIS_REPLY_STATUS;     //  "OK"; nil when taken
+        freeReplyObject (reply);
+        if (held)
+            return 0;
+        if (zclock_mono () + S_LOCK_POLL_MS > deadline)
+            return 1;
+        zclock_sleep (S_LOCK_POLL_MS);
+    }
+}
+
+int
+sb_agent_store_extend (const sb_agent_store_t *self, sb_actor_ctx_t *ctx, const char *tenant,
+                       const char *token, char *err, size_t errlen)
+{
+    char lock [SB_AGENT_STORE_REF_MAX], ttl [16];
+    s_lock_key (self, tenant, lock, sizeof lock);
+    snprintf (ttl, sizeof ttl, "%d", self->lock_ttl_ms);
+    const char *words [] = { lock, token, ttl };
+    long long held = s_script (ctx, s_extend_script, 1, words, 3, err, errlen);
+    return held < 0? -1: held == 1? 0: 1;
+}
+
+void
+sb_agent_store_unlock (const sb_agent_store_t *self, sb_actor_ctx_t *ctx, const char *tenant,
+                       const char *token)
+{
+    char lock [SB_AGENT_STORE_REF_MAX], err [256];
+    s_lock_key (self, tenant, lock, sizeof lock);
+    const char *words [] = { lock, token };
+    if (s_script (ctx, s_unlock_script, 1, words, 2, err, sizeof err) < 0)
+        zsys_warning ("agent-sync: tenant %s: cannot release the lock (its TTL will): %s",
+                      tenant, err);
+}

@@ -1,0 +1,206 @@
+/*  sb_fakehttp.c — libmicrohttpd under the fakes: request bodies read
+    whole, answers as JSON, Retry-After, delays and dropped connections. */
+
+#include "sb_fakehttp.h"
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+
+struct _sb_fakehttp_t {
+    struct MHD_Daemon *daemon;
+    sb_fakehttp_fn *fn;
+    void *state;
+    int port;
+};
+
+typedef struct {
+    char *data;
+    size_t size;
+    bool too_long;
+} s_upload_t;
+
+static enum MHD_Result
+s_reply (struct MHD_Connection *connection, const sb_fakehttp_answer_t *answer)
+{
+    char *text = answer->body? json_dumps (answer->body, JSON_COMPACT): strdup ("{}");
+    struct MHD_Response *response = text
+        ? MHD_create_response_from_buffer (strlen (text), text, MHD_RESPMEM_MUST_FREE): NULL;
+    if (!response) {
+        free (text);
+        return MHD_NO;
+    }
+    MHD_add_response_header (response, "Content-Type", "application/json");
+    if (answer->retry_after_s >= 0) {
+        char seconds [16];
+        snprintf (seconds, sizeof seconds, "%d", answer->retry_after_s);
+        MHD_add_response_header (response, "Retry-After", seconds);
+    }
+    enum MHD_Result rc = MHD_queue_response (connection, answer->status, response);
+    MHD_destroy_response (response);
+    return rc;
+}
+
+//  Appends a piece of the body. Returns MHD_YES, or MHD_NO if out of memory.
+static enum MHD_Result
+s_take (s_upload_t *upload, const char *data, size_t size)
+{
+    if (upload->size + size > SB_FAKEHTTP_BODY_MAX) {
+        upload->too_long = true;
+        return MHD_YES;
+    }
+    char *bigger = (char *) realloc (upload->data, upload->size + size + 1);
+    if (!bigger)
+        return MHD_NO;
+    memcpy (bigger + upload->size, data, size);
+    upload->data = bigger;
+    upload->size += size;
+    upload->data [upload->size] = 0;
+    return MHD_YES;
+}
+
+//  The whole request is in: the fake answers it.
+static enum MHD_Result
+s_answer (sb_fakehttp_t *self, struct MHD_Connection *connection, const char *url,
+          const char *method, const s_upload_t *upload)
+{
+    char *password = NULL;
+    char *user = MHD_basic_auth_get_username_password (connection, &password);
+    sb_fakehttp_request_t request = {
+        .method = method, .path = url,
+        .limit = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit"),
+        .authorization = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                      "Authorization"),
+        .user = user, .password = password,
+        .body = upload->data? upload->data: "", .size = upload->size,
+        .too_long = upload->too_long
+    };
+    sb_fakehttp_answer_t answer = { .status = 500, .retry_after_s = -1 };
+    self->fn (self->state, &request, &answer);
+    MHD_free (user);
+    MHD_free (password);
+    if (answer.delay_ms > 0)
+        zclock_sleep (answer.delay_ms);
+    enum MHD_Result rc = answer.drop? MHD_NO: s_reply (connection, &answer);
+    json_decref (answer.body);
+    return rc;
+}
+
+static enum MHD_Result
+s_handle (void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+          const char *version, const char *upload_data, size_t *upload_data_size,
+          void **state)
+{
+    (void) version;
+    s_upload_t *upload = (s_upload_t *) *state;
+    if (!upload) {
+        *state = calloc (1, sizeof (s_upload_t));
+        return *state? MHD_YES: MHD_NO;
+    }
+    if (*upload_data_size) {
+        enum MHD_Result rc = s_take (upload, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return rc;
+    }
+    return s_answer ((sb_fakehttp_t *) cls, connection, url, method, upload);
+}
+
+static void
+s_completed (void *cls, struct MHD_Connection *connection, void **state,
+             enum MHD_RequestTerminationCode code)
+{
+    (void) cls;
+    (void) connection;
+    (void) code;
+    s_upload_t *upload = (s_upload_t *) *state;
+    if (upload)
+        free (upload->data);
+    free (upload);
+    *state = NULL;
+}
+
+sb_fakehttp_t *
+sb_fakehttp_new (int port, sb_fakehttp_fn *fn, void *state)
+{
+    //  The connections' threads inherit this mask: only sb_fakehttp_serve's
+    //  sigwait takes the stop signals
+    sigset_t signals;
+    sigemptyset (&signals);
+    sigaddset (&signals, SIGTERM);
+    sigaddset (&signals, SIGINT);
+    pthread_sigmask (SIG_BLOCK, &signals, NULL);
+    signal (SIGPIPE, SIG_IGN);
+    sb_fakehttp_t *self = (sb_fakehttp_t *) calloc (1, sizeof *self);
+    self->fn = fn;
+    self->state = state;
+    struct sockaddr_in address;
+    memset (&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_port = htons ((uint16_t) port);
+    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    self->daemon = MHD_start_daemon (
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0,
+        NULL, NULL, s_handle, self, MHD_OPTION_SOCK_ADDR, &address,
+        MHD_OPTION_NOTIFY_COMPLETED, s_completed, self, MHD_OPTION_END);
+    const union MHD_DaemonInfo *info = self->daemon
+        ? MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT): NULL;
+    if (!info || !info->port) {
+        fprintf (stderr, "cannot listen on 127.0.0.1:%d\n", port);
+        sb_fakehttp_destroy (&self);
+        return NULL;
+    }
+    self->port = info->port;
+    return self;
+}
+
+void
+sb_fakehttp_destroy (sb_fakehttp_t **self_p)
+{
+    sb_fakehttp_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->daemon)
+        MHD_stop_daemon (self->daemon);
+    free (self);
+    *self_p = NULL;
+}
+
+int
+sb_fakehttp_port (sb_fakehttp_t *self)
+{
+    return self->port;
+}
+
+//  Writes the port into path through a temporary file, so that a reader
+//  never sees half of it. Returns 0 or -1.
+static int
+s_write_port (int port, const char *path)
+{
+    char temporary [4096];
+    snprintf (temporary, sizeof temporary, "%s.tmp", path);
+    FILE *file = fopen (temporary, "w");
+    if (!file)
+        return -1;
+    fprintf (file, "%d\n", port);
+    if (fclose (file) || rename (temporary, path))
+        return -1;
+    return 0;
+}
+
+int
+sb_fakehttp_serve (sb_fakehttp_t *self, const char *name, const char *port_file)
+{
+    printf ("port %d\n", self->port);
+    fflush (stdout);
+    if (port_file && s_write_port (self->port, port_file)) {
+        fprintf (stderr, "%s: cannot write %s: %s\n", name, port_file, strerror (errno));
+        return 1;
+    }
+    sigset_t signals;
+    sigemptyset (&signals);
+    sigaddset (&signals, SIGTERM);
+    sigaddset (&signals, SIGINT);
+    int caught = 0;
+    sigwait (&signals, &caught);
+    return 0;
+}
