@@ -57,6 +57,7 @@ s_brand_text (const sb_brand_t *brand, const sb_tenant_t *tenant, const json_t *
     sb_condense_t spec = {
         .sms = sb_brand_sms (brand),
         .max_segments = sb_tenant_max_segments (tenant),
+        .formal = sb_brand_formal (brand),
         .sign_off = sb_brand_sign_off (brand, false),
         .short_sign_off = sb_brand_sign_off (brand, true),
         .timesheet = timesheet,

@@ -386,3 +386,9 @@ sb_brand_sms (const sb_brand_t *self)
 {
     return self->sms;
 }
+
+bool
+sb_brand_formal (const sb_brand_t *self)
+{
+    return self->tone == S_FORMAL;
+}

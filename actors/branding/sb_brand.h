@@ -45,6 +45,9 @@ const char *sb_brand_sign_off (const sb_brand_t *self, bool short_form);
 
 bool sb_brand_sms (const sb_brand_t *self);
 
+//  True for the formal tone (condensing then uses no contractions).
+bool sb_brand_formal (const sb_brand_t *self);
+
 //  Drops the emoji from text (pictographs, dingbats, flags, keycaps,
 //  skin tones, joiners and variation selectors) and the spaces they
 //  leave doubled. Returns a new string (caller frees), or NULL if text is

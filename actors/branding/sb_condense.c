@@ -12,10 +12,13 @@
 #define S_MAX_SENTENCES 256
 #define S_COUNT(array) (sizeof (array) / sizeof (array) [0])
 
-//  Shorter phrasings, tried one rule at a time in this order.
+//  Shorter phrasings, tried one rule at a time in this order; the
+//  contractions not for the formal tone.
 static const char *s_phrases [][2] = {
-    { "thank you", "thanks" }, { "you have logged", "you logged" },
-    { "have not", "haven't" }, { "has not", "hasn't" }, { "do not", "don't" },
+    { "you have logged", "you logged" },
+};
+static const char *s_contractions [][2] = {
+    { "thank you", "thanks" }, { "have not", "haven't" }, { "has not", "hasn't" }, { "do not", "don't" },
     { "does not", "doesn't" }, { "did not", "didn't" }, { "is not", "isn't" },
     { "are not", "aren't" }, { "cannot", "can't" }, { "will not", "won't" },
     { "you have", "you've" }, { "you are", "you're" }, { "you will", "you'll" },
@@ -37,8 +40,15 @@ static const char *s_last_phrases [][2] = {
     { "and", "&" },
 };
 
+//  How pleasantries start: sentences without a figure that start so are
+//  the first to go.
+static const char *s_pleasantries [] = {
+    "thank", "thanks", "have a", "keep up", "keep it up", "great", "well done", "cheers",
+    "see you", "enjoy",
+};
+
 //  Kinds of sentence, in the order they are dropped.
-typedef enum { S_NOTE, S_PER_PROJECT, S_PER_DAY, S_KEEP } s_rank_t;
+typedef enum { S_PLEASANTRY, S_NOTE, S_PER_PROJECT, S_PER_DAY, S_KEEP } s_rank_t;
 
 typedef struct {
     size_t start, end;          //  with the spaces after it
@@ -138,6 +148,7 @@ static bool
 s_step_phrases (s_work_t *work)
 {
     return s_apply (work, s_phrases, S_COUNT (s_phrases))
+        || (!work->spec->formal && s_apply (work, s_contractions, S_COUNT (s_contractions)))
         || s_apply (work, s_months, S_COUNT (s_months))
         || s_apply (work, s_days, S_COUNT (s_days))
         || (s_take (work, s_short_hours (work->body)) && s_fits (work))
@@ -242,6 +253,19 @@ s_names_day (const char *sentence)
     return s_has_word (sentence, "today") || s_has_word (sentence, "yesterday");
 }
 
+//  True if sentence is a pleasantry: no digit, and starts like one.
+static bool
+s_is_pleasantry (const char *sentence)
+{
+    size_t length;
+    if (strpbrk (sentence, "0123456789"))
+        return false;
+    for (size_t index = 0; index < S_COUNT (s_pleasantries); index++)
+        if (sb_text_find_word (sentence, 0, s_pleasantries [index], &length) == 0)
+            return true;
+    return false;
+}
+
 static s_rank_t
 s_rank (const char *sentence, const json_t *timesheet)
 {
@@ -249,6 +273,8 @@ s_rank (const char *sentence, const json_t *timesheet)
     bool has_figure = sb_hours_next (sentence, 0, &figure);
     if (s_states_key_figure (sentence, timesheet))
         return S_KEEP;
+    if (s_is_pleasantry (sentence))
+        return S_PLEASANTRY;
     if (s_has_word (sentence, "note") || s_has_word (sentence, "notes")
     ||  s_names_entry_field (sentence, timesheet, "note"))
         return S_NOTE;
@@ -283,12 +309,12 @@ s_drop_last (s_work_t *work, s_rank_t rank)
     return false;
 }
 
-//  Step 4: sentences dropped, notes first, then per-project and per-day
-//  detail, the last of each kind first.
+//  Step 4: sentences dropped, pleasantries and notes first, then
+//  per-project and per-day detail, the last of each kind first.
 static bool
 s_step_drop (s_work_t *work)
 {
-    for (s_rank_t rank = S_NOTE; rank < S_KEEP; rank++)
+    for (s_rank_t rank = S_PLEASANTRY; rank < S_KEEP; rank++)
         while (s_drop_last (work, rank))
             if (s_fits (work))
                 return true;

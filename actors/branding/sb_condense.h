@@ -4,12 +4,14 @@
     On SMS, in this order, stopping as soon as the text fits:
       1. GSM-7 look-alikes for accented letters (and emoji dropped) when
          that makes a UCS-2 text GSM-7: 160 characters a segment, not 70;
-      2. shorter phrasings, one rule at a time: "Thank you" -> "Thanks",
-         "you have logged" -> "you logged", contractions, month and
-         weekday names -> "Mar", "Tue", hours figures -> "8h", ...;
+      2. shorter phrasings, one rule at a time: "you have logged" -> "you
+         logged", contractions ("have not" -> "haven't", "Thank you" ->
+         "Thanks"; not for the formal tone), month and weekday names ->
+         "Mar", "Tue", hours figures -> "8h", ...;
       3. the sign-off's shortest form ("- Acme HR");
       4. whole sentences dropped, the least important first and the last
-         of a kind first: notes, then per-project, then per-day detail.
+         of a kind first: pleasantries ("Thanks for...", "Have a great
+         weekend!"), notes, then per-project, then per-day detail.
          The first sentence, and any that states the total, the expected
          or the missing hours, are never dropped;
       5. last resort: cut at a word boundary with "...", never mid-word.
@@ -24,6 +26,7 @@
 typedef struct {
     bool sms;
     int max_segments;           //  SMS: the tenant's budget
+    bool formal;                //  the formal tone: no contractions
     const char *sign_off;       //  appended, with its separator ("" none)
     const char *short_sign_off; //  its shortest form
     const json_t *timesheet;    //  what the figures are, or NULL
