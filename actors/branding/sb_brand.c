@@ -340,9 +340,27 @@ s_sign_off_for (const sb_brand_t *self, char *sign_off)
     return result;
 }
 
+//  Checks the tenant's strings that go into a reply are UTF-8 (Redis and
+//  config files hold bytes). Returns 0, or -1 with the reason in err.
+static int
+s_check_strings (const sb_tenant_t *tenant, char *err, size_t errlen)
+{
+    const char *keys [] = { "sign_off", "name" };
+    for (size_t index = 0; index < S_COUNT (keys); index++) {
+        sb_sms_info_t info;
+        char why [128];
+        if (sb_sms_measure (sb_tenant_str (tenant, keys [index]), &info, why, sizeof why))
+            return sb_error_set (err, errlen, "tenant %s: %s: %s", sb_tenant_id (tenant),
+                                 keys [index], why);
+    }
+    return 0;
+}
+
 sb_brand_t *
 sb_brand_new (const sb_tenant_t *tenant, const char *channel, char *err, size_t errlen)
 {
+    if (s_check_strings (tenant, err, errlen))
+        return NULL;
     const char *tone = sb_tenant_str (tenant, "tone");
     if (!streq (tone, "friendly") && !streq (tone, "formal") && !streq (tone, "brief")) {
         snprintf (err, errlen, "tenant %s: tone '%.64s' is not friendly, formal or brief",
@@ -357,7 +375,7 @@ sb_brand_new (const sb_tenant_t *tenant, const char *channel, char *err, size_t 
     self->short_sign_off = s_sign_off_for (self, s_render_sign_off (tenant, self->tone,
                                                                     self->sms, true));
     if (!self->sign_off || !self->short_sign_off) {
-        snprintf (err, errlen, "tenant %s: sign_off is not valid UTF-8", sb_tenant_id (tenant));
+        snprintf (err, errlen, "tenant %s: out of memory for the sign-off", sb_tenant_id (tenant));
         sb_brand_destroy (&self);
     }
     return self;

@@ -26,8 +26,8 @@ typedef struct _sb_brand_t sb_brand_t;
 
 //  The brand of tenant for a reply on channel ("sms" or "whatsapp").
 //  Returns it (caller destroys), or NULL with the reason in err: the
-//  tenant's tone is not friendly, formal or brief, or its sign-off is not
-//  valid UTF-8.
+//  tenant's tone is not friendly, formal or brief, or its sign_off or name
+//  is not valid UTF-8.
 sb_brand_t *sb_brand_new (const sb_tenant_t *tenant, const char *channel,
                           char *err, size_t errlen);
 
