@@ -59,6 +59,13 @@ s_take (s_upload_t *upload, const char *data, size_t size)
     return MHD_YES;
 }
 
+const char *
+sb_fakehttp_query (const sb_fakehttp_request_t *request, const char *name)
+{
+    return MHD_lookup_connection_value ((struct MHD_Connection *) request->connection,
+                                        MHD_GET_ARGUMENT_KIND, name);
+}
+
 //  The whole request is in: the fake answers it.
 static enum MHD_Result
 s_answer (sb_fakehttp_t *self, struct MHD_Connection *connection, const char *url,
@@ -73,7 +80,7 @@ s_answer (sb_fakehttp_t *self, struct MHD_Connection *connection, const char *ur
                                                       "Authorization"),
         .user = user, .password = password,
         .body = upload->data? upload->data: "", .size = upload->size,
-        .too_long = upload->too_long
+        .too_long = upload->too_long, .connection = connection
     };
     sb_fakehttp_answer_t answer = { .status = 500, .retry_after_s = -1 };
     self->fn (self->state, &request, &answer);

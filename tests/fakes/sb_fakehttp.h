@@ -25,7 +25,12 @@ typedef struct {
     const char *body;            //  NUL-terminated; "" if none
     size_t size;
     bool too_long;               //  the body was cut at SB_FAKEHTTP_BODY_MAX
+    void *connection;            //  private: for sb_fakehttp_query
 } sb_fakehttp_request_t;
+
+//  The query's argument name, %-decoded (fake_twilio's To, DateSent>...),
+//  or NULL. Borrowed, valid during the call.
+const char *sb_fakehttp_query (const sb_fakehttp_request_t *request, const char *name);
 
 //  The fake's answer: status with body (owned; NULL: {}), or drop.
 typedef struct {

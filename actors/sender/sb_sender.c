@@ -1,0 +1,397 @@
+/*  sb_sender.c — the sender's settings, the job a quality.approved becomes
+    (To and From worked out), message.sent, outbox mode, and the handler
+    that picks Twilio or the outbox for each message.                     */
+
+#include "sb_sender_private.h"
+#include "sb_sms.h"
+#include "sb_tenant.h"
+
+#define S_WHATSAPP "whatsapp:"
+
+//  --------------------------------------------------------------------------
+//  Settings
+
+//  The value at path in section (NULL section: none), or NULL when empty.
+static const char *
+s_config (zconfig_t *section, const char *path)
+{
+    const char *value = section? zconfig_get (section, path, NULL): NULL;
+    return value && *value? value: NULL;
+}
+
+//  The config value, overridden by the environment variable env (if not
+//  NULL), or NULL when neither says anything.
+static const char *
+s_setting (zconfig_t *section, const char *path, const char *env)
+{
+    const char *value = env? getenv (env): NULL;
+    return value && *value? value: s_config (section, path);
+}
+
+//  An integer key in low..high, fallback when absent. Returns 0, or -1
+//  with the reason naming the key.
+static int
+s_number (zconfig_t *section, const char *path, long fallback, long low, long high,
+          long *value, char *err, size_t errlen)
+{
+    const char *text = s_config (section, path);
+    char *end = NULL;
+    *value = text? strtol (text, &end, 10): fallback;
+    if (text && (*end || *value < low || *value > high))
+        return sb_error_set (err, errlen, "sender/%s '%s': not an integer in %ld..%ld",
+                             path, text, low, high);
+    return 0;
+}
+
+//  A rate in messages per second, 0..10000. Returns 0 or -1 with why.
+static int
+s_rate (zconfig_t *section, const char *path, double fallback, double *value, char *err,
+        size_t errlen)
+{
+    const char *text = s_config (section, path);
+    char *end = NULL;
+    *value = text? strtod (text, &end): fallback;
+    if (text && (*end || !(*value >= 0 && *value <= 10000)))
+        return sb_error_set (err, errlen, "sender/%s '%s': not a number in 0..10000", path, text);
+    return 0;
+}
+
+//  The limits: time-out, waits, lookups, throttle.
+static int
+s_read_limits (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
+{
+    long timeout, wait, delay, pages, skew, in_flight, ttl;
+    double rate, burst;
+    if (s_number (section, "twilio/timeout", 10000, 100, 120000, &timeout, err, errlen)
+    ||  s_number (section, "twilio/wait", 1000, 0, 60000, &wait, err, errlen)
+    ||  s_number (section, "twilio/lookup_delay", 5000, 0, 600000, &delay, err, errlen)
+    ||  s_number (section, "twilio/lookup_pages", 5, 1, 100, &pages, err, errlen)
+    ||  s_number (section, "twilio/clock_skew", 5000, 0, 600000, &skew, err, errlen)
+    ||  s_number (section, "twilio/max_in_flight", SB_THROTTLE_IN_FLIGHT, 1, 100000, &in_flight,
+                  err, errlen)
+    ||  s_number (section, "record_ttl", SB_SENT_TTL_S, 3600, 365 * 86400, &ttl, err, errlen)
+    ||  s_number (section, "outbox_max", SB_OUTBOX_MAX, 1, 10000000, &self->outbox_max,
+                  err, errlen)
+    ||  s_rate (section, "twilio/rate", 0, &rate, err, errlen)
+    ||  s_rate (section, "twilio/burst", rate, &burst, err, errlen))
+        return -1;
+    self->timeout_ms = (int) timeout;
+    self->wait_ms = (int) wait;
+    self->lookup_delay_ms = (int) delay;
+    self->lookup_pages = (int) pages;
+    self->skew_ms = (int) skew;
+    self->ttl_s = (int) ttl;
+    self->throttle = sb_throttle_new ((int) in_flight, rate, burst);
+    return self->throttle? 0: sb_error_set (err, errlen, "out of memory");
+}
+
+//  Twilio's settings. Neither SID nor token: outbox mode (0, api NULL).
+static int
+s_read_twilio (sb_sender_t *self, zconfig_t *section, bool redis, char *err, size_t errlen)
+{
+    if (s_config (section, "twilio/auth_token"))
+        return sb_error_set (err, errlen, "sender/twilio/auth_token: the auth token is a "
+                             "secret, read only from the environment (TWILIO_AUTH_TOKEN)");
+    const char *sid = s_setting (section, "twilio/account_sid", "TWILIO_ACCOUNT_SID");
+    const char *token = getenv ("TWILIO_AUTH_TOKEN");
+    token = token && *token? token: NULL;
+    const char *number = s_setting (section, "twilio/phone_number", "TWILIO_PHONE_NUMBER");
+    self->phone_number = number? strdup (number): NULL;
+    if (!sid && !token)
+        return 0;
+    if (!sid || !token)
+        return sb_error_set (err, errlen, "%s is set but %s is not: both, or neither for "
+                             "outbox mode", sid? "the account SID": "TWILIO_AUTH_TOKEN",
+                             sid? "TWILIO_AUTH_TOKEN": "the account SID (TWILIO_ACCOUNT_SID)");
+    if (!redis)
+        return sb_error_set (err, errlen, "Twilio mode needs Redis for its never-twice record: "
+                             "give --redis, sender/redis or SB_REDIS_URL");
+    self->account_sid = strdup (sid);
+    self->auth_token = strdup (token);
+    const char *base = s_setting (section, "twilio/api_base", "TWILIO_API_BASE");
+    self->api = sb_twilio_api_new (base, self->timeout_ms, err, errlen);
+    return self->api? 0: -1;
+}
+
+sb_sender_t *
+sb_sender_new (zconfig_t *section, bool redis, char *err, size_t errlen)
+{
+    sb_sender_t *self = (sb_sender_t *) calloc (1, sizeof *self);
+    if (!self) {
+        sb_error_set (err, errlen, "out of memory");
+        return NULL;
+    }
+    if (s_read_limits (self, section, err, errlen)
+    ||  s_read_twilio (self, section, redis, err, errlen)) {
+        sb_sender_destroy (&self);
+        return NULL;
+    }
+    if (self->api) {
+        zsys_info ("sender: Twilio mode: account %s at %s, %d ms time-out", self->account_sid,
+                   sb_twilio_api_base (self->api), self->timeout_ms);
+        return self;
+    }
+    const char *path = s_config (section, "outbox");
+    self->outbox = sb_outbox_new (path? path: SB_OUTBOX_PATH, err, errlen);
+    if (!self->outbox)
+        sb_sender_destroy (&self);
+    else
+        zsys_info ("sender: outbox mode (no Twilio credentials): messages go to %s%s",
+                   sb_outbox_path (self->outbox),
+                   redis? " and the Redis list " SB_OUTBOX_LIST:
+                          " only (no Redis: a redelivered message is written again)");
+    return self;
+}
+
+void
+sb_sender_destroy (sb_sender_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    sb_sender_t *self = *self_p;
+    sb_twilio_api_destroy (&self->api);
+    if (self->auth_token)
+        memset (self->auth_token, 0, strlen (self->auth_token));
+    free (self->auth_token);
+    free (self->account_sid);
+    free (self->phone_number);
+    sb_throttle_destroy (&self->throttle);
+    sb_outbox_destroy (&self->outbox);
+    free (self);
+    *self_p = NULL;
+}
+
+//  --------------------------------------------------------------------------
+//  The job
+
+//  Writes address into target, with "whatsapp:" in front for WhatsApp
+//  (unless it has it). Returns 0, or -1 if it does not fit.
+static int
+s_address (const char *address, bool whatsapp, char *target, size_t size)
+{
+    bool prefix = whatsapp && strncmp (address, S_WHATSAPP, strlen (S_WHATSAPP));
+    int written = snprintf (target, size, "%s%s", prefix? S_WHATSAPP: "", address);
+    return written > 0 && (size_t) written < size? 0: -1;
+}
+
+//  The number to send from: the conversation's tenant_number, else the
+//  tenant's profile number, else sender/twilio/phone_number; "" if none.
+//  Returns 0, or a result to end the handler with (the profile could not
+//  be read).
+static int
+s_from_number (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
+               const char *tenant_number, char *number, size_t size, sb_actor_result_t *result)
+{
+    *number = 0;
+    if (tenant_number && *tenant_number) {
+        snprintf (number, size, "%s", tenant_number);
+        return 0;
+    }
+    char err [512];
+    int code = 0;
+    sb_tenant_t *tenant = sb_tenant_load (ctx, sb_envelope_tenant (message), &code, err,
+                                          sizeof err);
+    if (!tenant) {
+        *result = code == SB_TENANT_STORAGE? sb_actor_retry (ctx, 0, "%s", err)
+                                           : sb_actor_fail (ctx, "%s", err);
+        return -1;
+    }
+    const char *profile = sb_tenant_str (tenant, "number");
+    snprintf (number, size, "%s", *profile? profile: self->phone_number? self->phone_number: "");
+    sb_tenant_destroy (&tenant);
+    return 0;
+}
+
+//  Fills job from message. Returns 0, or -1 with *result to end with.
+static int
+s_job (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
+       sb_sender_job_t *job, sb_actor_result_t *result)
+{
+    memset (job, 0, sizeof *job);
+    json_t *body = sb_envelope_body (message);
+    job->id = sb_envelope_id (message);
+    job->key = sb_envelope_key (message);
+    job->text = json_string_value (json_object_get (body, "text"));
+    job->conversation = json_object_get (body, "conversation");
+    job->channel = json_string_value (json_object_get (job->conversation, "channel"));
+    bool whatsapp = streq (job->channel, "whatsapp");
+    const char *phone = json_string_value (json_object_get (job->conversation, "employee_phone"));
+    const char *tenant_number = json_string_value (json_object_get (job->conversation,
+                                                                    "tenant_number"));
+    char number [SB_TWILIO_ADDRESS_MAX + 1];
+    if (s_from_number (self, ctx, message, tenant_number, number, sizeof number, result))
+        return -1;
+    if (s_address (phone, whatsapp, job->to, sizeof job->to)
+    ||  (*number && s_address (number, whatsapp, job->from, sizeof job->from))) {
+        *result = sb_actor_fail (ctx, "an address is longer than %d bytes with its prefix",
+                                 SB_TWILIO_ADDRESS_MAX);
+        return -1;
+    }
+    sb_sms_info_t info;
+    char err [256];
+    if (!whatsapp && sb_sms_measure (job->text, &info, err, sizeof err) == 0)
+        job->segments = info.segments > 64? 64: info.segments;
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  message.sent
+
+json_t *
+sb_sender_details (const sb_sender_job_t *job, const char *provider, int segments,
+                   const char *status, int64_t sent_at_ms)
+{
+    json_t *details = json_pack ("{s:s, s:s, s:I}", "provider", provider, "to", job->to,
+                                 "sent_at_ms", (json_int_t) sent_at_ms);
+    if (details && *job->from)
+        json_object_set_new (details, "from", json_string (job->from));
+    if (details && !streq (job->channel, "whatsapp") && (segments > 0 || job->segments > 0))
+        json_object_set_new (details, "segments",
+                             json_integer (segments > 0? segments: job->segments));
+    if (details && status && *status)
+        json_object_set_new (details, "status", json_string (status));
+    return details;
+}
+
+//  Copies from details into body the fields message.sent has, each only
+//  if it is of the right kind (a record is outside data).
+static void
+s_apply_details (json_t *body, const json_t *details)
+{
+    const char *strings [] = { "provider", "to", "from", "status" };
+    for (size_t index = 0; index < 4; index++) {
+        json_t *value = json_object_get (details, strings [index]);
+        if (json_is_string (value))
+            json_object_set (body, strings [index], value);
+    }
+    const char *integers [] = { "segments", "sent_at_ms" };
+    for (size_t index = 0; index < 2; index++) {
+        json_t *value = json_object_get (details, integers [index]);
+        if (json_is_integer (value))
+            json_object_set (body, integers [index], value);
+    }
+}
+
+sb_actor_result_t
+sb_sender_emit_sent (sb_actor_ctx_t *ctx, const sb_sender_job_t *job, const char *sid,
+                     const json_t *details)
+{
+    const char *provider = strncmp (sid, "OB", 2) == 0? "outbox": "twilio";
+    json_t *body = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:O}", "message_sid", sid,
+                              "provider", provider, "channel", job->channel, "to", job->to,
+                              "text", job->text, "conversation", job->conversation);
+    if (body && *job->from)
+        json_object_set_new (body, "from", json_string (job->from));
+    if (body && job->segments > 0)
+        json_object_set_new (body, "segments", json_integer (job->segments));
+    if (body)
+        s_apply_details (body, details);
+    if (!body || sb_actor_emit (ctx, "message.sent", body))
+        return sb_actor_retry (ctx, 0, "cannot emit message.sent (out of memory)");
+    return SB_ACTOR_DONE;
+}
+
+//  --------------------------------------------------------------------------
+//  Outbox mode
+
+//  The line written for job: what a reader of the outbox wants to see.
+static json_t *
+s_outbox_line (const sb_sender_job_t *job, const char *sid, const char *tenant, int64_t at_ms)
+{
+    json_t *line = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", sid, "key", job->key,
+                              "tenant", tenant, "channel", job->channel, "to", job->to,
+                              "text", job->text, "at_ms", (json_int_t) at_ms);
+    if (line && *job->from)
+        json_object_set_new (line, "from", json_string (job->from));
+    return line;
+}
+
+//  Writes job to the Redis list and the file once per key (or, without
+//  Redis, to the file every time), and emits message.sent.
+static sb_actor_result_t
+s_outbox (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
+          const sb_sender_job_t *job)
+{
+    char sid [SB_SENT_SID_MAX + 1], err [512];
+    snprintf (sid, sizeof sid, "OB%s", job->id);
+    int64_t now = zclock_time ();
+    json_t *details = sb_sender_details (job, "outbox", 0, NULL, now);
+    json_t *line = s_outbox_line (job, sid, sb_envelope_tenant (message), now);
+    char *item = line? json_dumps (line, JSON_COMPACT): NULL;
+    sb_sent_record_t record = { SB_SENT_NONE };
+    int rc = 1;
+    if (!details || !item)
+        rc = -1;
+    else
+    if (sb_actor_redis_configured (ctx)) {
+        redisContext *redis = sb_actor_redis (ctx, err, sizeof err);
+        rc = redis? sb_sent_push_once (redis, job->key, SB_OUTBOX_LIST, item, self->outbox_max,
+                                       sid, details, self->ttl_s, &record, err, sizeof err): -1;
+        if (redis && redis->err)
+            sb_actor_redis_failed (ctx);
+    }
+    //  After the Redis record: a crash between the two leaves the line in
+    //  the list only, never twice in the file
+    if (rc == 1 && sb_outbox_append (self->outbox, line, err, sizeof err))
+        zsys_warning ("sender: %s (%s is in Redis only)", err, sid);
+    free (item);
+    json_decref (line);
+    sb_actor_result_t result;
+    if (rc == 1)
+        result = sb_sender_emit_sent (ctx, job, sid, details);
+    else
+    if (rc == 0 && record.state == SB_SENT_DONE)
+        result = sb_sender_emit_sent (ctx, job, record.sid, record.details);
+    else
+    if (rc == 0 || rc == SB_SENT_CORRUPT)
+        result = sb_actor_fail (ctx, "outbox: %s", rc == 0? "a Twilio request for this "
+                                "message is unresolved (record pending): outbox mode cannot "
+                                "resolve it": err);
+    else
+        result = sb_actor_retry (ctx, 0, "outbox: %s", details && item? err: "out of memory");
+    json_decref (details);
+    sb_sent_record_clear (&record);
+    return result;
+}
+
+//  --------------------------------------------------------------------------
+//  The handler
+
+//  The Twilio account to send the tenant's messages with, or NULL for the
+//  outbox. The seam for per-tenant credentials: agent-sync will store
+//  them for each tenant (its issue), and they will be read here, before
+//  the process's own account; until then every tenant uses the latter.
+static const sb_twilio_account_t *
+s_account_for (sb_sender_t *self, const char *tenant, sb_twilio_account_t *account)
+{
+    (void) tenant;
+    if (!self->api)
+        return NULL;
+    account->account_sid = self->account_sid;
+    account->auth_token = self->auth_token;
+    return account;
+}
+
+sb_actor_result_t
+sb_sender_handle (sb_actor_ctx_t *ctx, const sb_envelope_t *message, void *state)
+{
+    sb_sender_t *self = (sb_sender_t *) state;
+    sb_sender_job_t job;
+    sb_actor_result_t result;
+    if (s_job (self, ctx, message, &job, &result))
+        return result;
+    sb_twilio_account_t storage;
+    const sb_twilio_account_t *account = s_account_for (self, sb_envelope_tenant (message),
+                                                        &storage);
+    if (!account)
+        return s_outbox (self, ctx, message, &job);
+    if (!*job.from)
+        return sb_actor_fail (ctx, "no From number: the conversation has no tenant_number, "
+                              "tenant %s no number, sender/twilio/phone_number is unset",
+                              sb_envelope_tenant (message));
+    char err [512];
+    redisContext *redis = sb_actor_redis (ctx, err, sizeof err);
+    if (!redis)
+        return sb_actor_retry (ctx, 0, "never-twice record: %s", err);
+    return sb_sender_twilio (self, ctx, account, &job, redis);
+}

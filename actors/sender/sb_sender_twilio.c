@@ -1,0 +1,202 @@
+/*  sb_sender_twilio.c — Twilio mode's never-twice protocol (the record in
+    sb_sent.h; the whole argument in docs/actors/sender.md):
+
+    - a record with a SID: the message went; message.sent again, from it;
+    - no record: claim it (pending), send, then record the SID (done),
+      release it (Twilio certainly does not have the message: 429, no
+      connection, a refusal) or mark it unsure (Twilio may have it: no
+      answer, a 5xx);
+    - a pending or unsure record: an earlier attempt may have reached
+      Twilio. Once it cannot be in flight any more (a pending claim older
+      than the time-out) and Twilio's list has had time to show it, look
+      the message up; adopt its SID if found, send only if not.           */
+
+#include "sb_sender_private.h"
+
+#define S_IN_FLIGHT_MARGIN_MS 1000    //  beyond the time-out, for a claim's own latency
+
+//  What a lookup's accept callback needs: the key, and whether Redis
+//  failed while it asked.
+typedef struct {
+    redisContext *redis;
+    const char *key;
+    bool failed;
+} s_owner_t;
+
+static bool
+s_not_taken (const char *sid, void *arg)
+{
+    s_owner_t *owner = (s_owner_t *) arg;
+    return !sb_sent_taken (owner->redis, sid, owner->key, &owner->failed) && !owner->failed;
+}
+
+//  Tells the runtime when the connection broke, so the next call reopens it.
+static void
+s_check_redis (sb_actor_ctx_t *ctx, redisContext *redis)
+{
+    if (redis->err)
+        sb_actor_redis_failed (ctx);
+}
+
+//  Waits, up to the sender's wait, for a token of the number's bucket.
+//  Returns 0 when one is taken, else the ms until there will be one.
+static int64_t
+s_take_token (sb_sender_t *self, const char *number)
+{
+    int64_t waited = 0;
+    for (;;) {
+        int64_t wait = sb_throttle_take (self->throttle, number, zclock_mono ());
+        if (wait == 0 || waited + wait > self->wait_ms)
+            return wait;
+        zclock_sleep ((int) wait);
+        waited += wait;
+    }
+}
+
+//  Records the SID after a send or a lookup (from expected: the claim or
+//  the record read) and emits message.sent. The message is with Twilio
+//  either way: a record that cannot be written is logged, not retried
+//  (a later delivery would find the pending claim and look it up).
+static sb_actor_result_t
+s_record_and_emit (sb_sender_t *self, sb_actor_ctx_t *ctx, redisContext *redis,
+                   const sb_sender_job_t *job, const char *expected,
+                   const sb_twilio_message_t *sent, int64_t sent_at_ms)
+{
+    char err [512];
+    json_t *details = sb_sender_details (job, "twilio", sent->segments, sent->status, sent_at_ms);
+    int rc = details? sb_sent_done (redis, job->key, expected, sent->sid, details, self->ttl_s,
+                                    err, sizeof err): -1;
+    s_check_redis (ctx, redis);
+    if (rc != 1)
+        zsys_warning ("sender: %s: sent as %s, but the record %s: %s", job->key, sent->sid,
+                      rc == 0? "changed meanwhile": "cannot be written",
+                      rc == 0? "another delivery is at it": details? err: "out of memory");
+    sb_actor_result_t result = sb_sender_emit_sent (ctx, job, sent->sid, details);
+    json_decref (details);
+    return result;
+}
+
+//  After the request: records, releases or marks the claim by what
+//  Twilio said, and ends the handler accordingly.
+static sb_actor_result_t
+s_after_send (sb_sender_t *self, sb_actor_ctx_t *ctx, redisContext *redis,
+              const sb_sender_job_t *job, int64_t at_ms, const sb_twilio_result_t *result)
+{
+    uint32_t attempt = sb_actor_attempt (ctx);
+    char claim [SB_SENT_RAW_MAX], err [512] = "";
+    snprintf (claim, sizeof claim, "pending:%u:%" PRId64, attempt, at_ms);
+    if (result->outcome == SB_TWILIO_SENT)
+        return s_record_and_emit (self, ctx, redis, job, claim, &result->message, zclock_time ());
+    int rc = result->outcome == SB_TWILIO_UNSURE
+           ? sb_sent_unsure (redis, job->key, attempt, at_ms, self->ttl_s, err, sizeof err)
+           : sb_sent_release (redis, job->key, attempt, at_ms, err, sizeof err);
+    s_check_redis (ctx, redis);
+    if (rc != 1)
+        zsys_warning ("sender: %s: cannot update the claim: %s", job->key,
+                      rc == 0? "the record changed meanwhile": err);
+    int64_t after = result->retry_after_ms > 0? result->retry_after_ms: 0;
+    if (result->outcome == SB_TWILIO_REFUSED)
+        return sb_actor_fail (ctx, "Twilio refused it: HTTP %ld, code %d: %s",
+                              result->http_status, result->code, result->reason);
+    if (result->outcome == SB_TWILIO_NOT_SENT)
+        return sb_actor_retry (ctx, after, "Twilio did not take it (HTTP %ld): %s",
+                               result->http_status, result->reason);
+    return sb_actor_retry (ctx, after > self->lookup_delay_ms? after: self->lookup_delay_ms,
+                           "no answer says whether Twilio has it (HTTP %ld: %s): the next "
+                           "attempt looks it up", result->http_status, result->reason);
+}
+
+//  Sends job once, the record's value being expected ("" for none):
+//  waits for a token and a slot, claims, sends, and records the outcome.
+static sb_actor_result_t
+s_send (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *account,
+        const sb_sender_job_t *job, redisContext *redis, const char *expected)
+{
+    int64_t wait = s_take_token (self, job->from);
+    if (wait > 0)
+        return sb_actor_retry (ctx, wait, "rate limit of %s: next token in %" PRId64 " ms",
+                               job->from, wait);
+    if (sb_throttle_enter (self->throttle, account->account_sid, self->wait_ms))
+        return sb_actor_retry (ctx, 0, "account %s: no request slot free within %d ms",
+                               account->account_sid, self->wait_ms);
+    char err [512];
+    int64_t at_ms = 0;
+    int claimed = sb_sent_claim (redis, job->key, expected, sb_actor_attempt (ctx),
+                                 self->ttl_s, &at_ms, err, sizeof err);
+    sb_twilio_result_t result;
+    if (claimed == 1)
+        sb_twilio_api_send (self->api, account, job->to, job->from, job->text, &result);
+    sb_throttle_leave (self->throttle, account->account_sid);
+    s_check_redis (ctx, redis);
+    if (claimed < 0)
+        return sb_actor_retry (ctx, 0, "never-twice record: %s", err);
+    if (claimed == 0)
+        return sb_actor_retry (ctx, 0, "another delivery of this message claimed it first");
+    return s_after_send (self, ctx, redis, job, at_ms, &result);
+}
+
+//  Looks up what an earlier attempt (record: pending or unsure) did, and
+//  adopts its message, or sends if Twilio has none.
+static sb_actor_result_t
+s_resolve (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *account,
+           const sb_sender_job_t *job, redisContext *redis, const sb_sent_record_t *record)
+{
+    //  A pending claim may still be in flight until its time-out has run;
+    //  then Twilio's list needs lookup_delay to show what it took
+    int64_t settle = self->lookup_delay_ms
+                   + (record->state == SB_SENT_PENDING? self->timeout_ms + S_IN_FLIGHT_MARGIN_MS: 0);
+    int64_t age = record->now_ms - record->at_ms;
+    if (age < settle)
+        return sb_actor_retry (ctx, settle - age, "attempt %u's request %s: looking it up in "
+                               "%" PRId64 " ms", record->attempt,
+                               record->state == SB_SENT_PENDING? "may still be in flight"
+                                                                : "had no answer", settle - age);
+    if (sb_throttle_enter (self->throttle, account->account_sid, self->wait_ms))
+        return sb_actor_retry (ctx, 0, "account %s: no request slot free within %d ms",
+                               account->account_sid, self->wait_ms);
+    char err [512] = "";
+    s_owner_t owner = { redis, job->key, false };
+    sb_twilio_message_t found;
+    int64_t since_s = (record->at_ms - self->skew_ms) / 1000;
+    int rc = sb_twilio_api_find (self->api, account, job->to, job->text, since_s,
+                                 self->lookup_pages, s_not_taken, &owner, &found, err, sizeof err);
+    sb_throttle_leave (self->throttle, account->account_sid);
+    s_check_redis (ctx, redis);
+    if (rc < 0 || owner.failed)
+        return sb_actor_retry (ctx, self->lookup_delay_ms, "cannot tell whether attempt %u "
+                               "reached Twilio: %s", record->attempt,
+                               owner.failed? "Redis failed during the lookup": err);
+    if (rc == 1) {
+        zsys_info ("sender: %s: attempt %u's message found at Twilio as %s: not sent again",
+                   job->key, record->attempt, found.sid);
+        return s_record_and_emit (self, ctx, redis, job, record->raw, &found,
+                                  found.created_s * 1000);
+    }
+    return s_send (self, ctx, account, job, redis, record->raw);
+}
+
+sb_actor_result_t
+sb_sender_twilio (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *account,
+                  sb_sender_job_t *job, redisContext *redis)
+{
+    char err [512];
+    sb_sent_record_t record;
+    int rc = sb_sent_read (redis, job->key, &record, err, sizeof err);
+    s_check_redis (ctx, redis);
+    sb_actor_result_t result;
+    if (rc == SB_SENT_CORRUPT)
+        result = sb_actor_fail (ctx, "never-twice record %s%s: %s", SB_SENT_PREFIX, job->key, err);
+    else
+    if (rc < 0)
+        result = sb_actor_retry (ctx, 0, "never-twice record: %s", err);
+    else
+    if (record.state == SB_SENT_DONE)
+        result = sb_sender_emit_sent (ctx, job, record.sid, record.details);
+    else
+    if (record.state == SB_SENT_NONE)
+        result = s_send (self, ctx, account, job, redis, "");
+    else
+        result = s_resolve (self, ctx, account, job, redis, &record);
+    sb_sent_record_clear (&record);
+    return result;
+}
