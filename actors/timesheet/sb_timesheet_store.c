@@ -332,7 +332,8 @@ sb_timesheet_store_employees (redisContext *redis, const char *tenant, json_t **
 
 int
 sb_timesheet_store_put_employee (redisContext *redis, const char *tenant, const char *id,
-                                 const char *name, const char *phone, char *err, size_t errlen)
+                                 const char *name, const char *phone, const char *channel,
+                                 char *err, size_t errlen)
 {
     char what [300];
     snprintf (what, sizeof what, "HGET sb:emp:%s:%s phone", tenant, id);
@@ -347,7 +348,8 @@ sb_timesheet_store_put_employee (redisContext *redis, const char *tenant, const 
     if (old)
         redisAppendCommand (redis, "DEL sb:dir:%s:phone:%s", tenant, old);
     redisAppendCommand (redis, "SET sb:dir:%s:phone:%s %s", tenant, phone, id);
-    redisAppendCommand (redis, "HSET sb:emp:%s:%s name %s phone %s", tenant, id, name, phone);
+    redisAppendCommand (redis, "HSET sb:emp:%s:%s name %s phone %s channel %s", tenant, id,
+                        name, phone, channel);
     redisAppendCommand (redis, "SADD sb:emps:%s %s", tenant, id);
     redisAppendCommand (redis, "EXEC");
     int rc = SB_TIMESHEET_OK;

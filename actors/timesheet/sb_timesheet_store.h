@@ -40,11 +40,12 @@ int sb_timesheet_store_submit (redisContext *redis, const char *tenant, const ch
 int sb_timesheet_store_employees (redisContext *redis, const char *tenant, json_t **employees,
                                   char *err, size_t errlen);
 
-//  Writes employee id (name, phone) into tenant's directory, replacing
-//  what it had (demo data, operators). Returns SB_TIMESHEET_OK or
-//  TRANSIENT.
+//  Writes employee id (name, phone, channel: sms or whatsapp) into
+//  tenant's directory, replacing what it had; a number the employee no
+//  longer has leaves the directory (demo data, operators). Returns
+//  SB_TIMESHEET_OK, or another code with the reason.
 int sb_timesheet_store_put_employee (redisContext *redis, const char *tenant, const char *id,
-                                     const char *name, const char *phone,
+                                     const char *name, const char *phone, const char *channel,
                                      char *err, size_t errlen);
 
 #endif
