@@ -174,9 +174,10 @@ s_on_program (sb_supervisor_t *self, const char *verb, char *argument)
 char *
 sb_supervisor_command (sb_supervisor_t *self, const char *line)
 {
-    char copy [S_COMMAND_MAX];
-    snprintf (copy, sizeof copy, "%s", line);
-    copy [strcspn (copy, "\r\n")] = 0;
+    char trimmed [S_COMMAND_MAX], copy [S_COMMAND_MAX];
+    snprintf (trimmed, sizeof trimmed, "%s", line);
+    trimmed [strcspn (trimmed, "\r\n")] = 0;
+    memcpy (copy, trimmed, sizeof copy);
     char *saved = NULL;
     char *verb = strtok_r (copy, " ", &saved);
     char *argument = verb? strtok_r (NULL, " ", &saved): NULL;
@@ -202,7 +203,7 @@ sb_supervisor_command (sb_supervisor_t *self, const char *line)
         return strdup ("ok\nstopping the fleet\n");
     }
     return s_error ("unknown command '%s' (status [--json], restart NAME, stop NAME, start "
-                    "NAME, scale NAME=N, reload, shutdown)", line);
+                    "NAME, scale NAME=N, reload, shutdown)", trimmed);
 }
 
 //  --------------------------------------------------------------------------
