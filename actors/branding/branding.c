@@ -54,12 +54,15 @@ s_brand_text (const sb_brand_t *brand, const sb_tenant_t *tenant, const json_t *
         free (body);
         return NULL;
     }
+    //  A number in no directory learns nothing else, not even who signs
+    const char *status = json_string_value (json_object_get (timesheet, "status"));
+    bool anonymous = status && streq (status, "not_registered");
     sb_condense_t spec = {
         .sms = sb_brand_sms (brand),
         .max_segments = sb_tenant_max_segments (tenant),
         .formal = sb_brand_formal (brand),
-        .sign_off = sb_brand_sign_off (brand, false),
-        .short_sign_off = sb_brand_sign_off (brand, true),
+        .sign_off = anonymous? "": sb_brand_sign_off (brand, false),
+        .short_sign_off = anonymous? "": sb_brand_sign_off (brand, true),
         .timesheet = timesheet,
     };
     char *text = sb_condense (body, &spec, condensed, err, errlen);

@@ -340,6 +340,7 @@ test_not_registered (void **state)
     json_t *body = s_ask (world, "sms", "+15559999999", "how many hours this week?");
     s_assert_contains (s_text (body), "not registered");
     assert_null (strstr (s_text (body), "Dana"));
+    assert_null (strstr (s_text (body), "Acme"));        //  not even who signs
     assert_null (strstr (s_text (body), "hours logged"));
     assert_null (json_object_get (body, "timesheet"));
     json_decref (body);
