@@ -12,12 +12,18 @@ sb_timesheet_reminder_parse (const char *text, int *weekday, int *hour, int *min
     static const char *names [7] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
     if (strcasecmp (text, "off") == 0)
         return 1;
-    char name [4], rest;
-    if (sscanf (text, "%3s %2d:%2d%c", name, hour, minute, &rest) != 3
-    ||  strlen (text) != 9 || *hour < 0 || *hour > 23 || *minute < 0 || *minute > 59)
+    //  Exactly "ddd HH:MM"
+    const char *digits = "0123456789";
+    if (strlen (text) != 9 || text [3] != ' ' || text [6] != ':'
+    ||  !strchr (digits, text [4]) || !strchr (digits, text [5])
+    ||  !strchr (digits, text [7]) || !strchr (digits, text [8]))
+        return -1;
+    *hour = (text [4] - '0') * 10 + text [5] - '0';
+    *minute = (text [7] - '0') * 10 + text [8] - '0';
+    if (*hour > 23 || *minute > 59)
         return -1;
     for (*weekday = 0; *weekday < 7; (*weekday)++)
-        if (strcasecmp (name, names [*weekday]) == 0)
+        if (strncasecmp (text, names [*weekday], 3) == 0)
             return 0;
     return -1;
 }
