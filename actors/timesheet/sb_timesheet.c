@@ -85,8 +85,8 @@ s_date_arg (s_call_t *call, const char *name, int32_t *day)
     if (!value)
         return 1;
     if (!json_is_string (value) || sb_date_parse (json_string_value (value), day)) {
-        s_why (call, "args.%s '%.16s' is not a date as YYYY-MM-DD",
-                  name, json_is_string (value)? json_string_value (value): "");
+        s_why (call, "args.%s '%.16s' is not a date as YYYY-MM-DD", name,
+               json_is_string (value)? json_string_value (value): "");
         return -1;
     }
     return 0;
@@ -143,13 +143,12 @@ s_query (s_call_t *call)
     sb_date_format (from, from_text);
     sb_date_format (to, to_text);
     if (from > to) {
-        s_why (call, "args.from_date %s is after args.to_date %s",
-                  from_text, to_text);
+        s_why (call, "args.from_date %s is after args.to_date %s", from_text, to_text);
         return s_refuse (call);
     }
     if (to - from + 1 > S_MAX_PERIOD) {
-        s_why (call, "the period %s to %s is %d days: at most %d",
-                  from_text, to_text, (int) (to - from + 1), S_MAX_PERIOD);
+        s_why (call, "the period %s to %s is %d days: at most %d", from_text, to_text,
+               (int) (to - from + 1), S_MAX_PERIOD);
         return s_refuse (call);
     }
     return s_report (call, from, to, NULL, -1);
@@ -175,9 +174,8 @@ s_log_entry (s_call_t *call, int32_t *day)
         s_why (call, "timesheet.log needs args.project");
     else
     if (*day > call->common.today)
-        s_why (call, "%s is in the future (today is %s in %s): "
-                  "hours are logged once the day has started", date, today,
-                  sb_tz_name (call->common.zone));
+        s_why (call, "%s is in the future (today is %s in %s): hours are logged once the "
+               "day has started", date, today, sb_tz_name (call->common.zone));
     else {
         json_t *entry = json_pack ("{s:s, s:O, s:O}", "date", date, "hours", hours,
                                    "project", project);
@@ -247,7 +245,8 @@ s_e164 (const char *phone)
 static sb_actor_result_t
 s_dispatch (s_call_t *call)
 {
-    const char *phone = json_string_value (json_object_get (call->conversation, "employee_phone"));
+    json_t *number = json_object_get (call->conversation, "employee_phone");
+    const char *phone = json_string_value (number);
     int rc = s_e164 (phone)
            ? sb_timesheet_backend_lookup (call->common.backend, call->common.ctx,
                                           call->common.tenant_id, phone, &call->employee,
