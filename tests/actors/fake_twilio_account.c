@@ -113,7 +113,7 @@ main (int argc, char *argv [])
     s_fake_t fake = { .sid = S_DEFAULT_SID, .token = S_DEFAULT_TOKEN, .status = "active" };
     int port = 0;
     const char *port_file = NULL;
-    for (int index = 1; index < argc; index++) {
+    for (int index = 1; index < argc; index += 2) {      //  each option takes a value
         const char *option = argv [index], *value = index + 1 < argc? argv [index + 1]: NULL;
         if (streq (option, "-h") || streq (option, "--help")) {
             s_usage ();
@@ -129,7 +129,6 @@ main (int argc, char *argv [])
                              "(see --help)\n", option);
             return 2;
         }
-        index++;
     }
     pthread_mutex_init (&fake.lock, NULL);
     sb_fakehttp_t *http = sb_fakehttp_new (port, s_serve, &fake);

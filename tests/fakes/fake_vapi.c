@@ -298,7 +298,7 @@ main (int argc, char *argv [])
     s_fake_t fake = { .key = S_DEFAULT_KEY };
     int port = 0;
     const char *port_file = NULL;
-    for (int index = 1; index < argc; index++) {
+    for (int index = 1; index < argc; index += 2) {      //  each option takes a value
         const char *option = argv [index], *value = index + 1 < argc? argv [index + 1]: NULL;
         if (streq (option, "-h") || streq (option, "--help")) {
             s_usage ();
@@ -313,7 +313,6 @@ main (int argc, char *argv [])
                      option);
             return 2;
         }
-        index++;
     }
     pthread_mutex_init (&fake.lock, NULL);
     fake.assistants = json_array ();
