@@ -7,7 +7,7 @@
 #define SB_TENANT_MAX_DENY 64
 
 //  The keys a profile knows, with their defaults and how each is checked.
-typedef enum { S_STR, S_BOOL, S_INT, S_HOURS, S_DAYS } s_kind_t;
+typedef enum { S_STR, S_BOOL, S_INT, S_HOURS, S_DAYS, S_TONE } s_kind_t;
 typedef struct {
     const char *key;
     s_kind_t kind;
@@ -18,7 +18,7 @@ static const s_key_t s_keys [] = {
     { "name",          S_STR,   NULL },     //  NULL: the tenant's id
     { "timezone",      S_STR,   "UTC" },
     { "sign_off",      S_STR,   "" },
-    { "tone",          S_STR,   "friendly" },
+    { "tone",          S_TONE,  "friendly" },
     { "number",        S_STR,   "" },
     { "reminder",      S_STR,   "fri 15:00" },
     { "emoji",         S_BOOL,  "0" },
@@ -109,6 +109,10 @@ s_check (sb_tenant_t *self, const s_key_t *key, const char *value, char *err, si
             self->hours_per_day = hours;
             return 0;
         }
+        case S_TONE:
+            if (!streq (value, "friendly") && !streq (value, "formal") && !streq (value, "brief"))
+                return snprintf (err, errlen, "not friendly, formal or brief"), -1;
+            return 0;
         case S_DAYS:
             if (s_parse_days (value, self->works_on))
                 return snprintf (err, errlen, "not a list of days like mon,tue,wed"), -1;
@@ -207,6 +211,12 @@ s_apply_redis (sb_tenant_t *self, redisContext *redis, sb_actor_ctx_t *ctx,
                char *err, size_t errlen)
 {
     redisReply *reply = redisCommand (redis, "HGETALL sb:tenant:%s", self->id);
+    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "WRONGTYPE", 9) == 0) {
+        //  Not a hash: no retry can mend the key, an operator must
+        snprintf (err, errlen, "tenant %s: sb:tenant:%s is not a hash", self->id, self->id);
+        freeReplyObject (reply);
+        return SB_TENANT_BAD;
+    }
     if (!reply || reply->type != REDIS_REPLY_ARRAY) {
         snprintf (err, errlen, "tenant %s: cannot read sb:tenant:%s: %s", self->id, self->id,
                   reply? reply->str: redis->errstr);
@@ -319,4 +329,11 @@ const char *
 sb_tenant_deny_word (const sb_tenant_t *self, size_t index)
 {
     return index < self->deny_count? self->deny [index]: NULL;
+}
+
+sb_actor_result_t
+sb_tenant_refuse (sb_actor_ctx_t *ctx, int code, const char *err)
+{
+    return code == SB_TENANT_STORAGE? sb_actor_retry (ctx, 0, "%s", err)
+                                    : sb_actor_fail (ctx, "%s", err);
 }

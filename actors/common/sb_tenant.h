@@ -27,6 +27,10 @@ typedef struct _sb_tenant_t sb_tenant_t;
 sb_tenant_t *sb_tenant_load (sb_actor_ctx_t *ctx, const char *tenant_id, int *code,
                              char *err, size_t errlen);
 
+//  Ends a handler whose sb_tenant_load failed: storage → retry, bad data
+//  → fail, with the reason.
+sb_actor_result_t sb_tenant_refuse (sb_actor_ctx_t *ctx, int code, const char *err);
+
 //  The same from a config section alone (NULL: defaults), for tests and
 //  programs without a handler context.
 sb_tenant_t *sb_tenant_from_config (zconfig_t *section, const char *tenant_id,
@@ -41,7 +45,7 @@ const char *sb_tenant_id (const sb_tenant_t *self);
 //    name       display name, e.g. "Acme" (default: the id)
 //    timezone   IANA zone, e.g. "Europe/London" (default "UTC")
 //    sign_off   appended by branding, e.g. "- Acme HR" (default "")
-//    tone       friendly | formal | brief (default friendly)
+//    tone       friendly | formal | brief (default friendly; checked)
 //    number     the tenant's sending number, E.164 (default "")
 //    reminder   weekly reminder time, "fri 15:00" (default), or "off"
 const char *sb_tenant_str (const sb_tenant_t *self, const char *key);

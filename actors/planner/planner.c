@@ -10,10 +10,7 @@
 int
 main (int argc, char *argv [])
 {
-    //  Process-wide, once, before any thread: logs on stderr, so that
-    //  --harness output on stdout stays JSON lines whatever is logged; and
-    //  libcurl's global state
-    zsys_set_logstream (stderr);
+    //  Process-wide, once, before any thread: libcurl's global state
     if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf (stderr, "planner: libcurl cannot start\n");
         return 1;
@@ -26,6 +23,7 @@ main (int argc, char *argv [])
         .setup = sb_planner_setup,
         .teardown = sb_planner_teardown,
         .config_help = sb_planner_config_help,
+        .needs_redis = true,     //  conversation memory and tenant profiles
     };
     int rc = sb_actor_main (&def, argc, argv);
     curl_global_cleanup ();

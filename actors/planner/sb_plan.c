@@ -37,16 +37,12 @@ s_redis_retry (sb_actor_ctx_t *ctx, redisContext *redis, const char *err)
     return sb_actor_retry (ctx, 0, "%s", err);
 }
 
-//  The calling thread's Redis into *redis. The planner cannot work
-//  without one: none configured is a permanent failure, saying so.
+//  The calling thread's Redis into *redis (one is configured: the runtime
+//  refuses to start the planner without, def.needs_redis).
 static sb_actor_result_t
 s_connect (sb_actor_ctx_t *ctx, redisContext **redis)
 {
     char err [256];
-    if (!sb_actor_redis_configured (ctx))
-        return sb_actor_fail (ctx, "planner: no Redis configured (--redis, planner/redis or "
-                                   "SB_REDIS_URL): conversation memory and tenant profiles "
-                                   "need one");
     *redis = sb_actor_redis (ctx, err, sizeof err);
     return *redis? SB_ACTOR_DONE: sb_actor_retry (ctx, 0, "planner: Redis: %s", err);
 }
@@ -59,8 +55,7 @@ s_today (s_inbound_t *in)
     int code = 0;
     sb_tenant_t *tenant = sb_tenant_load (in->ctx, in->tenant_id, &code, err, sizeof err);
     if (!tenant)
-        return code == SB_TENANT_STORAGE? sb_actor_retry (in->ctx, 0, "%s", err)
-                                        : sb_actor_fail (in->ctx, "%s", err);
+        return sb_tenant_refuse (in->ctx, code, err);
     snprintf (in->zone, sizeof in->zone, "%s", sb_tenant_str (tenant, "timezone"));
     sb_tenant_destroy (&tenant);
     sb_tz_t *zone = sb_tz_load (in->zone, err, sizeof err);

@@ -101,8 +101,7 @@ sb_planner_rejected (sb_actor_ctx_t *ctx, const sb_envelope_t *message)
         tenant = sb_tenant_load (ctx, sb_envelope_tenant (message), &code, err, sizeof err);
         if (!tenant) {
             json_decref (timesheet);
-            return code == SB_TENANT_STORAGE? sb_actor_retry (ctx, 0, "%s", err)
-                                            : sb_actor_fail (ctx, "%s", err);
+            return sb_tenant_refuse (ctx, code, err);
         }
     }
     char *text = sb_refine (body, tenant);

@@ -76,8 +76,7 @@ s_handle (sb_actor_ctx_t *ctx, const sb_envelope_t *message, void *state)
     int code = 0;
     sb_tenant_t *tenant = sb_tenant_load (ctx, sb_envelope_tenant (message), &code, err, sizeof err);
     if (!tenant)
-        return code == SB_TENANT_STORAGE? sb_actor_retry (ctx, 0, "%s", err)
-                                        : sb_actor_fail (ctx, "%s", err);
+        return sb_tenant_refuse (ctx, code, err);
     bool sms = streq (json_string_value (json_object_get (conversation, "channel")), "sms");
     sb_checks_input_t input = {
         .text = json_string_value (json_object_get (body, "text")),

@@ -218,8 +218,16 @@ sb_actor_main (const sb_actor_def_t *def, int argc, char *argv [])
     //  A write to a Redis or HTTP peer that went away must fail with EPIPE,
     //  which the caller handles, not kill the process
     signal (SIGPIPE, SIG_IGN);
+    //  Logs go to stderr: stdout is the harness's output, compared line by
+    //  line with a fixture's expectation
+    zsys_set_logstream (stderr);
     sb_actor_options_t options;
     int rc = s_options_init (&options, def, argc, argv)? SB_ACTOR_EXIT_CONFIG: 0;
+    if (rc == 0 && def->needs_redis && !options.redis_url) {
+        fprintf (stderr, "%s: needs Redis: give --redis URL, %s/redis in the config, "
+                         "or SB_REDIS_URL\n", def->name, def->name);
+        rc = SB_ACTOR_EXIT_CONFIG;
+    }
     if (rc == 0 && def->setup) {
         char err [512] = "setup failed";
         options.state = def->setup (options.section, err, sizeof err);

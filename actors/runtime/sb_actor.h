@@ -46,6 +46,7 @@ typedef struct {
     void *(*setup) (zconfig_t *section, char *err, size_t errlen);
     void (*teardown) (void **state_p);
     const char *config_help;     //  lines for --help about its own keys, or NULL
+    bool needs_redis;            //  without a Redis configured: exit 78 at start
 } sb_actor_def_t;
 
 //  Runs the actor: parses the command line (--help lists it), reads its

@@ -271,8 +271,7 @@ sb_timesheet_call_prepare (sb_timesheet_call_t *call, int64_t now_ms, sb_actor_r
     int code = 0;
     call->tenant = sb_tenant_load (call->ctx, call->tenant_id, &code, call->err, sizeof call->err);
     if (!call->tenant) {
-        *result = code == SB_TENANT_STORAGE? sb_actor_retry (call->ctx, 0, "%s", call->err)
-                                           : sb_actor_fail (call->ctx, "%s", call->err);
+        *result = sb_tenant_refuse (call->ctx, code, call->err);
         return -1;
     }
     char why [256];
