@@ -192,10 +192,23 @@ s_store_credentials (sb_save_t *save)
     return 0;
 }
 
+//  True if text has a control character: it would end an HTTP header.
+static bool
+s_has_control (const char *text)
+{
+    for (const unsigned char *at = (const unsigned char *) text; *at; at++)
+        if (*at < 0x20 || *at == 0x7f)
+            return true;
+    return false;
+}
+
 static int
 s_validate_vapi (sb_save_t *save)
 {
     sb_rest_outcome_t outcome;
+    if (s_has_control (save->credentials.vapi_api_key))
+        return sb_save_failed (save, SB_STEP_VAPI, SB_REST_REFUSED, -1,
+                               "the Vapi API key holds a control character: check the key");
     if (sb_vapi_check_key (save->self->vapi, save->credentials.vapi_api_key, &outcome) == 0) {
         save->done [SB_STEP_VAPI] = true;
         return 0;
