@@ -24,6 +24,7 @@ main (int argc, char *argv [])
         .setup = sb_agent_sync_setup,
         .teardown = sb_agent_sync_teardown,
         .config_help = sb_agent_sync_config_help,
+        .needs_redis = true,         //  credentials and agent records live there
     };
     int rc = sb_actor_main (&def, argc, argv);
     curl_global_cleanup ();
