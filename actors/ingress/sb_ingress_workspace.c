@@ -156,8 +156,9 @@ s_report (const json_t *synced)
     static const char *optional [][2] = {
         { "agent_ids", "agentIds" }, { "failed_step", "failedStep" }, { "error", "error" },
         { "agent_actions", "agentActions" }, { "elapsed_ms", "elapsedMs" },
+        { "credentials_ref", "credentialsRef" },
     };
-    for (size_t index = 0; index < 5; index++) {
+    for (size_t index = 0; index < sizeof optional / sizeof optional [0]; index++) {
         json_t *value = json_object_get (synced, optional [index][0]);
         if (value)
             json_object_set (report, optional [index][1], value);
