@@ -39,7 +39,9 @@ typedef enum {
 typedef struct {
     char *name;
     size_t line;                //  of its section in the file
-    char **argv;                //  command then args, NULL-terminated
+    char *command;              //  as the file gives it (resolved if a path)
+    char **args;                //  NULL-terminated
+    char **argv;                //  command then args: what runs, NULL-terminated
     char **env;                 //  "NAME=value", NULL-terminated
     char **secrets;             //  names that must be set, NULL-terminated
     char **optional_secrets;    //  names reported when unset, NULL-terminated

@@ -122,33 +122,37 @@ s_key_command (s_parse_t *parse, sb_program_def_t *self, zconfig_t *node, char *
         return s_reason (reason, "command is one program (a path, or a name found in PATH); "
                          "its arguments go in 'args'");
     }
-    free (self->argv [0]);
+    free (self->command);
     //  A path with a folder is taken from the fleet's directory
-    self->argv [0] = strchr (words [0], '/')? sb_fleet_path_join (parse->directory, words [0]):
-                                              strdup (words [0]);
+    self->command = strchr (words [0], '/')? sb_fleet_path_join (parse->directory, words [0]):
+                                             strdup (words [0]);
     sb_fleetvalue_free (&words);
-    return 0;
+    return self->command? 0: s_reason (reason, "out of memory");
 }
 
 static int
 s_key_args (s_parse_t *parse, sb_program_def_t *self, zconfig_t *node, char *reason)
 {
     (void) parse;
-    char **words = NULL;
+    return s_words (node, &self->args, reason);
+}
+
+//  argv: the command, then the args. Returns 0, or -1 out of memory.
+static int
+s_make_argv (sb_program_def_t *self)
+{
     size_t count = 0;
-    if (sb_fleetvalue_split (zconfig_value (node), &words, &count, reason, S_REASON_MAX))
+    while (self->args [count])
+        count++;
+    self->argv = (char **) calloc (count + 2, sizeof (char *));
+    if (!self->argv)
         return -1;
-    char **argv = (char **) calloc (count + 2, sizeof (char *));
-    if (!argv) {
-        sb_fleetvalue_free (&words);
-        return s_reason (reason, "out of memory");
-    }
-    argv [0] = self->argv [0];
-    memcpy (argv + 1, words, count * sizeof (char *));
-    free (words);               //  its strings now belong to argv
-    self->argv [0] = NULL;
-    sb_fleetvalue_free (&self->argv);
-    self->argv = argv;
+    self->argv [0] = strdup (self->command);
+    for (size_t index = 0; index < count; index++)
+        self->argv [index + 1] = strdup (self->args [index]);
+    for (size_t index = 0; index <= count; index++)
+        if (!self->argv [index])
+            return -1;
     return 0;
 }
 
@@ -606,7 +610,7 @@ s_program_new (const char *name, size_t line)
         return NULL;
     self->name = strdup (name);
     self->line = line;
-    self->argv = (char **) calloc (2, sizeof (char *));
+    self->args = (char **) calloc (1, sizeof (char *));
     self->env = (char **) calloc (1, sizeof (char *));
     self->secrets = (char **) calloc (1, sizeof (char *));
     self->optional_secrets = (char **) calloc (1, sizeof (char *));
@@ -627,7 +631,7 @@ s_program_new (const char *name, size_t line)
     self->stop_signal = SIGTERM;
     self->grace_ms = 15000;
     self->no_restart [78] = true;
-    if (!self->name || !self->argv || !self->env || !self->secrets || !self->optional_secrets
+    if (!self->name || !self->args || !self->env || !self->secrets || !self->optional_secrets
     ||  !self->depends || !self->config_option)
         sb_fleet_program_destroy (&self);
     return self;
@@ -678,8 +682,10 @@ s_fingerprint (sb_program_def_t *self)
 static int
 s_program_check (s_parse_t *parse, sb_program_def_t *self, zconfig_t *node)
 {
-    if (!self->argv [0])
+    if (!self->command)
         return sb_fleet_fail (parse, node, "%s: no 'command' (the program to run)", self->name);
+    if (s_make_argv (self))
+        return sb_fleet_fail (parse, node, "out of memory");
     if (self->config_file && self->config_text)
         return sb_fleet_fail (parse, node, "%s: both 'config' and 'config-file': give one",
                               self->name);
@@ -732,6 +738,8 @@ sb_fleet_program_destroy (sb_program_def_t **self_p)
     if (self_p && *self_p) {
         sb_program_def_t *self = *self_p;
         free (self->name);
+        free (self->command);
+        sb_fleetvalue_free (&self->args);
         sb_fleetvalue_free (&self->argv);
         sb_fleetvalue_free (&self->env);
         sb_fleetvalue_free (&self->secrets);

@@ -572,7 +572,7 @@ test_dependency_order_and_readiness (void **state)
                    "a\n    command = ${SB_TESTCHILD}\n"
                    "    args = --ready-after 400 --marker marker.log\n"
                    "    ready = notify-fd\n");
-    assert_true (s_wait_rows (self, "c", "running", 1, true));
+    assert_true (s_wait_marks (self, "start", "c", 1));
     int64_t a_ready = 0, b_start = 0, b_ready = 0, c_start = 0;
     assert_int_equal (s_count_marks (self, "ready", "a", 0, &a_ready), 1);
     assert_int_equal (s_count_marks (self, "start", "b", 0, &b_start), 1);
@@ -649,8 +649,10 @@ test_graceful_stop_and_kill (void **state)
                    "    args = --term-delay 300 --marker marker.log\n"
                    "stubborn\n    command = ${SB_TESTCHILD}\n"
                    "    args = --ignore-term --marker marker.log\n    grace = 300ms\n");
-    assert_true (s_wait_rows (self, "stubborn", "running", 1, true));
-    assert_true (s_wait_rows (self, "slow", "running", 1, true));
+    //  Running, and past setting up their SIGTERM handling
+    assert_true (s_wait_marks (self, "start", "stubborn", 1));
+    assert_true (s_wait_marks (self, "start", "slow", 1));
+    assert_true (s_wait_marks (self, "start", "polite", 1));
     int64_t started = zclock_mono ();
     assert_int_equal (s_stop_supervise (self), 1);
     assert_true (zclock_mono () - started < 2000);      //  not slow's 2 s grace
@@ -666,7 +668,7 @@ test_graceful_stop_and_kill (void **state)
     assert_true (s_log_has (self, "polite[1]: stopped: exit 0"));
 
     s_start (self, "polite\n    command = ${SB_TESTCHILD}\n    args = --marker marker.log\n");
-    assert_true (s_wait_rows (self, "polite", "running", 1, true));
+    assert_true (s_wait_marks (self, "start", "polite", 2));
     assert_int_equal (s_stop_supervise (self), 0);
 }
 
@@ -703,7 +705,7 @@ test_control_commands (void **state)
 {
     s_fixture_t *self = (s_fixture_t *) *state;
     s_start (self, "svc\n    command = ${SB_TESTCHILD}\n    args = --print 2 --marker marker.log\n");
-    assert_true (s_wait_rows (self, "svc", "running", 1, true));
+    assert_true (s_wait_marks (self, "start", "svc", 1));     //  its SIGTERM handling is set
     s_command_ok (self, "restart svc");
     assert_true (s_wait_marks (self, "start", "svc", 2));
     assert_true (s_wait_rows (self, "svc", "running", 1, true));
@@ -750,8 +752,8 @@ test_reload (void **state)
     s_start (self, "keep\n    command = ${SB_TESTCHILD}\n    args = --marker marker.log\n"
                    "change\n    command = ${SB_TESTCHILD}\n    args = --marker marker.log\n"
                    "drop\n    command = ${SB_TESTCHILD}\n    args = --marker marker.log\n");
-    assert_true (s_wait_rows (self, "drop", "running", 1, true));
-    assert_true (s_wait_rows (self, "change", "running", 1, true));
+    assert_true (s_wait_marks (self, "start", "drop", 1));
+    assert_true (s_wait_marks (self, "start", "change", 1));
     char *text = zsys_sprintf ("%s%s", S_HEADER,
         "keep\n    command = ${SB_TESTCHILD}\n    args = --marker marker.log\n"
         "change\n    command = ${SB_TESTCHILD}\n    args = --print 1 --marker marker.log\n"

@@ -72,6 +72,9 @@ s_mark (const s_options_t *options, const char *event)
 static void
 s_say_ready (const s_options_t *options)
 {
+    //  Marked first: once told, the supervisor may start a dependent
+    //  that marks its start before this would
+    s_mark (options, "ready");
     const char *fd = getenv ("NOTIFY_FD"), *socket_name = getenv ("NOTIFY_SOCKET");
     if (fd && write (atoi (fd), "\n", 1) != 1)
         perror ("testchild: NOTIFY_FD");
@@ -91,7 +94,6 @@ s_say_ready (const s_options_t *options)
         if (sock >= 0)
             close (sock);
     }
-    s_mark (options, "ready");
 }
 
 static long

@@ -1,0 +1,6 @@
+a
+    command = x
+    depends = b
+b
+    command = x
+    depends = a

@@ -1,0 +1,4 @@
+a
+    command = x
+    restrat = permanent
+    instances = 99
