@@ -318,7 +318,8 @@ s_outbox (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
     json_t *details = sb_sender_details (job, "outbox", 0, NULL, now);
     json_t *line = s_outbox_line (job, sid, sb_envelope_tenant (message), now);
     char *item = line? json_dumps (line, JSON_COMPACT): NULL;
-    sb_sent_record_t record = { SB_SENT_NONE };
+    sb_sent_record_t record;
+    memset (&record, 0, sizeof record);
     int rc = 1;
     if (!details || !item)
         rc = -1;

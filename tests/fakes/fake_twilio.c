@@ -782,7 +782,8 @@ s_parse (s_options_t *options, int argc, char *argv [])
 int
 main (int argc, char *argv [])
 {
-    s_options_t options = { NULL };
+    s_options_t options;
+    memset (&options, 0, sizeof options);
     int parsed = s_parse (&options, argc, argv);
     if (parsed) {
         zstr_free (&options.steps);
