@@ -8,16 +8,23 @@
     control socket (status --json, parsed back). Every wait polls with a
     deadline; nothing sleeps for a fixed time.
 
-    Usage: test_supervise SUPERVISE TESTCHILD [TEST]   (paths of the
-    programs, which CTest passes; TEST runs only the tests whose names
-    match).                                                                */
+    One test runs a real fleet: redis-server (readiness by NOTIFY_SOCKET),
+    the broker and ingress (by NOTIFY_FD), in dependency order.
+
+    Usage: test_supervise SUPERVISE TESTCHILD BROKER INGRESS [TEST]
+    (paths of the programs, which CTest passes; TEST runs only the tests
+    whose names match).                                                    */
 
 #include "sb_classes.h"
+#include "sb_check.h"
 #include "sb_control.h"
 #include "sb_testproc.h"
 #include "sb_testutil.h"
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +53,8 @@
 typedef struct {
     const char *supervise;
     const char *testchild;
+    const char *broker;         //  for the real fleet
+    const char *ingress;
 } s_programs_t;
 
 static s_programs_t s_programs;
@@ -778,18 +787,101 @@ test_reload (void **state)
     assert_int_equal (s_stop_supervise (self), 0);
 }
 
+//  GET path from 127.0.0.1:port; returns the status line's code, or 0.
+static int
+s_http_get (int port, const char *path)
+{
+    int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port),
+                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    struct timeval timeout = { 5, 0 };
+    setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char request [256], answer [256] = "";
+    int size = snprintf (request, sizeof request, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n",
+                         path);
+    int code = 0;
+    if (fd >= 0 && connect (fd, (struct sockaddr *) &address, sizeof address) == 0
+    &&  send (fd, request, (size_t) size, MSG_NOSIGNAL) == size
+    &&  recv (fd, answer, sizeof answer - 1, 0) > 12)
+        code = atoi (answer + 9);
+    if (fd >= 0)
+        close (fd);
+    return code;
+}
+
+//  The real programs: Redis, the broker, ingress, each started once what
+//  it depends on said it is ready, stopped the other way round, exit 0.
+static void
+test_real_fleet (void **state)
+{
+    s_fixture_t *self = (s_fixture_t *) *state;
+    char redis [512];
+    if (!sb_check_executable ("redis-server", redis, sizeof redis)) {
+        fprintf (stderr, "test_real_fleet: SKIPPED: no redis-server in PATH "
+                 "(bin/install-deps installs it)\n");
+        skip ();
+    }
+    int broker_port = sb_testutil_free_port (), ingress_port = sb_testutil_free_port ();
+    char *programs = zsys_sprintf (
+        "run-folder\n    command = mkdir\n    args = -p redis\n    ready = exit\n"
+        "redis\n    command = redis-server\n"
+        "    args = \"--port 0 --dir redis --unixsocket redis.sock --appendonly yes --save '' "
+        "--supervised systemd --loglevel warning\"\n"
+        "    depends = run-folder\n    ready = notify-socket\n"
+        "broker\n    command = %s\n"
+        "    args = --redis unix:redis/redis.sock --endpoint tcp://127.0.0.1:%d\n"
+        "    depends = redis\n    ready = notify-fd\n    ports = %d\n"
+        "ingress\n    command = %s\n"
+        "    args = --listen 127.0.0.1 --port %d --broker tcp://127.0.0.1:%d\n"
+        "    depends = broker\n    ready = notify-fd\n    ports = %d\n",
+        s_programs.broker, broker_port, broker_port, s_programs.ingress, ingress_port,
+        broker_port, ingress_port);
+    s_start (self, programs);
+    free (programs);
+    assert_true (s_wait_rows (self, "ingress", "running", 1, true));
+    json_t *status = s_status (self);
+    assert_int_equal (s_rows (status, "redis", "running"), 1);
+    assert_int_equal (s_rows (status, "broker", "running"), 1);
+    assert_int_equal (s_rows (status, "run-folder", "exited"), 1);
+    json_decref (status);
+    assert_int_equal (s_http_get (ingress_port, "/health"), 200);
+    char *log = s_log (self);
+    const char *order [] = { "run-folder[1]: done", "redis[1]: ready", "broker[1]: started",
+                             "broker[1]: ready", "ingress[1]: started", "ingress[1]: ready" };
+    const char *at = log;
+    for (size_t index = 0; index < 6; index++) {
+        at = strstr (at, order [index]);
+        if (!at)
+            fprintf (stderr, "test_real_fleet: '%s' missing or out of order\n", order [index]);
+        assert_non_null (at);
+    }
+    free (log);
+    assert_int_equal (s_stop_supervise (self), 0);
+    log = s_log (self);
+    const char *stops [] = { "ingress[1]: stopped: exit 0", "broker[1]: stopping",
+                             "broker[1]: stopped: exit 0", "redis[1]: stopping",
+                             "redis[1]: stopped: exit 0", "supervise: fleet stopped" };
+    at = log;
+    for (size_t index = 0; index < 6; index++) {
+        at = strstr (at, stops [index]);
+        if (!at)
+            fprintf (stderr, "test_real_fleet: '%s' missing or out of order\n", stops [index]);
+        assert_non_null (at);
+    }
+    free (log);
+}
+
 int
 main (int argc, char *argv [])
 {
-    if (argc < 3) {
-        fprintf (stderr, "usage: test_supervise SUPERVISE TESTCHILD [TEST]\n");
+    if (argc < 5) {
+        fprintf (stderr, "usage: test_supervise SUPERVISE TESTCHILD BROKER INGRESS [TEST]\n");
         return 64;
     }
-    s_programs.supervise = argv [1];
-    s_programs.testchild = argv [2];
+    s_programs = (s_programs_t) { argv [1], argv [2], argv [3], argv [4] };
     setenv ("SB_TESTCHILD", argv [2], 1);
-    if (argc > 3)
-        cmocka_set_test_filter (argv [3]);
+    if (argc > 5)
+        cmocka_set_test_filter (argv [5]);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_bad_fleet_files, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_check, s_setup, s_teardown),
@@ -806,6 +898,7 @@ main (int argc, char *argv [])
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_control_commands, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_reload, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_real_fleet, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
