@@ -79,10 +79,12 @@ s_collect (char *data, size_t size, size_t count, void *user)
     return size * count;
 }
 
-//  Sends method path (body for POST) to the fake; returns its JSON answer
-//  (caller decrefs), asserting a 200.
+//  Sends method path (body for POST; with basic auth user:password if
+//  userpwd is not NULL) to the fake; returns its JSON answer (caller
+//  decrefs), asserting the status.
 static json_t *
-s_fake_call (s_world_t *self, const char *method, const char *path, const char *body)
+s_http (s_world_t *self, const char *method, const char *path, const char *body,
+        const char *userpwd, long expected)
 {
     char url [256];
     snprintf (url, sizeof url, "http://127.0.0.1:%d%s", self->port, path);
@@ -94,6 +96,8 @@ s_fake_call (s_world_t *self, const char *method, const char *path, const char *
     curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_collect);
     curl_easy_setopt (curl, CURLOPT_WRITEDATA, chunk);
+    if (userpwd)
+        curl_easy_setopt (curl, CURLOPT_USERPWD, userpwd);
     if (streq (method, "POST"))
         curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body? body: "");
     CURLcode rc = curl_easy_perform (curl);
@@ -102,9 +106,16 @@ s_fake_call (s_world_t *self, const char *method, const char *path, const char *
     curl_easy_cleanup (curl);
     json_t *json = json_loadb ((const char *) zchunk_data (chunk), zchunk_size (chunk), 0, NULL);
     zchunk_destroy (&chunk);
-    if (rc != CURLE_OK || status != 200 || !json)
+    if (rc != CURLE_OK || status != expected || !json)
         fail_msg ("fake %s %s: %s, HTTP %ld", method, path, curl_easy_strerror (rc), status);
     return json;
+}
+
+//  The fake's own endpoints: no auth, 200.
+static json_t *
+s_fake_call (s_world_t *self, const char *method, const char *path, const char *body)
+{
+    return s_http (self, method, path, body, NULL, 200);
 }
 
 //  Appends steps (one per line) to the fake's script.
@@ -839,6 +850,34 @@ test_lookup_skips_taken (void **state)
     json_decref (second);
 }
 
+//  A lookup reads past the first page: the message dropped is older than
+//  a page of others to the same number (sent by someone else since).
+static void
+test_lookup_pages (void **state)
+{
+    s_world_t *self = (s_world_t *) *state;
+    s_script (self, "drop");
+    json_t *envelope = s_approved ("01KK1602M0SNDTEST00000000J", "t:pages", "sms", S_EMPLOYEE);
+    s_run_t run;
+    s_deliver (self, envelope, 1, "retry", &run);
+    json_decref (run.lines);
+    char *sid = s_fake_sid (self, 0);
+    size_t others = SB_TWILIO_PAGE_SIZE + 20;
+    for (size_t index = 0; index < others; index++) {
+        char body [128];
+        snprintf (body, sizeof body, "To=%%2B15551234567&From=%%2B15557654321&Body=other+%zu",
+                  index);
+        json_decref (s_http (self, "POST", "/2010-04-01/Accounts/" S_ACCOUNT "/Messages.json",
+                             body, S_ACCOUNT ":" S_TOKEN, 201));
+    }
+    s_deliver (self, envelope, 2, "done", &run);
+    assert_string_equal (json_string_value (json_object_get (s_sent (&run), "message_sid")), sid);
+    s_assert_fake (self, others + 1, (int) others + 1, 2);
+    free (sid);
+    json_decref (run.lines);
+    json_decref (envelope);
+}
+
 //  WhatsApp: whatsapp: addresses both ways, no SMS segments.
 static void
 test_whatsapp (void **state)
@@ -1012,6 +1051,8 @@ main (int argc, char *argv [])
         cmocka_unit_test_prestate_setup_teardown (test_pending_in_flight, s_setup, s_teardown,
                                                   &programs),
         cmocka_unit_test_prestate_setup_teardown (test_lookup_skips_taken, s_setup, s_teardown,
+                                                  &programs),
+        cmocka_unit_test_prestate_setup_teardown (test_lookup_pages, s_setup, s_teardown,
                                                   &programs),
         cmocka_unit_test_prestate_setup_teardown (test_whatsapp, s_setup, s_teardown, &programs),
         cmocka_unit_test_prestate_setup_teardown (test_wrong_token, s_setup, s_teardown, &programs),

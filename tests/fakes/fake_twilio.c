@@ -7,8 +7,9 @@
            32 hex, status "queued", num_segments, date_created RFC 2822,
            uri, ...); 401 {"code":20003,"message":"Authenticate",...}; 400
            with Twilio's codes: 21604 To missing, 21602 Body missing, 21603
-           From missing, 21211 To invalid, 21910 From and To of different
-           channels, 21617 Body over 1600 characters.
+           From missing, 21211 To invalid, 21212 From invalid (neither
+           E.164 nor an alphanumeric sender ID), 21910 From and To of
+           different channels, 21617 Body over 1600 characters.
       GET  /2010-04-01/Accounts/{AccountSid}/Messages.json   list, newest
            first: To, From, DateSent>=, DateSent<=, DateSent (YYYY-MM-DD),
            PageSize (default 50), Page; {"messages":[...], page fields,
@@ -105,6 +106,7 @@ s_code_text (int code)
         case 20500: return "An internal server error has occurred";
         case 20503: return "Service unavailable";
         case 21211: return "Invalid 'To' Phone Number: %s";
+        case 21212: return "Invalid 'From' Phone Number: %s";
         case 21602: return "Message body is required.";
         case 21603: return "A 'From' phone number is required.";
         case 21604: return "A 'To' phone number is required.";
@@ -338,6 +340,21 @@ s_valid_address (const char *address, bool whatsapp)
     return address [0] == '+' && digits >= 8 && digits <= 15 && !address [1 + digits];
 }
 
+//  True if text is an alphanumeric sender ID: 1..11 letters, digits and
+//  spaces, at least one a letter.
+static bool
+s_sender_id (const char *text)
+{
+    size_t length = strlen (text);
+    bool letter = false;
+    for (const char *at = text; *at; at++) {
+        if (!isalnum ((unsigned char) *at) && *at != ' ')
+            return false;
+        letter = letter || isalpha ((unsigned char) *at);
+    }
+    return length >= 1 && length <= 11 && letter;
+}
+
 //  Checks a create request's fields as Twilio does. Returns 0, or the
 //  error code (and *argument, what it is about).
 static int
@@ -353,6 +370,11 @@ s_check_create (const sb_form_t *form, const char **argument)
         return 21211;
     if ((!from || !*from) && !sb_form_get (form, "MessagingServiceSid"))
         return 21603;
+    *argument = from;
+    if (from && *from && !s_valid_address (from, strncmp (from, "whatsapp:", 9) == 0)
+    &&  !s_sender_id (from))
+        return 21212;
+    *argument = to;
     if (from && *from && (strncmp (from, "whatsapp:", 9) == 0) != whatsapp)
         return 21910;
     if (!body || !*body)
@@ -479,17 +501,27 @@ s_filter_match (const s_filter_t *filter, const json_t *message)
         && (!filter->on || streq (day, filter->on));
 }
 
-//  Appends "?name=value" or "&name=value" (value %-encoded) to uri.
+//  Appends text %-encoded at uri + used. Returns the new length.
+static size_t
+s_encode (char *uri, size_t used, const char *text)
+{
+    for (const uint8_t *at = (const uint8_t *) text; *at; at++)
+        used += (size_t) (isalnum (*at) || strchr ("-._~", *at)
+                          ? sprintf (uri + used, "%c", *at): sprintf (uri + used, "%%%02X", *at));
+    return used;
+}
+
+//  Appends "?name=value" or "&name=value", both %-encoded, to uri.
 static void
 s_query_add (char *uri, size_t size, const char *name, const char *value)
 {
     size_t used = strlen (uri);
-    if (!value || used + strlen (name) + 3 * strlen (value) + 3 >= size)
+    if (!value || used + 3 * (strlen (name) + strlen (value)) + 3 >= size)
         return;
-    used += (size_t) sprintf (uri + used, "%s%s=", strchr (uri, '?')? "&": "?", name);
-    for (const uint8_t *at = (const uint8_t *) value; *at; at++)
-        used += (size_t) (isalnum (*at) || strchr ("-._~", *at)
-                          ? sprintf (uri + used, "%c", *at): sprintf (uri + used, "%%%02X", *at));
+    used += (size_t) sprintf (uri + used, "%s", strchr (uri, '?')? "&": "?");
+    used = s_encode (uri, used, name);
+    used += (size_t) sprintf (uri + used, "=");
+    s_encode (uri, used, value);
 }
 
 //  The URI of page of the list filter describes, into uri.
