@@ -86,8 +86,9 @@ s_read_limits (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
 }
 
 //  Twilio's settings. Neither SID nor token: outbox mode (0, api NULL).
+//  (Twilio mode's Redis is the runtime's to require: sender.c.)
 static int
-s_read_twilio (sb_sender_t *self, zconfig_t *section, bool redis, char *err, size_t errlen)
+s_read_twilio (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
 {
     if (s_config (section, "twilio/auth_token"))
         return sb_error_set (err, errlen, "sender/twilio/auth_token: the auth token is a "
@@ -103,9 +104,6 @@ s_read_twilio (sb_sender_t *self, zconfig_t *section, bool redis, char *err, siz
         return sb_error_set (err, errlen, "%s is set but %s is not: both, or neither for "
                              "outbox mode", sid? "the account SID": "TWILIO_AUTH_TOKEN",
                              sid? "TWILIO_AUTH_TOKEN": "the account SID (TWILIO_ACCOUNT_SID)");
-    if (!redis)
-        return sb_error_set (err, errlen, "Twilio mode needs Redis for its never-twice record: "
-                             "give --redis, sender/redis or SB_REDIS_URL");
     self->account_sid = strdup (sid);
     self->auth_token = strdup (token);
     const char *base = s_setting (section, "twilio/api_base", "TWILIO_API_BASE");
@@ -114,7 +112,7 @@ s_read_twilio (sb_sender_t *self, zconfig_t *section, bool redis, char *err, siz
 }
 
 sb_sender_t *
-sb_sender_new (zconfig_t *section, bool redis, char *err, size_t errlen)
+sb_sender_new (zconfig_t *section, char *err, size_t errlen)
 {
     sb_sender_t *self = (sb_sender_t *) calloc (1, sizeof *self);
     if (!self) {
@@ -122,7 +120,7 @@ sb_sender_new (zconfig_t *section, bool redis, char *err, size_t errlen)
         return NULL;
     }
     if (s_read_limits (self, section, err, errlen)
-    ||  s_read_twilio (self, section, redis, err, errlen)) {
+    ||  s_read_twilio (self, section, err, errlen)) {
         sb_sender_destroy (&self);
         return NULL;
     }
@@ -136,10 +134,8 @@ sb_sender_new (zconfig_t *section, bool redis, char *err, size_t errlen)
     if (!self->outbox)
         sb_sender_destroy (&self);
     else
-        zsys_info ("sender: outbox mode (no Twilio credentials): messages go to %s%s",
-                   sb_outbox_path (self->outbox),
-                   redis? " and the Redis list " SB_OUTBOX_LIST:
-                          " only (no Redis: a redelivered message is written again)");
+        zsys_info ("sender: outbox mode (no Twilio credentials): messages go to %s and, "
+                   "with a Redis, the list " SB_OUTBOX_LIST, sb_outbox_path (self->outbox));
     return self;
 }
 
@@ -192,8 +188,7 @@ s_from_number (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *mess
     sb_tenant_t *tenant = sb_tenant_load (ctx, sb_envelope_tenant (message), &code, err,
                                           sizeof err);
     if (!tenant) {
-        *result = code == SB_TENANT_STORAGE? sb_actor_retry (ctx, 0, "%s", err)
-                                           : sb_actor_fail (ctx, "%s", err);
+        *result = sb_tenant_refuse (ctx, code, err);
         return -1;
     }
     const char *profile = sb_tenant_str (tenant, "number");

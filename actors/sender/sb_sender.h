@@ -37,9 +37,8 @@ typedef struct _sb_sender_t sb_sender_t;
     "one it stops at start (exit 78).\n"
 
 //  Builds the sender from its config section (NULL: defaults) and the
-//  environment; redis says whether the actor has a Redis configured.
-//  Returns it, or NULL with the reason in err.
-sb_sender_t *sb_sender_new (zconfig_t *section, bool redis, char *err, size_t errlen);
+//  environment. Returns it, or NULL with the reason in err.
+sb_sender_t *sb_sender_new (zconfig_t *section, char *err, size_t errlen);
 
 void sb_sender_destroy (sb_sender_t **self_p);
 

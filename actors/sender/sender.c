@@ -10,20 +10,10 @@
 #include "sb_sender.h"
 #include <curl/curl.h>
 
-//  True if a Redis is configured for the actor: sender/redis, SB_REDIS_URL
-//  or --redis (which main has put into SB_REDIS_URL for this check).
-static bool
-s_redis_configured (zconfig_t *section)
-{
-    const char *url = section? zconfig_get (section, "redis", NULL): NULL;
-    const char *env = getenv ("SB_REDIS_URL");
-    return (url && *url) || (env && *env);
-}
-
 static void *
 s_setup (zconfig_t *section, char *err, size_t errlen)
 {
-    return sb_sender_new (section, s_redis_configured (section), err, errlen);
+    return sb_sender_new (section, err, errlen);
 }
 
 static void
@@ -35,19 +25,15 @@ s_teardown (void **state_p)
 int
 main (int argc, char *argv [])
 {
-    //  setup sees the config section and the environment, not the command
-    //  line: a --redis given there is exported as SB_REDIS_URL, which the
-    //  runtime reads before the command line (that still has the last word)
-    for (int index = 1; index + 1 < argc; index++)
-        if (streq (argv [index], "--redis") || streq (argv [index], "-r"))
-            setenv ("SB_REDIS_URL", argv [index + 1], 1);
-    //  Process-wide, once, before any thread: logs on stderr, so that
-    //  --harness output on stdout stays JSON lines; libcurl's global state
-    zsys_set_logstream (stderr);
+    //  Process-wide, once, before any thread: libcurl's global state
     if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf (stderr, "sender: libcurl cannot initialise\n");
         return 70;
     }
+    //  The auth token comes only from the environment, and Twilio mode
+    //  needs it: with it, the never-twice record's Redis is required at
+    //  start (78 without), as the runtime checks for needs_redis
+    const char *token = getenv ("TWILIO_AUTH_TOKEN");
     sb_actor_def_t def = {
         .name = "sender",
         .summary = "Sends each approved reply (quality.approved) by SMS or WhatsApp through "
@@ -56,6 +42,7 @@ main (int argc, char *argv [])
         .setup = s_setup,
         .teardown = s_teardown,
         .config_help = SB_SENDER_CONFIG_HELP,
+        .needs_redis = token && *token,
     };
     int rc = sb_actor_main (&def, argc, argv);
     curl_global_cleanup ();
