@@ -301,13 +301,30 @@ s_outbox_line (const sb_sender_job_t *job, const char *sid, const char *tenant, 
     return line;
 }
 
+//  The Redis side of the outbox, once per key. Returns what
+//  sb_sent_push_once does, or 1 without a Redis (the file is the outbox).
+static int
+s_outbox_push (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_sender_job_t *job,
+               const char *sid, const json_t *details, const char *item,
+               sb_sent_record_t *record, char *err, size_t errlen)
+{
+    if (!sb_actor_redis_configured (ctx))
+        return 1;
+    redisContext *redis = sb_actor_redis (ctx, err, errlen);
+    int rc = redis? sb_sent_push_once (redis, job->key, SB_OUTBOX_LIST, item, self->outbox_max,
+                                       sid, details, self->ttl_s, record, err, errlen): -1;
+    if (redis && redis->err)
+        sb_actor_redis_failed (ctx);
+    return rc;
+}
+
 //  Writes job to the Redis list and the file once per key (or, without
 //  Redis, to the file every time), and emits message.sent.
 static sb_actor_result_t
 s_outbox (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
           const sb_sender_job_t *job)
 {
-    char sid [SB_SENT_SID_MAX + 1], err [512];
+    char sid [SB_SENT_SID_MAX + 1], err [512] = "out of memory";
     snprintf (sid, sizeof sid, "OB%s", job->id);
     int64_t now = zclock_time ();
     json_t *details = sb_sender_details (job, "outbox", 0, NULL, now);
@@ -315,23 +332,17 @@ s_outbox (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
     char *item = line? json_dumps (line, JSON_COMPACT): NULL;
     sb_sent_record_t record;
     memset (&record, 0, sizeof record);
-    int rc = 1;
-    if (!details || !item)
-        rc = -1;
-    else
-    if (sb_actor_redis_configured (ctx)) {
-        redisContext *redis = sb_actor_redis (ctx, err, sizeof err);
-        rc = redis? sb_sent_push_once (redis, job->key, SB_OUTBOX_LIST, item, self->outbox_max,
-                                       sid, details, self->ttl_s, &record, err, sizeof err): -1;
-        if (redis && redis->err)
-            sb_actor_redis_failed (ctx);
-    }
+    int rc = details && item? s_outbox_push (self, ctx, job, sid, details, item, &record, err,
+                                             sizeof err): -1;
     //  After the Redis record: a crash between the two leaves the line in
-    //  the list only, never twice in the file
-    if (rc == 1 && sb_outbox_append (self->outbox, line, err, sizeof err))
-        zsys_warning ("sender: %s (%s is in Redis only)", err, sid);
-    free (item);
-    json_decref (line);
+    //  the list only, never twice in the file. Without Redis the file is
+    //  all there is: a failed write is retried
+    if (rc == 1 && sb_outbox_append (self->outbox, line, err, sizeof err)) {
+        if (sb_actor_redis_configured (ctx))
+            zsys_warning ("sender: %s (%s is in Redis only)", err, sid);
+        else
+            rc = -1;
+    }
     sb_actor_result_t result;
     if (rc == 1)
         result = sb_sender_emit_sent (ctx, job, sid, details);
@@ -340,11 +351,12 @@ s_outbox (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
         result = sb_sender_emit_sent (ctx, job, record.sid, record.details);
     else
     if (rc == 0 || rc == SB_SENT_CORRUPT)
-        result = sb_actor_fail (ctx, "outbox: %s", rc == 0? "a Twilio request for this "
-                                "message is unresolved (record pending): outbox mode cannot "
-                                "resolve it": err);
+        result = sb_actor_fail (ctx, "outbox: %s", rc? err: "a Twilio request for this message "
+                                "is unresolved (record pending): outbox mode cannot resolve it");
     else
-        result = sb_actor_retry (ctx, 0, "outbox: %s", details && item? err: "out of memory");
+        result = sb_actor_retry (ctx, 0, "outbox: %s", err);
+    free (item);
+    json_decref (line);
     json_decref (details);
     sb_sent_record_clear (&record);
     return result;
