@@ -203,3 +203,77 @@ sb_testproc_stop (sb_testproc_t **self_p, int timeout_ms, const char *what)
     sb_testproc_destroy (self_p);
     return rc;
 }
+
+int
+sb_testproc_kill (sb_testproc_t *self, int timeout_ms)
+{
+    if (sb_testproc_signal (self, SIGKILL))
+        return -1;
+    return sb_testproc_wait (self, timeout_ms, NULL);
+}
+
+int
+sb_testproc_wait_clean (sb_testproc_t *self, int timeout_ms, const char *what)
+{
+    int status = 0;
+    if (sb_testproc_wait (self, timeout_ms, &status)) {
+        fprintf (stderr, "sb_testproc: %s did not exit within %d ms\n", what, timeout_ms);
+        return -1;
+    }
+    if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+        return 0;
+    fprintf (stderr, "sb_testproc: %s exited with %s %d\n", what,
+             WIFSIGNALED (status)? "signal": "status",
+             WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status));
+    return -1;
+}
+
+//  Starts argv with its stdout and stderr in file (this process's own are
+//  put back before returning).
+static sb_testproc_t *
+s_start_redirected (char *const argv [], int file)
+{
+    fflush (stdout);
+    fflush (stderr);
+    int saved_out = dup (1), saved_err = dup (2);
+    sb_testproc_t *self = NULL;
+    if (saved_out >= 0 && saved_err >= 0) {
+        dup2 (file, 1);
+        dup2 (file, 2);
+        self = sb_testproc_new (argv);
+        dup2 (saved_out, 1);
+        dup2 (saved_err, 2);
+    }
+    if (saved_out >= 0)
+        close (saved_out);
+    if (saved_err >= 0)
+        close (saved_err);
+    return self;
+}
+
+int
+sb_testproc_run (char *const argv [], const char *path, char *output, size_t size,
+                 int timeout_ms)
+{
+    assert (output && size > 0);
+    *output = 0;
+    int file = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (file < 0) {
+        fprintf (stderr, "sb_testproc: %s: %s\n", path, strerror (errno));
+        return -1;
+    }
+    sb_testproc_t *self = s_start_redirected (argv, file);
+    close (file);
+    if (!self)
+        return -1;
+    int status = 0;
+    bool exited = sb_testproc_wait (self, timeout_ms, &status) == 0;
+    sb_testproc_destroy (&self);
+    FILE *input = fopen (path, "r");
+    if (input) {
+        size_t got = fread (output, 1, size - 1, input);
+        output [got] = 0;
+        fclose (input);
+    }
+    return exited && WIFEXITED (status)? WEXITSTATUS (status): -1;
+}

@@ -43,4 +43,21 @@ int sb_testproc_wait (sb_testproc_t *self, int timeout_ms, int *status);
 //  here. Safe on NULL.
 int sb_testproc_stop (sb_testproc_t **self_p, int timeout_ms, const char *what);
 
+//  Kills the child with SIGKILL, as a crash would, and reaps it: nothing
+//  is flushed, nothing said. Returns 0, or -1 if it had already been
+//  reaped or did not go within timeout_ms.
+int sb_testproc_kill (sb_testproc_t *self, int timeout_ms);
+
+//  Waits up to timeout_ms for the child to exit by itself (after a signal
+//  the test sent). Returns 0 if it exited with status 0, else -1 with what
+//  happened (named by what) on stderr: under ASan a leak shows here.
+int sb_testproc_wait_clean (sb_testproc_t *self, int timeout_ms, const char *what);
+
+//  Runs argv to its end (at most timeout_ms) with its stdout and stderr
+//  in the file at path, then reads that file back into output (size
+//  bytes, NUL-terminated). Returns its exit status, or -1 if it did not
+//  exit normally in time or could not be run (the reason on stderr).
+int sb_testproc_run (char *const argv [], const char *path, char *output, size_t size,
+                     int timeout_ms);
+
 #endif

@@ -7,8 +7,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-int
-sb_testutil_free_port (void)
+//  A socket bound to a free port of loopback (listening if listening),
+//  its port in *port; -1 on error.
+static int
+s_bind_free (bool listening, int *port)
 {
     int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -16,12 +18,31 @@ sb_testutil_free_port (void)
     struct sockaddr_in address = { .sin_family = AF_INET };
     address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
     socklen_t size = sizeof address;
-    int port = -1;
     if (bind (fd, (struct sockaddr *) &address, size) == 0
-    &&  getsockname (fd, (struct sockaddr *) &address, &size) == 0)
-        port = ntohs (address.sin_port);
+    &&  (!listening || listen (fd, 1) == 0)
+    &&  getsockname (fd, (struct sockaddr *) &address, &size) == 0) {
+        *port = ntohs (address.sin_port);
+        return fd;
+    }
+    close (fd);
+    return -1;
+}
+
+int
+sb_testutil_free_port (void)
+{
+    int port = -1;
+    int fd = s_bind_free (false, &port);
+    if (fd < 0)
+        return -1;
     close (fd);
     return port;
+}
+
+int
+sb_testutil_listen (int *port)
+{
+    return s_bind_free (true, port);
 }
 
 //  nftw gives no context pointer: a failure is reported where it happens

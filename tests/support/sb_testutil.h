@@ -1,5 +1,6 @@
 /*  sb_testutil.h — small things every integration test and benchmark
-    needs: a free TCP port, and removing a temp directory tree.           */
+    needs: a free TCP port, a port held busy, and removing a temp
+    directory tree.                                                       */
 
 #ifndef SB_TESTUTIL_H_INCLUDED
 #define SB_TESTUTIL_H_INCLUDED
@@ -7,6 +8,10 @@
 //  A free TCP port on loopback (bound to 0 and released at once: another
 //  process may take it first, so callers that bind it retry). -1 on error.
 int sb_testutil_free_port (void);
+
+//  A socket listening on a free port of loopback, its port in *port: a
+//  port in use, for as long as the caller keeps it (close it). -1 on error.
+int sb_testutil_listen (int *port);
 
 //  Removes path and everything below it, as much as it can. Returns 0, or
 //  -1 if something stayed (the reasons printed to stderr).
