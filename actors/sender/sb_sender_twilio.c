@@ -145,12 +145,15 @@ s_resolve (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *ac
     //  then Twilio's list needs lookup_delay to show what it took
     int64_t settle = self->lookup_delay_ms
                    + (record->state == SB_SENT_PENDING? self->timeout_ms + S_IN_FLIGHT_MARGIN_MS: 0);
+    //  (A claim "from the future", Redis's clock having gone back, waits
+    //  settle at most)
     int64_t age = record->now_ms - record->at_ms;
-    if (age < settle)
-        return sb_actor_retry (ctx, settle - age, "attempt %u's request %s: looking it up in "
+    int64_t wait = age < 0? settle: settle - age;
+    if (wait > 0)
+        return sb_actor_retry (ctx, wait, "attempt %u's request %s: looking it up in "
                                "%" PRId64 " ms", record->attempt,
                                record->state == SB_SENT_PENDING? "may still be in flight"
-                                                                : "had no answer", settle - age);
+                                                                : "had no answer", wait);
     if (sb_throttle_enter (self->throttle, account->account_sid, self->wait_ms))
         return sb_actor_retry (ctx, 0, "account %s: no request slot free within %d ms",
                                account->account_sid, self->wait_ms);
