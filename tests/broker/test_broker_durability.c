@@ -1,0 +1,304 @@
+/*  test_broker_durability.c — the broker's integration tests, durability:
+    nothing the broker ACKed is lost when it, a worker or one of two
+    brokers on one Redis dies, and the store's fencing refuses answers for
+    superseded attempts. Real broker processes (brokers/broker_main.c), a
+    private redis-server per test and the test program testworker, driven
+    as a user would drive them: processes, sockets, Redis. Each test
+    synchronises by polling with a deadline (the one sleep, in the crash
+    test, is a scenario step: time passing).
+
+    The brokers run with short timings (sb_testworld_broker_quick) so that
+    dead workers and dead brokers are noticed within a second.
+
+    Usage: test_broker_durability BROKER TESTWORKER TESTPUBLISH [TEST]
+    (paths of the three programs; CTest passes them). Exits 77 (skipped)
+    without redis-server.                                                   */
+
+#include "sb_classes.h"
+#include "sb_store.h"
+#include "sb_testecho.h"
+#include "sb_testsink.h"
+#include <hiredis/hiredis.h>
+#include <sys/wait.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#define S_WORKER     1           //  testworker's path in the world's programs
+#define S_LEASE_MS   2000
+#define S_WAIT_MS    SB_TESTWORLD_WAIT_MS
+
+//  Starts broker index with the short timings.
+static void
+s_broker_start (sb_testworld_t *world, size_t index)
+{
+    assert_int_equal (sb_testworld_broker_quick (world, index, S_LEASE_MS, NULL, NULL), 0);
+}
+
+//  Starts an echo and a sink testworker on broker and waits until it has
+//  echo_count echo workers in all, and the sink.
+static void
+s_workers_start (sb_testworld_t *world, size_t broker, int64_t echo_count)
+{
+    assert_int_equal (sb_testecho_workers (world, world->programs [S_WORKER], broker,
+                                           echo_count), 0);
+}
+
+//  Asserts that each request's echo.reply reached the sink, none of them
+//  twice on a first attempt.
+static void
+s_assert_replies (sb_testworld_t *world, char (*ids) [SB_ID_LEN + 1], size_t count)
+{
+    assert_int_equal (sb_testsink_check_replies (world->sink, ids, count, NULL), 0);
+}
+
+//  --------------------------------------------------------------------------
+//  1. A broker killed mid-stream loses nothing it ACKed
+
+static void
+test_broker_crash (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    s_broker_start (world, 0);
+    s_workers_start (world, 0, 1);
+    char ids [200][SB_ID_LEN + 1];
+    assert_int_equal (sb_testecho_publish_many (world, 0, 200, "slow:5", "crash", ids), 0);
+    size_t before = sb_testsink_wait (world->sink, "echo.reply", 20, S_WAIT_MS);
+    assert_int_equal (sb_testworld_broker_kill (world, 0), 0);
+    assert_true (before >= 20);
+    if (sb_testsink_wait (world->sink, "echo.reply", 200, 0) >= 200)
+        fail_msg ("everything was done before the kill: the test proves nothing");
+
+    //  The scenario, not a synchronisation: the echo worker works through
+    //  the deliveries it holds (5 ms each) and its DONEs, with their
+    //  replies, are lost with the broker; those come back as attempt 2 and
+    //  their replies must then be stored once
+    zclock_sleep (200);
+    //  testworker says HELLO once: workers of the dead broker are replaced
+    sb_testworld_kill_all (world);
+    assert_int_equal (sb_testworld_broker_restart (world, 0), 0);
+    s_workers_start (world, 0, 1);
+    assert_int_equal (sb_testsink_wait (world->sink, "echo.reply", 200, S_WAIT_MS), 200);
+    assert_true (sb_testworld_wait_drained (world, 0));
+    s_assert_replies (world, ids, 200);
+}
+
+//  --------------------------------------------------------------------------
+//  2. A worker that dies holding a message: redelivered once, done once
+
+static void
+test_worker_crash (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    const char *program = world->programs [S_WORKER];
+    s_broker_start (world, 0);
+    sb_testproc_t *first = sb_testworld_worker (world, program, 0, "echo", "e1", "1");
+    sb_testproc_t *second = sb_testworld_worker (world, program, 0, "echo", "e2", "1");
+    assert_true (first && second);
+    assert_non_null (sb_testworld_worker (world, program, 0, "echo-sink", "s1", "10"));
+    assert_true (sb_testworld_wait_workers (world, 0, "echo", 2));
+    assert_true (sb_testworld_wait_workers (world, 0, "echo-sink", 1));
+
+    char id [SB_ID_LEN + 1], reply_id [SB_ID_LEN + 1];
+    assert_int_equal (sb_testecho_publish (world, 0, "crash-once", "crash-once", 0, 0, id), 0);
+    assert_int_equal (sb_testsink_wait (world->sink, "echo.reply", 1, S_WAIT_MS), 1);
+    assert_true (sb_testworld_wait_drained (world, 0));
+
+    //  The worker that had attempt 1 exited; the other did attempt 2 (on
+    //  attempt 1 it would have exited too)
+    int status_first = 0, status_second = 0;
+    bool first_gone = sb_testproc_wait (first, 0, &status_first) == 0;
+    bool second_gone = sb_testproc_wait (second, 0, &status_second) == 0;
+    assert_true (first_gone != second_gone);
+    int status = first_gone? status_first: status_second;
+    assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 3);
+
+    sb_testsink_t sink;
+    sb_testsink_read (world->sink, &sink);
+    assert_int_equal (sb_id_derive (id, 0, reply_id), 0);
+    assert_int_equal (sink.count, 1);
+    assert_string_equal (sink.lines [0].id, reply_id);
+    assert_string_equal (sink.lines [0].text, "crash-once");
+    sb_testsink_free (&sink);
+    json_t *stats = sb_testworld_stats (world, 0);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "delivered"), 2);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "completed"), 1);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "workers"), 1);
+    json_decref (stats);
+}
+
+//  --------------------------------------------------------------------------
+//  3. Two brokers on one Redis: a dead broker's deliveries are reclaimed
+
+//  How many entries of service's queue consumer holds unanswered (its
+//  pending entries in the consumer group).
+static long long
+s_pending_of (sb_testworld_t *world, const char *service, const char *consumer)
+{
+    redisContext *redis = sb_testredis_connect (world->redis);
+    assert_non_null (redis);
+    redisReply *reply = (redisReply *) redisCommand (redis, "XPENDING sb:q:%s %s", service,
+                                                     SB_STORE_GROUP);
+    assert_non_null (reply);
+    assert_int_equal (reply->type, REDIS_REPLY_ARRAY);
+    long long pending = 0;
+    redisReply *consumers = reply->elements == 4? reply->element [3]: NULL;
+    for (size_t index = 0; consumers && index < consumers->elements; index++) {
+        redisReply *pair = consumers->element [index];
+        if (pair->elements == 2 && streq (pair->element [0]->str, consumer))
+            pending = strtoll (pair->element [1]->str, NULL, 10);
+    }
+    freeReplyObject (reply);
+    redisFree (redis);
+    return pending;
+}
+
+static void
+test_failover (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    s_broker_start (world, 0);
+    s_broker_start (world, 1);
+    s_workers_start (world, 0, 1);
+    char ids [100][SB_ID_LEN + 1];
+    assert_int_equal (sb_testecho_publish_many (world, 0, 100, "slow:20", "failover", ids), 0);
+    assert_true (sb_testsink_wait (world->sink, "echo.reply", 5, S_WAIT_MS) >= 5);
+    assert_int_equal (sb_testworld_broker_kill (world, 0), 0);
+    sb_testworld_kill_all (world);
+    //  What only the visibility time-out can give back: A's pending work
+    long long held = s_pending_of (world, "echo", "broker-a");
+    assert_true (held > 0);
+    assert_true (sb_testsink_wait (world->sink, "echo.reply", 100, 0) < 100);
+
+    s_workers_start (world, 1, 1);
+    assert_int_equal (sb_testsink_wait (world->sink, "echo.reply", 100, S_WAIT_MS), 100);
+    assert_true (sb_testworld_wait_drained (world, 1));
+    s_assert_replies (world, ids, 100);
+    assert_int_equal (s_pending_of (world, "echo", "broker-a"), 0);
+    assert_int_equal (s_pending_of (world, "echo-sink", "broker-a"), 0);
+}
+
+//  --------------------------------------------------------------------------
+//  4. Fencing in the store: an answer for a superseded attempt is refused
+
+static void
+s_msg_destructor (void **item)
+{
+    sb_store_msg_destroy ((sb_store_msg_t **) item);
+}
+
+//  A store on the test's Redis as broker consumer.
+static sb_store_t *
+s_store (sb_testworld_t *world, const char *consumer)
+{
+    char err [256];
+    sb_store_t *store = sb_store_new (sb_testredis_url (world->redis), "sb:", consumer, NULL,
+                                      2000, err, sizeof err);
+    if (!store)
+        fail_msg ("store: %s", err);
+    return store;
+}
+
+//  Stores one message for "svc" and returns its id in id.
+static void
+s_store_put (sb_testworld_t *world, sb_store_t *store, const char *key, char id [SB_ID_LEN + 1])
+{
+    size_t size = 0;
+    sb_testmsg_t msg = { .type = "echo.request", .key = key };
+    uint8_t *data = sb_testmsg_encode (world->ids, &msg, json_pack ("{s:s}", "text", "x"), id,
+                                       &size);
+    assert_non_null (data);
+    const char *services [] = { "svc" };
+    sb_store_put_t put = { key, id, data, size, 0, services, 1 };
+    sb_store_put_result_t result;
+    assert_int_equal (sb_store_publish (store, &put, 1, zclock_time (), 60000, 1000, &result), 0);
+    assert_int_equal (result.status, SB_STORE_STORED);
+    free (data);
+}
+
+//  Applies DONE for msg as held with delivery_count, by a store that
+//  holds one entry of "svc"; returns true if applied, false if fenced.
+static bool
+s_store_done (sb_store_t *store, sb_store_msg_t *msg, uint32_t delivery_count)
+{
+    sb_store_op_t op = { .kind = SB_STORE_DONE, .service = "svc", .stream_id = msg->stream_id,
+                         .delivery_count = delivery_count, .held = 1,
+                         .envelope_id = msg->envelope_id, .attempts = delivery_count };
+    sb_store_status_t outcome = SB_STORE_FAILED;
+    assert_int_equal (sb_store_complete (store, &op, 1, zclock_time (), 60000, &outcome), 0);
+    assert_true (outcome == SB_STORE_APPLIED || outcome == SB_STORE_STALE);
+    return outcome == SB_STORE_APPLIED;
+}
+
+static void
+test_store_fencing (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
+    sb_store_t *store = s_store (world, "c1");
+    sb_store_t *other = s_store (world, "c2");
+    zlistx_t *msgs = zlistx_new ();
+    zlistx_set_destructor (msgs, s_msg_destructor);
+    assert_int_equal (sb_store_ensure_service (store, "svc"), 0);
+    char id [SB_ID_LEN + 1];
+    s_store_put (world, store, "fence-1", id);
+    assert_int_equal (sb_store_fetch (store, "svc", 10, msgs), 0);
+    assert_int_equal (zlistx_size (msgs), 1);
+    sb_store_msg_t *msg = (sb_store_msg_t *) zlistx_first (msgs);
+    assert_string_equal (msg->envelope_id, id);
+    assert_int_equal (msg->delivery_count, 1);
+
+    //  Claimed again (its worker died): a new attempt, count 2
+    const char *stream_ids [] = { msg->stream_id };
+    assert_int_equal (sb_store_claim (store, "svc", "ids", 0, 10, stream_ids, 1, msgs), 0);
+    assert_int_equal (zlistx_size (msgs), 2);
+    sb_store_msg_t *again = (sb_store_msg_t *) zlistx_last (msgs);
+    assert_string_equal (again->stream_id, msg->stream_id);
+    assert_int_equal (again->delivery_count, 2);
+    //  Another consumer cannot take it by id
+    assert_int_equal (sb_store_claim (other, "svc", "ids", 0, 10, stream_ids, 1, msgs), 0);
+    assert_int_equal (zlistx_size (msgs), 2);
+    assert_false (s_store_done (store, msg, 1));   //  the old attempt: stale
+    assert_true (s_store_done (store, again, 2));
+    assert_false (s_store_done (store, again, 2));   //  done once only
+    zlistx_purge (msgs);
+
+    //  A second broker takes a stale delivery only after min_idle
+    s_store_put (world, store, "fence-2", id);
+    int64_t fetched = zclock_mono ();
+    assert_int_equal (sb_store_fetch (store, "svc", 10, msgs), 0);
+    assert_int_equal (zlistx_size (msgs), 1);
+    msg = (sb_store_msg_t *) zlistx_first (msgs);
+    assert_int_equal (sb_store_claim (other, "svc", "stale", 500, 10, NULL, 0, msgs), 0);
+    assert_int_equal (zlistx_size (msgs), 1);   //  too fresh to take
+    while (zlistx_size (msgs) == 1 && zclock_mono () < fetched + S_WAIT_MS) {
+        assert_int_equal (sb_store_claim (other, "svc", "stale", 500, 10, NULL, 0, msgs), 0);
+        if (zlistx_size (msgs) == 1)
+            zclock_sleep (10);
+    }
+    assert_int_equal (zlistx_size (msgs), 2);
+    //  Redis and we each count whole milliseconds: allow for both
+    assert_true (zclock_mono () - fetched >= 500 - 2);
+    again = (sb_store_msg_t *) zlistx_last (msgs);
+    assert_string_equal (again->envelope_id, id);
+    assert_int_equal (again->delivery_count, 2);
+    assert_false (s_store_done (store, msg, 1));   //  c1 lost it
+    assert_true (s_store_done (other, again, 2));
+
+    zlistx_destroy (&msgs);
+    sb_store_destroy (&store);
+    sb_store_destroy (&other);
+}
+
+static const struct CMUnitTest s_tests [] = {
+    SB_TESTWORLD_CASE (test_broker_crash),
+    SB_TESTWORLD_CASE (test_worker_crash),
+    SB_TESTWORLD_CASE (test_failover),
+    SB_TESTWORLD_CASE (test_store_fencing),
+};
+
+int
+main (int argc, char *argv [])
+{
+    return sb_testworld_run (argc, argv, 3, "BROKER TESTWORKER TESTPUBLISH [TEST]", s_tests,
+                             sizeof s_tests / sizeof s_tests [0]);
+}
