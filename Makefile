@@ -39,8 +39,11 @@ test-asan: deps
 
 test: test-fast test-asan
 
+# The preflight first: a port in use or a missing program is said, with
+# what to do, before anything starts
 run: build
-	./bin/run-fleet $(BUILD)
+	SB_BUILD=$(BUILD) $(BUILD)/bin/supervise check fleet/default.zpl
+	SB_BUILD=$(BUILD) exec $(BUILD)/bin/supervise fleet/default.zpl
 
 docs: build
 	$(BUILD)/bin/envelope schema-doc > docs/message-types.md

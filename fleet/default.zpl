@@ -1,7 +1,10 @@
 #   fleet/default.zpl — the fleet `make run` starts on one machine: a private
-#   Redis (AOF on, unix socket in ./run/redis), the broker, ingress on
-#   http://127.0.0.1:8080 and the echo actor; the conversation actors join
-#   as they land (uncomment their entries). Every key: docs/fleet.md.
+#   Redis (AOF on, unix socket in ./run/redis) with the demo data, the
+#   broker, ingress on http://127.0.0.1:8080, the conversation actors, the
+#   sender (outbox mode unless Twilio's credentials are in the environment)
+#   and agent-sync (a development credentials key in ./run unless
+#   CREDENTIALS_KEY is set). Their config: fleet/switchboard.zpl. Every
+#   key: docs/fleet.md.
 #
 #   build/bin/supervise fleet/default.zpl          run it (Ctrl-C stops it)
 #   build/bin/supervise check fleet/default.zpl    preflight
@@ -21,6 +24,7 @@ defaults
     env
         SB_BROKER = tcp://127.0.0.1:5555
         SB_REDIS_URL = unix:run/redis/redis.sock
+        CREDENTIALS_KEY_FILE = run/credentials.key
 
 #   The folder Redis keeps its AOF in: a job that must finish before Redis
 #   starts (ready = exit: ready once it exited 0, then never run again)
@@ -40,7 +44,7 @@ redis
 
 broker
     command = ${SB_BUILD:-build}/bin/broker
-    args = --redis unix:run/redis/redis.sock --endpoint tcp://127.0.0.1:5555
+    args = --config fleet/switchboard.zpl --redis unix:run/redis/redis.sock --endpoint tcp://127.0.0.1:5555
     depends = redis
     ready = notify-fd                   # a newline on $NOTIFY_FD once bound and connected
     ports = 5555
@@ -48,7 +52,7 @@ broker
 
 ingress
     command = ${SB_BUILD:-build}/bin/ingress
-    args = --listen 127.0.0.1 --port 8080 --broker tcp://127.0.0.1:5555
+    args = --config fleet/switchboard.zpl --listen 127.0.0.1 --port 8080 --broker tcp://127.0.0.1:5555
     depends = broker
     ready = notify-fd
     ports = 8080
@@ -59,33 +63,57 @@ echo
     args = --instance echo-${instance}
     depends = broker
 
-#   The conversation actors, as they land (build/bin/<name>; every actor
-#   takes -b/--broker, -r/--redis, -i/--instance, -c/--config):
-#
-# planner
-#     command = ${SB_BUILD:-build}/bin/planner
-#     args = --instance planner-${instance}
-#     depends = broker
-#     instances = 2
-#     optional-secrets = OPENAI_API_KEY
-#
-# timesheet
-#     command = ${SB_BUILD:-build}/bin/timesheet
-#     args = --instance timesheet-${instance}
-#     depends = broker
-#
-# branding
-#     command = ${SB_BUILD:-build}/bin/branding
-#     args = --instance branding-${instance}
-#     depends = broker
-#
-# quality
-#     command = ${SB_BUILD:-build}/bin/quality
-#     args = --instance quality-${instance}
-#     depends = broker
-#
-# sender                                # outbox mode (sb:outbox, run/outbox.jsonl)
-#     command = ${SB_BUILD:-build}/bin/sender    # unless both Twilio secrets are set
-#     args = --instance sender-${instance}
-#     depends = broker
-#     optional-secrets = TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN
+#   The demo data: tenant demo (Acme), four employees, a month of entries
+#   with gaps; writes nothing the second time
+demo-data
+    command = ${SB_BUILD:-build}/bin/timesheet-demo
+    args = --redis unix:run/redis/redis.sock
+    depends = redis
+    ready = exit
+    restart = transient
+
+#   agent-sync's development key, unless CREDENTIALS_KEY is set
+dev-key
+    command = bin/dev-credentials-key
+    args = run/credentials.key
+    depends = run-folder
+    ready = exit
+    restart = transient
+
+#   The conversation actors (every actor takes -b/--broker, -r/--redis from
+#   SB_BROKER and SB_REDIS_URL above, -i/--instance, -c/--config)
+planner
+    command = ${SB_BUILD:-build}/bin/planner
+    args = --config fleet/switchboard.zpl --instance planner-${instance}
+    depends = broker
+    instances = 2
+    optional-secrets = OPENAI_API_KEY
+
+timesheet
+    command = ${SB_BUILD:-build}/bin/timesheet
+    args = --config fleet/switchboard.zpl --instance timesheet-${instance}
+    depends = broker demo-data
+
+branding
+    command = ${SB_BUILD:-build}/bin/branding
+    args = --config fleet/switchboard.zpl --instance branding-${instance}
+    depends = broker
+
+quality
+    command = ${SB_BUILD:-build}/bin/quality
+    args = --config fleet/switchboard.zpl --instance quality-${instance}
+    depends = broker
+
+#   The sender: outbox mode (sb:outbox and run/outbox.jsonl) unless both
+#   Twilio secrets are set
+sender
+    command = ${SB_BUILD:-build}/bin/sender
+    args = --config fleet/switchboard.zpl --instance sender-${instance}
+    depends = broker
+    optional-secrets = TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_PHONE_NUMBER
+
+agent-sync
+    command = ${SB_BUILD:-build}/bin/agent-sync
+    args = --config fleet/switchboard.zpl --instance agent-sync-${instance}
+    depends = broker dev-key
+    optional-secrets = CREDENTIALS_KEY

@@ -15,7 +15,8 @@ const char *const sb_agent_sync_config_help =
     "                                       at least 3 x vapi/timeout\n"
     "  lock-wait = 10000                    ms a save waits for another save of its tenant\n"
     "  prefix = sb:                         Redis key prefix (sb:cred:<tenant>, ...)\n"
-    "  Env CREDENTIALS_KEY (required): the key sealing credentials at rest, 64 hex\n"
+    "  Env CREDENTIALS_KEY (required, or CREDENTIALS_KEY_FILE naming a file that holds\n"
+    "  it): the key sealing credentials at rest, 64 hex\n"
     "  characters or base64 of 32 bytes (openssl rand -hex 32).\n";
 
 static const char *s_step_names [SB_STEPS] = {
@@ -53,21 +54,48 @@ s_number (zconfig_t *section, const char *path, long fallback, long min, long ma
     return 0;
 }
 
-//  The credentials key from the environment into a box.
+//  Reads the key from the file CREDENTIALS_KEY_FILE names (a secret kept
+//  out of the environment, as container platforms mount them): its first
+//  line. Returns the key (caller frees) or NULL with why.
+static char *
+s_key_from_file (const char *path, char *err, size_t errlen)
+{
+    FILE *file = fopen (path, "r");
+    char line [256] = "";
+    if (!file || !fgets (line, sizeof line, file)) {
+        snprintf (err, errlen, "CREDENTIALS_KEY_FILE %s: %s", path,
+                  file? "empty": strerror (errno));
+        if (file)
+            fclose (file);
+        return NULL;
+    }
+    fclose (file);
+    line [strcspn (line, "\r\n")] = 0;
+    return strdup (line);
+}
+
+//  The credentials key from the environment (CREDENTIALS_KEY, else the
+//  file CREDENTIALS_KEY_FILE names) into a box.
 static sb_secretbox_t *
 s_box (char *err, size_t errlen)
 {
-    const char *key = getenv ("CREDENTIALS_KEY");
-    if (!key || !*key) {
-        snprintf (err, errlen, "CREDENTIALS_KEY is not set: the key that seals tenants' "
-                               "credentials at rest is required (64 hex characters or base64 "
-                               "of 32 bytes, e.g. from `openssl rand -hex 32`)");
+    const char *env = getenv ("CREDENTIALS_KEY");
+    const char *path = getenv ("CREDENTIALS_KEY_FILE");
+    char *key = env && *env? strdup (env): path && *path? s_key_from_file (path, err, errlen): NULL;
+    if (!key) {
+        if (!(path && *path))
+            snprintf (err, errlen, "CREDENTIALS_KEY is not set: the key that seals tenants' "
+                                   "credentials at rest is required (64 hex characters or base64 "
+                                   "of 32 bytes, e.g. from `openssl rand -hex 32`; or a file "
+                                   "holding it named by CREDENTIALS_KEY_FILE)");
         return NULL;
     }
     char why [256];
     sb_secretbox_t *box = sb_secretbox_new (key, why, sizeof why);
     if (!box)
-        snprintf (err, errlen, "CREDENTIALS_KEY: %s", why);
+        snprintf (err, errlen, "%s: %s", env && *env? "CREDENTIALS_KEY": "CREDENTIALS_KEY_FILE", why);
+    explicit_bzero (key, strlen (key));
+    free (key);
     return box;
 }
 

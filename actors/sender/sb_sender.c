@@ -85,25 +85,38 @@ s_read_limits (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
     return self->throttle? 0: sb_error_set (err, errlen, "out of memory");
 }
 
-//  Twilio's settings. Neither SID nor token: outbox mode (0, api NULL).
-//  (Twilio mode's Redis is the runtime's to require: sender.c.)
+//  Twilio's settings, by sender/mode: "twilio" needs the account SID and
+//  TWILIO_AUTH_TOKEN; "outbox" ignores them; "auto" (the default) is
+//  Twilio mode when an account SID is given. The token alone does not make
+//  Twilio mode: it is also ingress's key for inbound signatures, so a
+//  developer who signs test webhooks keeps the outbox. Outbox mode: 0,
+//  api NULL. (Twilio mode's Redis is the runtime's to require: sender.c.)
 static int
 s_read_twilio (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
 {
     if (s_config (section, "twilio/auth_token"))
         return sb_error_set (err, errlen, "sender/twilio/auth_token: the auth token is a "
                              "secret, read only from the environment (TWILIO_AUTH_TOKEN)");
+    const char *mode = s_config (section, "mode");
+    mode = mode? mode: "auto";
+    if (!streq (mode, "auto") && !streq (mode, "twilio") && !streq (mode, "outbox"))
+        return sb_error_set (err, errlen, "sender/mode: '%.32s' is not auto, twilio or outbox",
+                             mode);
     const char *sid = s_setting (section, "twilio/account_sid", "TWILIO_ACCOUNT_SID");
     const char *token = getenv ("TWILIO_AUTH_TOKEN");
     token = token && *token? token: NULL;
     const char *number = s_setting (section, "twilio/phone_number", "TWILIO_PHONE_NUMBER");
     self->phone_number = number? strdup (number): NULL;
-    if (!sid && !token)
+    if (streq (mode, "outbox") || (streq (mode, "auto") && !sid)) {
+        if (token && !sid)
+            zsys_notice ("sender: TWILIO_AUTH_TOKEN is set without an account SID "
+                         "(TWILIO_ACCOUNT_SID): outbox mode (sender/mode = twilio requires Twilio)");
         return 0;
+    }
     if (!sid || !token)
-        return sb_error_set (err, errlen, "%s is set but %s is not: both, or neither for "
-                             "outbox mode", sid? "the account SID": "TWILIO_AUTH_TOKEN",
-                             sid? "TWILIO_AUTH_TOKEN": "the account SID (TWILIO_ACCOUNT_SID)");
+        return sb_error_set (err, errlen, "Twilio mode needs %s: set it, or sender/mode = outbox",
+                             sid? "TWILIO_AUTH_TOKEN": "the account SID (TWILIO_ACCOUNT_SID or "
+                             "sender/twilio/account_sid)");
     self->account_sid = strdup (sid);
     self->auth_token = strdup (token);
     const char *base = s_setting (section, "twilio/api_base", "TWILIO_API_BASE");

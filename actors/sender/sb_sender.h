@@ -17,9 +17,12 @@ typedef struct _sb_sender_t sb_sender_t;
 
 //  The sender's own config keys, for --help.
 #define SB_SENDER_CONFIG_HELP \
+    "  mode                  auto (default): Twilio when an account SID is given, else the\n" \
+    "                        outbox; twilio: Twilio or refuse to start; outbox: always\n" \
     "  twilio/api_base       Twilio's API (env TWILIO_API_BASE; default https://api.twilio.com)\n" \
     "  twilio/account_sid    the account (env TWILIO_ACCOUNT_SID); the auth token comes only\n" \
-    "                        from env TWILIO_AUTH_TOKEN. Neither set: outbox mode\n" \
+    "                        from env TWILIO_AUTH_TOKEN (also ingress's signing key: alone,\n" \
+    "                        it leaves mode auto in the outbox)\n" \
     "  twilio/phone_number   From when neither the conversation nor the tenant has a number\n" \
     "                        (env TWILIO_PHONE_NUMBER)\n" \
     "  twilio/timeout        ms per Twilio request (default 10000)\n" \
