@@ -154,10 +154,17 @@ s_publish (s_world_t *world, const char *channel, const char *from, const char *
 
 //  The approved replies of conversation corr queued for the sender, as
 //  envelopes (caller destroys the list).
+static void
+s_envelope_destructor (void **item)
+{
+    sb_envelope_destroy ((sb_envelope_t **) item);
+}
+
 static zlistx_t *
 s_approved (s_world_t *world, const char *corr)
 {
     zlistx_t *found = zlistx_new ();
+    zlistx_set_destructor (found, s_envelope_destructor);
     redisReply *reply = redisCommand (world->redis_client, "XRANGE sb:q:sender - +");
     assert_true (reply && reply->type == REDIS_REPLY_ARRAY);
     for (size_t entry = 0; entry < reply->elements; entry++) {
@@ -205,9 +212,6 @@ s_reply (s_world_t *world, const char *corr)
     assert_string_equal (sb_envelope_type (env), "quality.approved");
     assert_string_equal (sb_envelope_tenant (env), "acme");
     json_t *body = json_incref (sb_envelope_body (env));
-    for (sb_envelope_t *item = (sb_envelope_t *) zlistx_first (found); item;
-         item = (sb_envelope_t *) zlistx_next (found))
-        sb_envelope_destroy (&item);
     zlistx_destroy (&found);
     if (getenv ("SB_TEST_VERBOSE")) {
         char *text = json_dumps (body, JSON_INDENT (2));
