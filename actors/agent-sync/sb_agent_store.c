@@ -9,11 +9,6 @@
 #define S_LOCK_POLL_MS   20
 #define S_ARGS_MAX       16
 
-//  Stores the sealed fields and counts the save, in one step.
-static const char *s_save_script =
-    "redis.call('HSET', KEYS[1], unpack(ARGV))\n"
-    "return redis.call('HINCRBY', KEYS[1], 'version', 1)";
-
 //  Writes an agent's record only while the lock is the writer's.
 static const char *s_write_script =
     "if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end\n"
@@ -28,10 +23,6 @@ static const char *s_extend_script =
 static const char *s_unlock_script =
     "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
     "return redis.call('DEL', KEYS[1])";
-
-static const char *s_fields [4] = {
-    "vapi_api_key", "twilio_account_sid", "twilio_auth_token", "twilio_phone_number"
-};
 
 struct _sb_agent_store_t {
     char *prefix;
@@ -120,57 +111,18 @@ s_script (sb_actor_ctx_t *ctx, const char *script, int keys, const char **words,
 //  --------------------------------------------------------------------------
 //  Credentials
 
-//  Seals value for tenant's field into argv/lengths at index. Returns 0 or
-//  -1 with why.
-static int
-s_seal (const sb_agent_store_t *self, const char *tenant, const char *field, const char *value,
-        const char **argv, size_t *lengths, int index, char *err, size_t errlen)
-{
-    size_t tenant_size = strlen (tenant), field_size = strlen (field);
-    uint8_t aad [512];
-    if (tenant_size + 1 + field_size > sizeof aad) {
-        snprintf (err, errlen, "tenant name too long to seal for");
-        return -1;
-    }
-    memcpy (aad, tenant, tenant_size);
-    aad [tenant_size] = 0;                       //  tenant "a:b" field "c" is not "a" "b:c"
-    memcpy (aad + tenant_size + 1, field, field_size);
-    size_t size = 0;
-    uint8_t *sealed = sb_secretbox_seal (self->box, aad, tenant_size + 1 + field_size,
-                                         (const uint8_t *) value, strlen (value), &size,
-                                         err, errlen);
-    argv [index] = field;
-    lengths [index] = field_size;
-    argv [index + 1] = (const char *) sealed;
-    lengths [index + 1] = size;
-    return sealed? 0: -1;
-}
-
 int
 sb_agent_store_save_credentials (const sb_agent_store_t *self, sb_actor_ctx_t *ctx,
                                  const char *tenant, const sb_credentials_t *credentials,
                                  char ref [SB_AGENT_STORE_REF_MAX], char *err, size_t errlen)
 {
-    snprintf (ref, SB_AGENT_STORE_REF_MAX, "%scred:%s", self->prefix, tenant);
-    const char *values [4] = { credentials->vapi_api_key, credentials->twilio_account_sid,
-                               credentials->twilio_auth_token,
-                               credentials->twilio_phone_number };
-    char now [24];
-    snprintf (now, sizeof now, "%" PRId64, zclock_time ());
-    const char *argv [14] = { "EVAL", s_save_script, "1", ref };
-    size_t lengths [14] = { 4, strlen (s_save_script), 1, strlen (ref) };
-    int rc = 0;
-    for (int index = 0; index < 4 && rc == 0; index++)
-        rc = s_seal (self, tenant, s_fields [index], values [index], argv, lengths,
-                     4 + 2 * index, err, errlen);
-    argv [12] = "updated_ms", lengths [12] = 10;
-    argv [13] = now, lengths [13] = strlen (now);
-    redisReply *reply = rc == 0? s_command (ctx, 14, argv, lengths, err, errlen): NULL;
-    for (int index = 0; index < 4; index++)
-        if (argv [5 + 2 * index])
-            free ((void *) argv [5 + 2 * index]);
-    rc = reply? 0: -1;
-    freeReplyObject (reply);
+    redisContext *redis = sb_actor_redis (ctx, err, errlen);
+    if (!redis)
+        return -1;
+    int rc = sb_credentials_store (redis, self->prefix, self->box, tenant, credentials, ref,
+                                   err, errlen);
+    if (redis->err)
+        sb_actor_redis_failed (ctx);
     return rc;
 }
 

@@ -1,11 +1,8 @@
 /*  sb_agent_store.h — what agent-sync keeps in Redis, through the calling
     worker thread's connection (sb_actor_redis):
 
-        <prefix>cred:<tenant>         hash: vapi_api_key, twilio_account_sid,
-                                      twilio_auth_token, twilio_phone_number
-                                      (each sealed by sb_secretbox, aad
-                                      "<tenant>\0<field>"), version (counts
-                                      saves), updated_ms
+        <prefix>cred:<tenant>         the tenant's credentials, sealed
+                                      (sb_credentials.h has the layout)
         <prefix>agents:<tenant>       hash: <role>_id, <role>_hash for the
                                       roles inbound and outbound
         <prefix>agents:<tenant>:lock  string: the holder's token, with a TTL
@@ -18,21 +15,13 @@
 #define SB_AGENT_STORE_H_INCLUDED
 
 #include "sb_actor.h"
-#include "sb_secretbox.h"
+#include "sb_credentials.h"
 #include "sb_vapi.h"
 
 typedef struct _sb_agent_store_t sb_agent_store_t;
 
-#define SB_AGENT_STORE_REF_MAX   256    /* bytes of a credentials reference */
+#define SB_AGENT_STORE_REF_MAX   SB_CREDENTIALS_REF_MAX   /* a credentials reference */
 #define SB_AGENT_STORE_TOKEN_MAX 64     /* bytes of a lock token            */
-
-//  A tenant's credentials, borrowed.
-typedef struct {
-    const char *vapi_api_key;
-    const char *twilio_account_sid;
-    const char *twilio_auth_token;
-    const char *twilio_phone_number;
-} sb_credentials_t;
 
 //  What is recorded of one agent ("" when nothing is).
 typedef struct {
@@ -48,9 +37,9 @@ sb_agent_store_t *sb_agent_store_new (const char *prefix, const sb_secretbox_t *
 
 void sb_agent_store_destroy (sb_agent_store_t **self_p);
 
-//  Seals and stores the tenant's credentials in one transaction and writes
-//  the reference later envelopes carry ("<prefix>cred:<tenant>") into ref.
-//  Returns 0, or -1 with why in err.
+//  Seals and stores the tenant's credentials in one transaction
+//  (sb_credentials_store) and writes the reference later envelopes carry
+//  ("<prefix>cred:<tenant>") into ref. Returns 0, or -1 with why in err.
 int sb_agent_store_save_credentials (const sb_agent_store_t *self, sb_actor_ctx_t *ctx,
                                      const char *tenant, const sb_credentials_t *credentials,
                                      char ref [SB_AGENT_STORE_REF_MAX], char *err,

@@ -54,48 +54,12 @@ s_number (zconfig_t *section, const char *path, long fallback, long min, long ma
     return 0;
 }
 
-//  Reads the key from the file CREDENTIALS_KEY_FILE names (a secret kept
-//  out of the environment, as container platforms mount them): its first
-//  line. Returns the key (caller frees) or NULL with why.
-static char *
-s_key_from_file (const char *path, char *err, size_t errlen)
-{
-    FILE *file = fopen (path, "r");
-    char line [256] = "";
-    if (!file || !fgets (line, sizeof line, file)) {
-        snprintf (err, errlen, "CREDENTIALS_KEY_FILE %s: %s", path,
-                  file? "empty": strerror (errno));
-        if (file)
-            fclose (file);
-        return NULL;
-    }
-    fclose (file);
-    line [strcspn (line, "\r\n")] = 0;
-    return strdup (line);
-}
-
-//  The credentials key from the environment (CREDENTIALS_KEY, else the
-//  file CREDENTIALS_KEY_FILE names) into a box.
+//  The credentials key from the environment (sb_credentials): required.
 static sb_secretbox_t *
 s_box (char *err, size_t errlen)
 {
-    const char *env = getenv ("CREDENTIALS_KEY");
-    const char *path = getenv ("CREDENTIALS_KEY_FILE");
-    char *key = env && *env? strdup (env): path && *path? s_key_from_file (path, err, errlen): NULL;
-    if (!key) {
-        if (!(path && *path))
-            snprintf (err, errlen, "CREDENTIALS_KEY is not set: the key that seals tenants' "
-                                   "credentials at rest is required (64 hex characters or base64 "
-                                   "of 32 bytes, e.g. from `openssl rand -hex 32`; or a file "
-                                   "holding it named by CREDENTIALS_KEY_FILE)");
-        return NULL;
-    }
-    char why [256];
-    sb_secretbox_t *box = sb_secretbox_new (key, why, sizeof why);
-    if (!box)
-        snprintf (err, errlen, "%s: %s", env && *env? "CREDENTIALS_KEY": "CREDENTIALS_KEY_FILE", why);
-    explicit_bzero (key, strlen (key));
-    free (key);
+    sb_secretbox_t *box = NULL;
+    sb_credentials_box_from_env (&box, err, errlen);
     return box;
 }
 

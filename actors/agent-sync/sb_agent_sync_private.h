@@ -7,7 +7,7 @@
 #include "sb_agent_sync.h"
 #include "sb_agent_spec.h"
 #include "sb_agent_store.h"
-#include "sb_secretbox.h"
+#include "sb_credentials.h"
 #include "sb_twilio_account.h"
 #include "sb_vapi.h"
 

@@ -7,6 +7,7 @@
 #include "sb_classes.h"
 #include <signal.h>
 #include "sb_ingress.h"
+#include "sb_credentials.h"
 
 #define S_EXIT_CONFIG 78
 
@@ -37,10 +38,23 @@ s_usage (FILE *file)
         "      --publish-timeout MS  no broker ACK by then: 503 (ingress/publish-timeout;\n"
         "                         default 2000)\n"
         "      --threads N        HTTP worker threads (ingress/threads; default 8)\n"
+        "  -r, --redis URL        the Redis where agent-sync keeps tenants' credentials\n"
+        "                         (ingress/redis; env SB_REDIS_URL; tcp://host:port or\n"
+        "                         unix:/path): with CREDENTIALS_KEY, an SMS is checked\n"
+        "                         against its tenant's own Twilio token when one is stored\n"
+        "      --credentials-ttl MS  how long a tenant's token, or its absence, is kept\n"
+        "                         before Redis is read again (ingress/credentials-ttl;\n"
+        "                         default 30000; 0: read for every SMS)\n"
         "  -h, --help             this text\n\n"
         "Environment (secrets, never logged):\n"
-        "  TWILIO_AUTH_TOKEN      verifies X-Twilio-Signature; without it every\n"
-        "                         /webhook/sms request is refused (403)\n"
+        "  TWILIO_AUTH_TOKEN      verifies X-Twilio-Signature of a tenant with no token\n"
+        "                         of its own stored; with neither every such request is\n"
+        "                         refused (403)\n"
+        "  CREDENTIALS_KEY        the key agent-sync seals credentials with (or\n"
+        "                         CREDENTIALS_KEY_FILE naming a file that holds it);\n"
+        "                         with --redis, tenants' own tokens are read: Redis\n"
+        "                         unreachable then means 503, never the global token\n"
+        "  REDIS_PASSWORD         that Redis's password, if it has one\n"
         "  INTERNAL_SECRET        the WhatsApp gateway's X-Internal-Secret; without it\n"
         "                         every /webhook/whatsapp/incoming request is refused (401)\n"
         "  WORKSPACE_API_TOKEN    bearer token of /api/workspace/save for any tenant\n"
@@ -78,6 +92,10 @@ s_apply (sb_ingress_config_t *config, const char *name, const char *value, const
         config->publish_timeout_ms = (int) number;
     else if (streq (name, "threads") && numeric && number >= 1 && number <= 256)
         config->threads = (int) number;
+    else if (streq (name, "redis") && *value)
+        config->redis = value;
+    else if (streq (name, "credentials-ttl") && numeric && number >= 0 && number <= 3600000)
+        config->credentials_ttl_ms = (int) number;
     else {
         fprintf (stderr, "ingress: %s: '%s' is not a valid %s\n", where, value, name);
         return -1;
@@ -87,7 +105,7 @@ s_apply (sb_ingress_config_t *config, const char *name, const char *value, const
 
 static const char *s_keys [] = { "listen", "port", "broker", "public-url", "tenant",
                                  "max-body", "publish-timeout", "threads", "instance",
-                                 "workspace-timeout" };
+                                 "workspace-timeout", "redis", "credentials-ttl" };
 #define S_KEYS (sizeof s_keys / sizeof s_keys [0])
 
 //  A section of name = value pairs, each value non-empty.
@@ -138,15 +156,52 @@ s_load (sb_ingress_config_t *config, zconfig_t *file, const char *path)
 static const char *
 s_option (const char *arg)
 {
-    const char *shorts [] = { "-l", "-p", "-b", "-u", "-t", "-i" };
-    const char *longs [] = { "listen", "port", "broker", "public-url", "tenant", "instance" };
-    for (size_t index = 0; index < 6; index++)
+    const char *shorts [] = { "-l", "-p", "-b", "-u", "-t", "-i", "-r" };
+    const char *longs [] = { "listen", "port", "broker", "public-url", "tenant", "instance",
+                             "redis" };
+    for (size_t index = 0; index < 7; index++)
         if (streq (arg, shorts [index]))
             return longs [index];
     for (size_t index = 0; index < S_KEYS; index++)
         if (strncmp (arg, "--", 2) == 0 && streq (arg + 2, s_keys [index]))
             return s_keys [index];
     return NULL;
+}
+
+//  Tenants' own Twilio tokens are read when both a Redis and the
+//  credentials key are given (without a Redis the key is not looked at).
+//  Returns 0 with *box_p the key's box (caller destroys) or NULL when
+//  there is none, or -1 when a key is given but unreadable or malformed
+//  (the reason printed).
+static int
+s_credentials (sb_ingress_config_t *config, sb_secretbox_t **box_p)
+{
+    char err [512];
+    *box_p = NULL;
+    if (config->redis && sb_credentials_box_from_env (box_p, err, sizeof err) < 0) {
+        fprintf (stderr, "ingress: %s\n", err);
+        return -1;
+    }
+    config->credentials_box = *box_p;
+    const char *password = getenv ("REDIS_PASSWORD");
+    config->redis_password = password && *password? password: NULL;
+    return 0;
+}
+
+//  Says at start where each tenant's signing token comes from.
+static void
+s_log_tokens (const sb_ingress_config_t *config)
+{
+    if (config->credentials_box)
+        zsys_info ("ingress: /webhook/sms: a tenant's own Twilio token from Redis %s (kept %d ms), "
+                   "else %s", config->redis, config->credentials_ttl_ms,
+                   config->twilio_token? "TWILIO_AUTH_TOKEN": "refused (no TWILIO_AUTH_TOKEN)");
+    else
+    if (config->redis)
+        zsys_notice ("ingress: no CREDENTIALS_KEY: tenants' own Twilio tokens are not read "
+                     "from Redis");
+    if (!config->credentials_box && !config->twilio_token)
+        zsys_notice ("ingress: no TWILIO_AUTH_TOKEN: /webhook/sms refuses all");
 }
 
 int
@@ -172,6 +227,9 @@ main (int argc, char *argv [])
     const char *broker = getenv ("SB_BROKER");
     if (broker && *broker)
         config.broker = broker;
+    const char *redis = getenv ("SB_REDIS_URL");
+    if (redis && *redis)
+        config.redis = redis;
     for (int index = 1; index < argc; index++) {
         const char *option = argv [index];
         const char *name = s_option (option);
@@ -203,6 +261,11 @@ main (int argc, char *argv [])
     config.twilio_token = getenv ("TWILIO_AUTH_TOKEN");
     config.workspace_token = getenv ("WORKSPACE_API_TOKEN");
     config.internal_secret = getenv ("INTERNAL_SECRET");
+    sb_secretbox_t *box = NULL;
+    if (s_credentials (&config, &box)) {
+        zconfig_destroy (&file);
+        return S_EXIT_CONFIG;
+    }
     //  A write to a Redis or HTTP peer that went away must fail with EPIPE,
     //  which the caller handles, not kill the process
     signal (SIGPIPE, SIG_IGN);
@@ -211,12 +274,13 @@ main (int argc, char *argv [])
     sb_ingress_t *ingress = sb_ingress_new (&config, err, sizeof err);
     if (!ingress) {
         fprintf (stderr, "ingress: %s\n", err);
+        sb_secretbox_destroy (&box);
         zconfig_destroy (&file);
         return S_EXIT_CONFIG;
     }
-    zsys_info ("ingress: listening on http://%s:%d, broker %s%s", config.listen,
-               sb_ingress_port (ingress), config.broker,
-               config.twilio_token? "": " (no TWILIO_AUTH_TOKEN: /webhook/sms refuses all)");
+    zsys_info ("ingress: listening on http://%s:%d, broker %s", config.listen,
+               sb_ingress_port (ingress), config.broker);
+    s_log_tokens (&config);
     const char *notify = getenv ("NOTIFY_FD");
     if (notify && atoi (notify) > 2 && write (atoi (notify), "\n", 1) != 1)
         zsys_warning ("ingress: cannot write readiness to fd %s", notify);
@@ -224,6 +288,7 @@ main (int argc, char *argv [])
         zclock_sleep (100);
     zsys_info ("ingress: stopping");
     sb_ingress_destroy (&ingress);
+    sb_secretbox_destroy (&box);
     zconfig_destroy (&file);
     return 0;
 }

@@ -24,6 +24,7 @@ sb_ingress_config_default (void)
         .public_url = NULL, .tenant = "demo", .twilio_token = NULL,
         .max_body = 64 * 1024, .publish_timeout_ms = 2000, .threads = 8,
         .instance = "ingress", .workspace_timeout_ms = 15000,
+        .credentials_ttl_ms = 30000,
     };
     return config;
 }
@@ -76,7 +77,7 @@ sb_ingress_content_type_is (struct MHD_Connection *connection, const char *media
 const char *
 sb_ingress_tenant_for (sb_ingress_t *self, const char *number)
 {
-    zconfig_t *numbers = self->config.numbers;
+    zconfig_t *numbers = number? self->config.numbers: NULL;
     for (zconfig_t *item = numbers? zconfig_child (numbers): NULL; item; item = zconfig_next (item))
         if (streq (zconfig_name (item), number))
             return zconfig_value (item);
@@ -378,6 +379,15 @@ sb_ingress_new (const sb_ingress_config_t *config, char *err, size_t errlen)
     zlistx_set_destructor (self->publishers, s_publisher_destructor);
     //  Replies come to this instance's own queue: a stable instance name
     //  (the default: host and port) finds the late ones after a restart
+    //  Tenants' own tokens, when both the Redis and the key are given
+    if (config->redis && config->credentials_box
+    &&  !(self->tokens = sb_token_cache_new (config->redis, config->redis_password,
+                                             config->credentials_box, config->credentials_ttl_ms,
+                                             config->publish_timeout_ms))) {
+        sb_error_set (err, errlen, "out of memory");
+        sb_ingress_destroy (&self);
+        return NULL;
+    }
     self->reply_service = zsys_sprintf ("reply.ingress.%s", config->instance);
     self->replies = sb_replies_new (config->broker, self->reply_service, config->instance,
                                     err, errlen);
@@ -401,6 +411,7 @@ sb_ingress_destroy (sb_ingress_t **self_p)
     sb_replies_destroy (&self->replies);
     zlistx_destroy (&self->publishers);
     sb_metrics_destroy (&self->metrics);
+    sb_token_cache_destroy (&self->tokens);
     zstr_free (&self->reply_service);
     pthread_mutex_destroy (&self->lock);
     free (self);

@@ -16,6 +16,7 @@
 #define SB_INGRESS_H_INCLUDED
 
 #include "sb_classes.h"
+#include "sb_secretbox.h"
 
 typedef struct {
     const char *listen;            //  bind address (default 127.0.0.1)
@@ -27,6 +28,13 @@ typedef struct {
     zconfig_t *numbers;            //  E.164 number -> tenant (borrowed; may be NULL)
     const char *instance;          //  names the reply queue: reply.ingress.<instance>
     const char *twilio_token;      //  TWILIO_AUTH_TOKEN (secret; never logged)
+    const char *redis;             //  where tenants' own tokens are (agent-sync's),
+                                   //  NULL: none, every tenant's SMS is checked
+                                   //  against twilio_token
+    const char *redis_password;    //  REDIS_PASSWORD (secret), NULL: none
+    const sb_secretbox_t *credentials_box;   //  opens them (borrowed: outlives
+                                   //  ingress); NULL: tenants' tokens not read
+    int credentials_ttl_ms;        //  a tenant's token (or its absence) kept so long
     const char *internal_secret;   //  INTERNAL_SECRET (secret; never logged)
     const char *workspace_token;   //  WORKSPACE_API_TOKEN (secret; never logged)
     zconfig_t *workspace_tokens;   //  tenant -> its own token, or env:NAME (borrowed)

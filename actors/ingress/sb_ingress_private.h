@@ -10,6 +10,7 @@
 #include "sb_ingress.h"
 #include "sb_metrics.h"
 #include "sb_replies.h"
+#include "sb_token_cache.h"
 #include <microhttpd.h>
 #include <pthread.h>
 
@@ -22,6 +23,7 @@ struct _sb_ingress_t {
     sb_metrics_t *metrics;
     sb_replies_t *replies;       //  the workspace save's answers
     char *reply_service;         //  reply.<instance>
+    sb_token_cache_t *tokens;    //  tenants' own Twilio tokens; NULL: not configured
 };
 
 //  A request being received: the URI as sent (Twilio signs it with its
@@ -55,8 +57,8 @@ enum MHD_Result sb_ingress_refuse (sb_ingress_t *self, sb_ingress_request_t *req
 unsigned int sb_ingress_publish (sb_ingress_t *self, sb_envelope_t *env,
                                  char *reason, size_t reasonlen);
 
-//  The tenant an SMS to number belongs to (ingress/numbers), else the
-//  configured default tenant. Borrowed.
+//  The tenant an SMS to number belongs to (ingress/numbers), else (also
+//  for a NULL number) the configured default tenant. Borrowed.
 const char *sb_ingress_tenant_for (sb_ingress_t *self, const char *number);
 
 //  True if the request's Content-Type is media_type, with or without

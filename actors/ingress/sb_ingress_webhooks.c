@@ -24,18 +24,59 @@ s_signed_url (sb_ingress_t *self, struct MHD_Connection *connection, const sb_in
     return host? zsys_sprintf ("http://%s%s", host, request->uri): NULL;
 }
 
-//  Checks X-Twilio-Signature.
+//  Checks X-Twilio-Signature with token (NULL: none, nothing is valid).
 static bool
 s_signature_valid (sb_ingress_t *self, struct MHD_Connection *connection,
-                   const sb_ingress_request_t *request, const sb_form_t *form)
+                   const sb_ingress_request_t *request, const sb_form_t *form, const char *token)
 {
     const char *header = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
                                                       "X-Twilio-Signature");
     //  sb_twilio_signature_valid tries the URL with and without its port
-    char *url = s_signed_url (self, connection, request);
-    bool valid = url && sb_twilio_signature_valid (self->config.twilio_token, url, form, header);
+    char *url = token? s_signed_url (self, connection, request): NULL;
+    bool valid = url && sb_twilio_signature_valid (token, url, form, header);
     zstr_free (&url);
     return valid;
+}
+
+//  The token the tenant's SMS are signed with: its own (agent-sync stored
+//  it) when ingress reads tenants' tokens and one is stored, else
+//  TWILIO_AUTH_TOKEN (NULL if unset). Never the latter when the tenant
+//  may have its own: if that cannot be told now (Redis), returns -1 with
+//  why. Else 0, with *token_p set and *stored_p the copy to free
+//  (sb_token_cache_free) or NULL.
+static int
+s_token_for (sb_ingress_t *self, const char *tenant, char **stored_p, const char **token_p,
+             char *err, size_t errlen)
+{
+    *stored_p = NULL;
+    *token_p = self->config.twilio_token;
+    int rc = self->tokens? sb_token_cache_get (self->tokens, tenant, stored_p, err, errlen): 1;
+    if (rc == 0)
+        *token_p = *stored_p;
+    return rc < 0? -1: 0;
+}
+
+//  Checks the signature with the tenant's token. Returns 200 when valid,
+//  else the status to refuse with: 403 (missing or wrong, or no token),
+//  503 (the tenant's token cannot be read now).
+static unsigned int
+s_check_signature (sb_ingress_t *self, sb_ingress_request_t *request, const sb_form_t *form,
+                   const char *tenant)
+{
+    char err [512], *stored = NULL;
+    const char *token = NULL;
+    if (s_token_for (self, tenant, &stored, &token, err, sizeof err)) {
+        zsys_warning ("ingress: /webhook/sms: tenant %s: cannot read its Twilio credentials: %s",
+                      tenant, err);
+        return MHD_HTTP_SERVICE_UNAVAILABLE;
+    }
+    bool valid = s_signature_valid (self, request->connection, request, form, token);
+    sb_token_cache_free (&stored);
+    if (valid)
+        return MHD_HTTP_OK;
+    sb_metrics_auth_failure (self->metrics, request->path);
+    zsys_warning ("ingress: /webhook/sms: tenant %s: missing or wrong X-Twilio-Signature", tenant);
+    return MHD_HTTP_FORBIDDEN;
 }
 
 //  The sms.received body from Twilio's form, or NULL with the missing
@@ -94,11 +135,15 @@ sb_ingress_on_sms (sb_ingress_t *self, sb_ingress_request_t *request)
                                      S_MAX_FORM_FIELDS, err, sizeof err);
     if (!form)
         return sb_ingress_refuse (self, request, MHD_HTTP_BAD_REQUEST, "malformed form: %s", err);
-    if (!self->config.twilio_token || !s_signature_valid (self, connection, request, form)) {
+    //  The tenant, by To, only chooses the token: the signature covers To
+    const char *tenant = sb_ingress_tenant_for (self, sb_form_get (form, "To"));
+    unsigned int status = s_check_signature (self, request, form, tenant);
+    if (status != MHD_HTTP_OK) {
         sb_form_destroy (&form);
-        sb_metrics_auth_failure (self->metrics, request->path);
-        zsys_warning ("ingress: /webhook/sms: missing or wrong X-Twilio-Signature");
-        return sb_ingress_refuse (self, request, MHD_HTTP_FORBIDDEN, "missing or wrong X-Twilio-Signature");
+        return status == MHD_HTTP_FORBIDDEN
+             ? sb_ingress_refuse (self, request, status, "missing or wrong X-Twilio-Signature")
+             : sb_ingress_refuse (self, request, status, "the tenant's Twilio credentials "
+                                  "cannot be read now: try again later");
     }
     json_t *body = s_sms_body (form, err, sizeof err);
     char *key = body? zsys_sprintf ("sms:twilio:%s", sb_form_get (form, "MessageSid")): NULL;
@@ -109,10 +154,10 @@ sb_ingress_on_sms (sb_ingress_t *self, sb_ingress_request_t *request)
     sb_envelope_set_key (env, key);
     sb_envelope_set_corr (env, key);
     sb_envelope_set_src (env, "ingress");
-    sb_envelope_set_tenant (env, sb_ingress_tenant_for (self, json_string_value (json_object_get (body, "to"))));
+    sb_envelope_set_tenant (env, tenant);
     sb_envelope_set_body (env, body);
     zstr_free (&key);
-    unsigned int status = sb_ingress_publish (self, env, reason, sizeof reason);
+    status = sb_ingress_publish (self, env, reason, sizeof reason);
     sb_envelope_destroy (&env);
     if (status != MHD_HTTP_OK)
         return sb_ingress_refuse (self, request, status, "%s", reason);

@@ -12,6 +12,11 @@
     answers 200 only after the broker has stored the message, so it must
     be there, once, the moment the answer arrives.
 
+    A tenant's own token (issue 5) is stored as agent-sync stores it
+    (sb_credentials_store: sealed with the key ingress is given) in a
+    redis-server of its own, so that a test can count the reads ingress
+    makes there and stop it without touching the broker's.
+
     Each test starts its own world (sb_testworld) and synchronises by
     polling with a deadline; it never sleeps for a fixed time.
 
@@ -20,7 +25,9 @@
     Exits 77 (skipped) without redis-server.                                */
 
 #include "sb_classes.h"
+#include "sb_credentials.h"
 #include "sb_testingress.h"
+#include <hiredis/hiredis.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <setjmp.h>
@@ -30,6 +37,10 @@
 #define S_BODY_MAX   SB_TESTTWILIO_BODY_MAX
 #define S_URL_MAX    SB_TESTTWILIO_URL_MAX
 #define S_CONCURRENT 12     //  redeliveries of one message at once
+#define S_KEY_HEX    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define S_ACME_TOKEN "acme-own-auth-token-7f3a9c51d2e8"   //  acme's, stored
+#define S_NEW_TOKEN  "acme-new-auth-token-0b1e449c0d11"   //  acme's, after a save
+#define S_GLOBEX_TO  "+15550001111"                       //  globex's number
 
 #define S_EXPECT(answer, status, text) \
     assert_int_equal (sb_testhttp_expect (answer, status, text), 0)
@@ -66,13 +77,21 @@ typedef struct {
     char signature [SB_TWILIO_SIGNATURE_SIZE];
 } s_sms_t;
 
-//  Encodes sms's parameters (again) into its body, URL and signature.
+//  Encodes sms's parameters (again) into its body, URL and signature with
+//  token.
 static void
-s_sms_encode (sb_testworld_t *world, s_sms_t *sms)
+s_sms_encode_with (sb_testworld_t *world, s_sms_t *sms, const char *token)
 {
     assert_int_equal (sb_testtwilio_body (&sms->params, sms->body, sizeof sms->body), 0);
     sb_testtwilio_url (world->port, "/webhook/sms", sms->url, sizeof sms->url);
-    s_sign (S_TOKEN, sms->url, sms->body, sms->signature);
+    s_sign (token, sms->url, sms->body, sms->signature);
+}
+
+//  Encodes sms, signed with the global token.
+static void
+s_sms_encode (sb_testworld_t *world, s_sms_t *sms)
+{
+    s_sms_encode_with (world, sms, S_TOKEN);
 }
 
 //  Makes sms a new SMS (a new MessageSid), encoded and signed.
@@ -409,6 +428,207 @@ test_bad_input (void **state)
     S_EXPECT_STORED_ONCE (world, sms.sid);
 }
 
+//  --------------------------------------------------------------------------
+//  7. A tenant's own token (stored by agent-sync) signs its SMS; a tenant
+//     with none stored falls back to TWILIO_AUTH_TOKEN
+
+//  Stores tenant's credentials, token its Twilio auth token, in redis as
+//  agent-sync does (sealed with S_KEY_HEX).
+static void
+s_store_token (sb_testredis_t *redis, const char *tenant, const char *token)
+{
+    char err [256], ref [SB_CREDENTIALS_REF_MAX];
+    sb_secretbox_t *box = sb_secretbox_new (S_KEY_HEX, err, sizeof err);
+    redisContext *context = sb_testredis_connect (redis);
+    assert_true (box && context);
+    sb_credentials_t credentials = { "vapi-key-for-tests", SB_TESTINGRESS_ACCOUNT, token,
+                                     SB_TESTINGRESS_TO };
+    if (sb_credentials_store (context, SB_CREDENTIALS_PREFIX, box, tenant, &credentials, ref,
+                              err, sizeof err))
+        fail_msg ("cannot store %s's credentials: %s", tenant, err);
+    redisFree (context);
+    sb_secretbox_destroy (&box);
+}
+
+//  How many HMGETs credentials (the Redis) has answered: ingress's reads.
+static long
+s_reads (sb_testredis_t *credentials)
+{
+    redisContext *context = sb_testredis_connect (credentials);
+    assert_non_null (context);
+    redisReply *reply = (redisReply *) redisCommand (context, "INFO commandstats");
+    assert_true (reply && reply->type == REDIS_REPLY_STRING);
+    const char *stats = strstr (reply->str, "cmdstat_hmget:calls=");
+    long calls = stats? atol (stats + strlen ("cmdstat_hmget:calls=")): 0;
+    freeReplyObject (reply);
+    redisFree (context);
+    return calls;
+}
+
+//  Starts ingress (the world's Redis and broker first, unless up) with
+//  TWILIO_AUTH_TOKEN, the key, tenants' tokens read from credentials and
+//  kept ttl ms; acme is the default tenant (SB_TESTINGRESS_TO is not
+//  listed), globex has S_GLOBEX_TO.
+static void
+s_start_reading (sb_testworld_t *world, sb_testredis_t *credentials, const char *ttl)
+{
+    if (!world->redis)
+        assert_int_equal (sb_testworld_redis_start (world, "always"), 0);
+    if (!world->brokers [0].process)
+        assert_int_equal (sb_testworld_broker_start (world, 0, NULL), 0);
+    char config [SB_TESTWORLD_PATH_MAX];
+    assert_int_equal (sb_testworld_write (world, "ingress.cfg", "ingress\n    numbers\n"
+                                          "        " S_GLOBEX_TO " = globex\n", config,
+                                          sizeof config), 0);
+    const char *env [] = { "TWILIO_AUTH_TOKEN=" S_TOKEN, "CREDENTIALS_KEY=" S_KEY_HEX, NULL };
+    const char *args [] = { "-c", config, "-t", SB_TESTINGRESS_TENANT, "--redis",
+                            sb_testredis_url (credentials), "--credentials-ttl", ttl,
+                            "--publish-timeout", SB_TESTINGRESS_PUBLISH_MS, NULL };
+    assert_int_equal (sb_testingress_launch (world, env, args), 0);
+}
+
+//  A Redis of credentials (appendfsync for sb_testredis_new) with acme's
+//  own token stored, and ingress reading it, keeping tokens ttl ms.
+//  Returns the Redis (the test destroys it).
+static sb_testredis_t *
+s_reading_world (sb_testworld_t *world, const char *appendfsync, const char *ttl)
+{
+    sb_testredis_t *credentials = sb_testredis_new (appendfsync);
+    assert_non_null (credentials);
+    s_store_token (credentials, SB_TESTINGRESS_TENANT, S_ACME_TOKEN);
+    s_start_reading (world, credentials, ttl);
+    return credentials;
+}
+
+//  Makes sms a new SMS to number, signed with token, and POSTs it.
+static void
+s_post_to (sb_testworld_t *world, s_sms_t *sms, const char *number, const char *token,
+           sb_testhttp_answer_t *answer)
+{
+    sb_testingress_new_sid (world, sms->sid);
+    sb_testingress_sms (&sms->params, sms->sid);
+    sb_testtwilio_set (&sms->params, "To", number);
+    s_sms_encode_with (world, sms, token);
+    s_post (world, sms->body, sms->signature, NULL, answer);
+}
+
+//  Asserts the SMS with MessageSid sid was stored once, for tenant.
+static void
+s_assert_stored_for (sb_testworld_t *world, const char *sid, const char *tenant)
+{
+    char key [64];
+    snprintf (key, sizeof key, "sms:twilio:%s", sid);
+    sb_envelope_t *env = NULL;
+    assert_int_equal (sb_testingress_stored (world, key, &env), 1);
+    assert_string_equal (sb_envelope_tenant (env), tenant);
+    sb_envelope_destroy (&env);
+}
+
+static void
+test_tenant_token (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    sb_testredis_t *credentials = s_reading_world (world, NULL, "30000");
+    s_sms_t sms;
+    sb_testhttp_answer_t answer;
+
+    //  acme's SMS signed with acme's own token: accepted, as acme's
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_ACME_TOKEN, &answer);
+    S_EXPECT_TWIML (&answer);
+    s_assert_stored_for (world, sms.sid, SB_TESTINGRESS_TENANT);
+    //  ... with the global token: refused, acme has a token of its own
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_TOKEN, &answer);
+    S_EXPECT (&answer, 403, "X-Twilio-Signature");
+
+    //  globex has nothing stored: the global token signs its SMS, not acme's
+    s_post_to (world, &sms, S_GLOBEX_TO, S_TOKEN, &answer);
+    S_EXPECT_TWIML (&answer);
+    s_assert_stored_for (world, sms.sid, "globex");
+    s_post_to (world, &sms, S_GLOBEX_TO, S_ACME_TOKEN, &answer);
+    S_EXPECT (&answer, 403, "X-Twilio-Signature");
+    assert_int_equal (sb_testingress_queued (world), 2);
+
+    //  Both refusals counted as signature failures
+    sb_testhttp_get (world->port, "/metrics", SB_TESTTWILIO_HTTP_MS, &answer);
+    S_EXPECT (&answer, 200, "sb_ingress_auth_failures_total{endpoint=\"/webhook/sms\"} 2\n");
+    sb_testredis_destroy (&credentials);
+}
+
+//  --------------------------------------------------------------------------
+//  8. The credentials' Redis unreachable: 503 (Twilio retries), never the
+//     global token in a tenant's place; back, accepted again
+
+static void
+test_credentials_redis_down (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    sb_testredis_t *credentials = s_reading_world (world, "always", "30000");
+    assert_int_equal (sb_testredis_kill (credentials), 0);
+    s_sms_t sms;
+    sb_testhttp_answer_t answer;
+
+    //  Signed with acme's token, or with the global one (which acme's
+    //  might not be, or globex's might be): it cannot be told which to check
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_ACME_TOKEN, &answer);
+    S_EXPECT (&answer, 503, "cannot be read now");
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_TOKEN, &answer);
+    S_EXPECT (&answer, 503, "cannot be read now");
+    s_post_to (world, &sms, S_GLOBEX_TO, S_TOKEN, &answer);
+    S_EXPECT (&answer, 503, "cannot be read now");
+    assert_int_equal (sb_testingress_queued (world), 0);
+
+    //  Redis back: Twilio's retry is accepted (a failure is not kept)
+    assert_int_equal (sb_testredis_restart (credentials), 0);
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_ACME_TOKEN, &answer);
+    S_EXPECT_TWIML (&answer);
+    S_EXPECT_STORED_ONCE (world, sms.sid);
+    sb_testredis_destroy (&credentials);
+}
+
+//  --------------------------------------------------------------------------
+//  9. Tokens are kept for credentials-ttl: a burst costs one Redis read; a
+//     token changed in Redis is used once the TTL has run
+
+static void
+test_credentials_cache (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    sb_testredis_t *credentials = s_reading_world (world, NULL, "60000");
+    s_sms_t sms;
+    sb_testhttp_answer_t answer;
+
+    //  Twelve deliveries at once, then one more: one read
+    sb_testingress_new_sid (world, sms.sid);
+    sb_testingress_sms (&sms.params, sms.sid);
+    s_sms_encode_with (world, &sms, S_ACME_TOKEN);
+    s_post_concurrently (world, &sms, S_CONCURRENT);
+    S_EXPECT_STORED_ONCE (world, sms.sid);
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_ACME_TOKEN, &answer);
+    S_EXPECT_TWIML (&answer);
+    assert_int_equal (s_reads (credentials), 1);
+
+    //  A new token saved: the kept one still signs, for the TTL
+    s_store_token (credentials, SB_TESTINGRESS_TENANT, S_NEW_TOKEN);
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_NEW_TOKEN, &answer);
+    S_EXPECT (&answer, 403, "X-Twilio-Signature");
+    assert_int_equal (s_reads (credentials), 1);
+
+    //  With a TTL of 200 ms, the new token is read and used once it has run
+    assert_int_equal (sb_testworld_serve_stop (world), 0);
+    s_start_reading (world, credentials, "200");
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_ACME_TOKEN, &answer);
+    S_EXPECT (&answer, 403, "X-Twilio-Signature");
+    s_store_token (credentials, SB_TESTINGRESS_TENANT, S_ACME_TOKEN);   //  saved back
+    int64_t deadline = zclock_mono () + SB_TESTWORLD_WAIT_MS;
+    do
+        s_post_to (world, &sms, SB_TESTINGRESS_TO, S_ACME_TOKEN, &answer);
+    while (answer.status == 403 && zclock_mono () < deadline);
+    S_EXPECT_TWIML (&answer);
+    s_post_to (world, &sms, SB_TESTINGRESS_TO, S_NEW_TOKEN, &answer);
+    S_EXPECT (&answer, 403, "X-Twilio-Signature");
+    sb_testredis_destroy (&credentials);
+}
+
 static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_valid_sms),
     SB_TESTWORLD_CASE (test_signature_reference),
@@ -416,6 +636,9 @@ static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_bad_signature),
     SB_TESTWORLD_CASE (test_no_token),
     SB_TESTWORLD_CASE (test_bad_input),
+    SB_TESTWORLD_CASE (test_tenant_token),
+    SB_TESTWORLD_CASE (test_credentials_redis_down),
+    SB_TESTWORLD_CASE (test_credentials_cache),
 };
 
 int

@@ -11,7 +11,8 @@
 //  The variables through which Switchboard's programs read their
 //  environment: a test gives them only what it sets itself
 static const char *s_program_variables [] = {
-    "SB_BROKER", "TWILIO_AUTH_TOKEN", "INTERNAL_SECRET", "WORKSPACE_API_TOKEN", NULL
+    "SB_BROKER", "TWILIO_AUTH_TOKEN", "INTERNAL_SECRET", "WORKSPACE_API_TOKEN", "SB_REDIS_URL",
+    "REDIS_PASSWORD", "CREDENTIALS_KEY", "CREDENTIALS_KEY_FILE", NULL
 };
 
 int

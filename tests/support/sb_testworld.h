@@ -71,9 +71,9 @@ struct CMUnitTest;
 //  argument is cmocka's test filter: the tests whose names match);
 //  SB_TESTWORLD_SKIP, loudly, if redis-server is not in PATH. Else unsets
 //  the variables through which the caller's environment would reach the
-//  programs under test (SB_BROKER, ingress's tokens and secrets), runs the
-//  count tests (SB_TESTWORLD_CASEs), each given argv + 1 as its programs,
-//  and returns how many failed.
+//  programs under test (SB_BROKER, SB_REDIS_URL, ingress's tokens, secrets
+//  and keys), runs the count tests (SB_TESTWORLD_CASEs), each given
+//  argv + 1 as its programs, and returns how many failed.
 int sb_testworld_run (int argc, char *argv [], int programs, const char *usage,
                       const struct CMUnitTest *tests, size_t count);
 

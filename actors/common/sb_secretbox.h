@@ -2,7 +2,8 @@
     nonce per seal and the caller's associated data (who and which field,
     so a sealed value moved to another tenant or field does not open).
 
-    The only module that sees OpenSSL. A sealed value is
+    Tenants' credentials at rest (sb_credentials: agent-sync seals them,
+    ingress and the sender open them). A sealed value is
 
         version (1 byte, 1) | nonce (12) | ciphertext | tag (16)
 
