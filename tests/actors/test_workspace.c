@@ -16,16 +16,31 @@
     agent-sync and ingress's reply queue have said HELLO); it never sleeps
     a fixed time.
 
-    Usage: test_workspace BROKER INGRESS STUB_AGENT_SYNC [TEST]
+    One case runs the real agent-sync instead of the stub, against the fake
+    Vapi (tests/fakes/fake_vapi.c) and Twilio's Accounts resource
+    (tests/actors/fake_twilio_account.c): the whole save, from the HTTP
+    request to the agents on Vapi and the report back.
+
+    Usage: test_workspace BROKER INGRESS STUB_AGENT_SYNC AGENT_SYNC FAKE_VAPI
+                          FAKE_TWILIO_ACCOUNT [TEST]
     Exits 77 (skipped) without redis-server.                               */
 
 #include "sb_classes.h"
+#include "sb_testfake.h"
 #include "sb_testingress.h"
 #include "sb_teststream.h"
+#include <hiredis/hiredis.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
 #define S_AGENT_PROGRAM  2       //  the stub's path in the world's programs
+#define S_REAL_AGENT     3       //  the real agent-sync's
+#define S_FAKE_VAPI      4
+#define S_FAKE_ACCOUNT   5
+#define S_PROGRAMS       6
+#define S_CREDENTIALS_KEY "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define S_VAPI_KEY       "vapi-test-key"     //  what s_save_json sends
+#define S_SAVED_TOKEN    "0123456789abcdef0123456789abcdef"
 #define S_HTTP_MS        10000   //  for one HTTP exchange
 #define S_BODY_MAX       4096
 
@@ -414,6 +429,78 @@ test_tenant_by_number (void **state)
     s_assert_tenant (world, "SM00000000000000000000000000000004", S_DEFAULT_TENANT);
 }
 
+//  --------------------------------------------------------------------------
+//  8. The real agent-sync: the save's whole path, from the HTTP request to
+//  the assistants on (the fake) Vapi and the report back
+
+//  The value of field of the Redis hash key (caller frees), or NULL.
+static char *
+s_hash_field (sb_testworld_t *world, const char *key, const char *field)
+{
+    redisContext *redis = sb_testredis_connect (world->redis);
+    assert_non_null (redis);
+    redisReply *reply = (redisReply *) redisCommand (redis, "HGET %s %s", key, field);
+    char *value = reply && reply->type == REDIS_REPLY_STRING? strdup (reply->str): NULL;
+    freeReplyObject (reply);
+    redisFree (redis);
+    return value;
+}
+
+static void
+test_real_agent_sync (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
+    assert_int_equal (sb_testworld_broker_start (world, 0, NULL), 0);
+    char vapi_url [64], account_url [64];
+    const char *vapi_args [] = { "--key", S_VAPI_KEY, NULL };
+    const char *account_args [] = { "--sid", S_ACCOUNT, "--token", S_SAVED_TOKEN, NULL };
+    sb_testproc_t *vapi = sb_testfake_start (world->dir, world->programs [S_FAKE_VAPI],
+                                             "fake_vapi", vapi_args, vapi_url, sizeof vapi_url);
+    sb_testproc_t *account = sb_testfake_start (world->dir, world->programs [S_FAKE_ACCOUNT],
+                                                "fake_twilio_account", account_args,
+                                                account_url, sizeof account_url);
+    assert_true (vapi && account);
+    setenv ("CREDENTIALS_KEY", S_CREDENTIALS_KEY, 1);
+    setenv ("VAPI_API_BASE", vapi_url, 1);
+    setenv ("TWILIO_API_BASE", account_url, 1);
+    char *argv [] = { world->programs [S_REAL_AGENT], "-b", world->brokers [0].endpoint,
+                      "-r", (char *) sb_testredis_url (world->redis), "-i", "real", NULL };
+    assert_non_null (sb_testworld_spawn (world, argv, "agent-sync"));
+    assert_true (sb_testworld_wait_workers (world, 0, "agent-sync", 1));
+    s_ingress_start (world, true);
+
+    char json [S_BODY_MAX];
+    sb_testhttp_answer_t answer;
+    s_save_json (json, sizeof json, "acme", S_ACME_NUMBER);
+    s_save (world, S_GLOBAL_TOKEN, NULL, json, &answer);
+    S_EXPECT (&answer, 200, NULL);
+    json_t *first = s_report (&answer);
+    assert_true (json_is_true (json_object_get (first, "success")));
+    s_assert_string (first, "credentialsRef", "sb:cred:acme");
+    s_assert_string (json_object_get (first, "agentActions"), "inbound", "created");
+    const char *inbound = json_string_value (json_object_get (json_object_get (first, "agentIds"),
+                                                              "inbound"));
+    assert_true (inbound && *inbound);
+    //  Saved again, unchanged: the same agents, nothing written on Vapi
+    s_save (world, S_GLOBAL_TOKEN, NULL, json, &answer);
+    S_EXPECT (&answer, 200, NULL);
+    json_t *second = s_report (&answer);
+    s_assert_string (json_object_get (second, "agentActions"), "inbound", "unchanged");
+    s_assert_string (json_object_get (second, "agentIds"), "inbound", inbound);
+    //  The secrets are sealed at rest, and not in the reports
+    char *stored = s_hash_field (world, "sb:cred:acme", "twilio_auth_token");
+    assert_non_null (stored);
+    assert_null (strstr (stored, S_SAVED_TOKEN));
+    assert_null (strstr (answer.body, S_SAVED_TOKEN));
+    assert_null (strstr (answer.body, S_VAPI_KEY));
+    free (stored);
+    json_decref (first);
+    json_decref (second);
+    assert_int_equal (sb_testproc_stop (&vapi, 10000, "fake_vapi"), 0);
+    assert_int_equal (sb_testproc_stop (&account, 10000, "fake_twilio_account"), 0);
+}
+
 static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_round_trip),
     SB_TESTWORLD_CASE (test_failure_report),
@@ -423,11 +510,13 @@ static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_concurrent),
     SB_TESTWORLD_CASE (test_metrics),
     SB_TESTWORLD_CASE (test_tenant_by_number),
+    SB_TESTWORLD_CASE (test_real_agent_sync),
 };
 
 int
 main (int argc, char *argv [])
 {
-    return sb_testhttp_run (argc, argv, 3, "BROKER INGRESS STUB_AGENT_SYNC [TEST]", s_tests,
+    return sb_testhttp_run (argc, argv, S_PROGRAMS, "BROKER INGRESS STUB_AGENT_SYNC AGENT_SYNC "
+                            "FAKE_VAPI FAKE_TWILIO_ACCOUNT [TEST]", s_tests,
                             sizeof s_tests / sizeof s_tests [0]);
 }
