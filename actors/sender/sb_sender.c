@@ -85,43 +85,91 @@ s_read_limits (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
     return self->throttle? 0: sb_error_set (err, errlen, "out of memory");
 }
 
-//  Twilio's settings, by sender/mode: "twilio" needs the account SID and
-//  TWILIO_AUTH_TOKEN; "outbox" ignores them; "auto" (the default) is
-//  Twilio mode when an account SID is given. The token alone does not make
-//  Twilio mode: it is also ingress's key for inbound signatures, so a
-//  developer who signs test webhooks keeps the outbox. Outbox mode: 0,
-//  api NULL. (Twilio mode's Redis is the runtime's to require: sender.c.)
+//  sender/mode, checked: "auto" (the default), "twilio" or "outbox".
+//  Returns it, or NULL with why.
+static const char *
+s_mode (zconfig_t *section, char *err, size_t errlen)
+{
+    const char *mode = s_config (section, "mode");
+    mode = mode? mode: "auto";
+    if (streq (mode, "auto") || streq (mode, "twilio") || streq (mode, "outbox"))
+        return mode;
+    sb_error_set (err, errlen, "sender/mode: '%.32s' is not auto, twilio or outbox", mode);
+    return NULL;
+}
+
+//  The process's own account: the account SID and TWILIO_AUTH_TOKEN,
+//  unless ignored (mode outbox), and the last resort for From. An SID
+//  needs the token; the token alone is no account (it is also ingress's
+//  key for inbound signatures: a developer who signs test webhooks keeps
+//  the outbox). Returns 0 or -1 with why.
 static int
-s_read_twilio (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
+s_read_account (sb_sender_t *self, zconfig_t *section, bool ignored, char *err, size_t errlen)
 {
     if (s_config (section, "twilio/auth_token"))
         return sb_error_set (err, errlen, "sender/twilio/auth_token: the auth token is a "
                              "secret, read only from the environment (TWILIO_AUTH_TOKEN)");
-    const char *mode = s_config (section, "mode");
-    mode = mode? mode: "auto";
-    if (!streq (mode, "auto") && !streq (mode, "twilio") && !streq (mode, "outbox"))
-        return sb_error_set (err, errlen, "sender/mode: '%.32s' is not auto, twilio or outbox",
-                             mode);
     const char *sid = s_setting (section, "twilio/account_sid", "TWILIO_ACCOUNT_SID");
     const char *token = getenv ("TWILIO_AUTH_TOKEN");
     token = token && *token? token: NULL;
     const char *number = s_setting (section, "twilio/phone_number", "TWILIO_PHONE_NUMBER");
     self->phone_number = number? strdup (number): NULL;
-    if (streq (mode, "outbox") || (streq (mode, "auto") && !sid)) {
-        if (token && !sid)
-            zsys_notice ("sender: TWILIO_AUTH_TOKEN is set without an account SID "
-                         "(TWILIO_ACCOUNT_SID): outbox mode (sender/mode = twilio requires Twilio)");
+    if (ignored)
         return 0;
-    }
-    if (!sid || !token)
-        return sb_error_set (err, errlen, "Twilio mode needs %s: set it, or sender/mode = outbox",
-                             sid? "TWILIO_AUTH_TOKEN": "the account SID (TWILIO_ACCOUNT_SID or "
-                             "sender/twilio/account_sid)");
-    self->account_sid = strdup (sid);
-    self->auth_token = strdup (token);
+    if (sid && !token)
+        return sb_error_set (err, errlen, "the account SID is set without TWILIO_AUTH_TOKEN: "
+                             "set it, or sender/mode = outbox");
+    if (token && !sid)
+        zsys_notice ("sender: TWILIO_AUTH_TOKEN is set without an account SID "
+                     "(TWILIO_ACCOUNT_SID): the process has no Twilio account of its own");
+    self->account_sid = sid? strdup (sid): NULL;
+    self->auth_token = sid? strdup (token): NULL;
+    return 0;
+}
+
+//  Twilio's settings, by sender/mode. "auto" (the default): each message
+//  goes with its tenant's own account (stored by agent-sync, read when
+//  CREDENTIALS_KEY is set), else the process's, else to the outbox.
+//  "twilio": the same, but never the outbox (a message with no account
+//  fails), and at least one kind of account is needed to start. "outbox":
+//  always the outbox, credentials ignored. (Redis for the record and the
+//  credentials is the runtime's to require: sender.c.)
+static int
+s_read_twilio (sb_sender_t *self, zconfig_t *section, char *err, size_t errlen)
+{
+    const char *mode = s_mode (section, err, errlen);
+    if (!mode || s_read_account (self, section, streq (mode, "outbox"), err, errlen))
+        return -1;
+    if (streq (mode, "outbox"))
+        return 0;
+    self->twilio_only = streq (mode, "twilio");
+    if (sb_credentials_box_from_env (&self->box, err, errlen) < 0)
+        return -1;
+    if (self->twilio_only && !self->account_sid && !self->box)
+        return sb_error_set (err, errlen, "sender/mode = twilio needs an account: the process's "
+                             "(TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN) or tenants' own "
+                             "(CREDENTIALS_KEY, to read what agent-sync stored)");
+    if (!self->account_sid && !self->box)
+        return 0;
     const char *base = s_setting (section, "twilio/api_base", "TWILIO_API_BASE");
     self->api = sb_twilio_api_new (base, self->timeout_ms, err, errlen);
     return self->api? 0: -1;
+}
+
+//  Says at start where messages go.
+static void
+s_log_mode (const sb_sender_t *self)
+{
+    char process [SB_SENT_SID_MAX + 32];
+    snprintf (process, sizeof process, "account %s", self->account_sid? self->account_sid: "");
+    if (self->api)
+        zsys_info ("sender: Twilio at %s, %d ms time-out: %s%s", sb_twilio_api_base (self->api),
+                   self->timeout_ms, self->box? "a tenant's own account when stored, else ": "",
+                   self->account_sid? process: self->outbox? "the outbox": "fail");
+    if (self->outbox)
+        zsys_info ("sender: %s go to %s and, with a Redis, the list " SB_OUTBOX_LIST,
+                   self->api? "messages with no account": "outbox mode: messages",
+                   sb_outbox_path (self->outbox));
 }
 
 sb_sender_t *
@@ -137,18 +185,17 @@ sb_sender_new (zconfig_t *section, char *err, size_t errlen)
         sb_sender_destroy (&self);
         return NULL;
     }
-    if (self->api) {
-        zsys_info ("sender: Twilio mode: account %s at %s, %d ms time-out", self->account_sid,
-                   sb_twilio_api_base (self->api), self->timeout_ms);
-        return self;
+    //  The outbox is for messages no account can send, unless mode twilio
+    //  fails them
+    if (!self->account_sid && !self->twilio_only) {
+        const char *path = s_config (section, "outbox");
+        self->outbox = sb_outbox_new (path? path: SB_OUTBOX_PATH, err, errlen);
+        if (!self->outbox) {
+            sb_sender_destroy (&self);
+            return NULL;
+        }
     }
-    const char *path = s_config (section, "outbox");
-    self->outbox = sb_outbox_new (path? path: SB_OUTBOX_PATH, err, errlen);
-    if (!self->outbox)
-        sb_sender_destroy (&self);
-    else
-        zsys_info ("sender: outbox mode (no Twilio credentials): messages go to %s and, "
-                   "with a Redis, the list " SB_OUTBOX_LIST, sb_outbox_path (self->outbox));
+    s_log_mode (self);
     return self;
 }
 
@@ -159,6 +206,7 @@ sb_sender_destroy (sb_sender_t **self_p)
         return;
     sb_sender_t *self = *self_p;
     sb_twilio_api_destroy (&self->api);
+    sb_secretbox_destroy (&self->box);
     if (self->auth_token)
         memset (self->auth_token, 0, strlen (self->auth_token));
     free (self->auth_token);
@@ -184,12 +232,13 @@ s_address (const char *address, bool whatsapp, char *target, size_t size)
 }
 
 //  The number to send from: the conversation's tenant_number, else the
-//  tenant's profile number, else sender/twilio/phone_number; "" if none.
-//  Returns 0, or a result to end the handler with (the profile could not
-//  be read).
+//  tenant's profile number, else fallback (the account's own number: the
+//  tenant's stored one, or sender/twilio/phone_number; may be NULL); ""
+//  if none. Returns 0, or a result to end the handler with (the profile
+//  could not be read).
 static int
-s_from_number (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
-               const char *tenant_number, char *number, size_t size, sb_actor_result_t *result)
+s_from_number (sb_actor_ctx_t *ctx, const sb_envelope_t *message, const char *tenant_number,
+               const char *fallback, char *number, size_t size, sb_actor_result_t *result)
 {
     *number = 0;
     if (tenant_number && *tenant_number) {
@@ -205,14 +254,15 @@ s_from_number (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *mess
         return -1;
     }
     const char *profile = sb_tenant_str (tenant, "number");
-    snprintf (number, size, "%s", *profile? profile: self->phone_number? self->phone_number: "");
+    snprintf (number, size, "%s", *profile? profile: fallback? fallback: "");
     sb_tenant_destroy (&tenant);
     return 0;
 }
 
-//  Fills job from message. Returns 0, or -1 with *result to end with.
+//  Fills job from message, From's last resort being fallback (may be
+//  NULL). Returns 0, or -1 with *result to end with.
 static int
-s_job (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
+s_job (sb_actor_ctx_t *ctx, const sb_envelope_t *message, const char *fallback,
        sb_sender_job_t *job, sb_actor_result_t *result)
 {
     memset (job, 0, sizeof *job);
@@ -227,7 +277,7 @@ s_job (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
     const char *tenant_number = json_string_value (json_object_get (job->conversation,
                                                                     "tenant_number"));
     char number [SB_TWILIO_ADDRESS_MAX + 1];
-    if (s_from_number (self, ctx, message, tenant_number, number, sizeof number, result))
+    if (s_from_number (ctx, message, tenant_number, fallback, number, sizeof number, result))
         return -1;
     if (s_address (phone, whatsapp, job->to, sizeof job->to)
     ||  (*number && s_address (number, whatsapp, job->from, sizeof job->from))) {
@@ -378,41 +428,118 @@ s_outbox (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
 //  --------------------------------------------------------------------------
 //  The handler
 
-//  The Twilio account to send the tenant's messages with, or NULL for the
-//  outbox. The seam for per-tenant credentials: agent-sync will store
-//  them for each tenant (its issue), and they will be read here, before
-//  the process's own account; until then every tenant uses the latter.
-static const sb_twilio_account_t *
-s_account_for (sb_sender_t *self, const char *tenant, sb_twilio_account_t *account)
+//  True if sid can name an account in Twilio's URLs: AC and letters and
+//  digits, at most SB_SENT_SID_MAX (what is stored is outside data).
+static bool
+s_account_sid_valid (const char *sid)
 {
-    (void) tenant;
-    if (!self->api)
-        return NULL;
-    account->account_sid = self->account_sid;
-    account->auth_token = self->auth_token;
-    return account;
+    size_t length = strlen (sid);
+    if (length < 3 || length > SB_SENT_SID_MAX || strncmp (sid, "AC", 2))
+        return false;
+    for (size_t index = 0; index < length; index++)
+        if (!isalnum ((unsigned char) sid [index]))
+            return false;
+    return true;
+}
+
+//  Reads the tenant's own credentials into stored, when the sender has the
+//  key and a Redis. Returns 0 when stored, 1 when not (or not read), or -1
+//  with *result to end the handler with: Redis failed (retry), or what is
+//  stored cannot be used (fail: never another account in its place).
+static int
+s_read_stored (sb_sender_t *self, sb_actor_ctx_t *ctx, const char *tenant,
+               sb_tenant_credentials_t *stored, sb_actor_result_t *result)
+{
+    memset (stored, 0, sizeof *stored);
+    if (!self->api || !self->box || !sb_actor_redis_configured (ctx) || !tenant || !*tenant)
+        return 1;
+    char err [512];
+    redisContext *redis = sb_actor_redis (ctx, err, sizeof err);
+    int rc = redis? sb_credentials_fetch (redis, SB_CREDENTIALS_PREFIX, self->box, tenant,
+                                          stored, err, sizeof err): SB_CREDENTIALS_STORAGE;
+    if (redis && redis->err)
+        sb_actor_redis_failed (ctx);
+    if (rc == 0 && !s_account_sid_valid (stored->twilio_account_sid)) {
+        snprintf (err, sizeof err, "the stored account SID is not AC and letters and digits");
+        rc = SB_CREDENTIALS_BAD;
+    }
+    if (rc == SB_CREDENTIALS_STORAGE)
+        *result = sb_actor_retry (ctx, 0, "tenant %s's Twilio credentials: %s", tenant, err);
+    else
+    if (rc == SB_CREDENTIALS_BAD)
+        *result = sb_actor_fail (ctx, "tenant %s's stored Twilio credentials cannot be used: %s",
+                                 tenant, err);
+    return rc < 0? -1: rc;
+}
+
+//  The Twilio account to send the tenant's messages with: its own, stored
+//  by agent-sync, else the process's; *account_p NULL (the outbox, or a
+//  failure in mode twilio) when neither has one. *fallback_p: the
+//  account's own number, From's last resort. Returns 0, or -1 with
+//  *result to end the handler with.
+static int
+s_account_for (sb_sender_t *self, sb_actor_ctx_t *ctx, const char *tenant,
+               sb_tenant_credentials_t *stored, sb_twilio_account_t *account,
+               const sb_twilio_account_t **account_p, const char **fallback_p,
+               sb_actor_result_t *result)
+{
+    *account_p = NULL;
+    *fallback_p = self->phone_number;
+    int rc = s_read_stored (self, ctx, tenant, stored, result);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        account->account_sid = stored->twilio_account_sid;
+        account->auth_token = stored->twilio_auth_token;
+        *fallback_p = stored->twilio_phone_number;
+        *account_p = account;
+    }
+    else
+    if (self->api && self->account_sid) {
+        account->account_sid = self->account_sid;
+        account->auth_token = self->auth_token;
+        *account_p = account;
+    }
+    return 0;
+}
+
+//  Sends job with account, the tenant's own or the process's (the
+//  never-twice record on the thread's Redis).
+static sb_actor_result_t
+s_twilio (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_envelope_t *message,
+          const sb_twilio_account_t *account, bool tenants, sb_sender_job_t *job)
+{
+    if (!*job->from)
+        return sb_actor_fail (ctx, "no From number: the conversation has no tenant_number, "
+                              "tenant %s no number, %s", sb_envelope_tenant (message),
+                              tenants? "its stored credentials none"
+                                     : "sender/twilio/phone_number is unset");
+    char err [512];
+    redisContext *redis = sb_actor_redis (ctx, err, sizeof err);
+    if (!redis)
+        return sb_actor_retry (ctx, 0, "never-twice record: %s", err);
+    return sb_sender_twilio (self, ctx, account, job, redis);
 }
 
 sb_actor_result_t
 sb_sender_handle (sb_actor_ctx_t *ctx, const sb_envelope_t *message, void *state)
 {
     sb_sender_t *self = (sb_sender_t *) state;
-    sb_sender_job_t job;
-    sb_actor_result_t result;
-    if (s_job (self, ctx, message, &job, &result))
-        return result;
+    const char *tenant = sb_envelope_tenant (message);
+    sb_tenant_credentials_t stored;
     sb_twilio_account_t storage;
-    const sb_twilio_account_t *account = s_account_for (self, sb_envelope_tenant (message),
-                                                        &storage);
-    if (!account)
-        return s_outbox (self, ctx, message, &job);
-    if (!*job.from)
-        return sb_actor_fail (ctx, "no From number: the conversation has no tenant_number, "
-                              "tenant %s no number, sender/twilio/phone_number is unset",
-                              sb_envelope_tenant (message));
-    char err [512];
-    redisContext *redis = sb_actor_redis (ctx, err, sizeof err);
-    if (!redis)
-        return sb_actor_retry (ctx, 0, "never-twice record: %s", err);
-    return sb_sender_twilio (self, ctx, account, &job, redis);
+    const sb_twilio_account_t *account;
+    const char *fallback;
+    sb_sender_job_t job;
+    sb_actor_result_t result = SB_ACTOR_DONE;     //  each path below sets it
+    if (s_account_for (self, ctx, tenant, &stored, &storage, &account, &fallback, &result) == 0
+    &&  s_job (ctx, message, fallback, &job, &result) == 0)
+        result = account? s_twilio (self, ctx, message, account,
+                                    stored.twilio_account_sid != NULL, &job)
+               : self->outbox? s_outbox (self, ctx, message, &job)
+               : sb_actor_fail (ctx, "tenant %s has no Twilio credentials stored and the sender "
+                                "no account of its own (sender/mode = twilio: never the outbox)",
+                                tenant);
+    sb_credentials_clear (&stored);
+    return result;
 }

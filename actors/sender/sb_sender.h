@@ -2,7 +2,8 @@
 
     Consumes quality.approved {text, conversation {channel, employee_phone,
     tenant_number?}}; sends text to employee_phone on the channel through
-    Twilio's Messages API, or, without Twilio credentials, to the local
+    Twilio's Messages API with the tenant's own account (stored by
+    agent-sync) or else the process's, or, with neither, to the local
     outbox; emits message.sent {message_sid, provider, channel, to, from,
     text, segments, status, sent_at_ms, conversation}. One outbound message
     per idempotency key, however often it is delivered: the record in
@@ -17,8 +18,11 @@ typedef struct _sb_sender_t sb_sender_t;
 
 //  The sender's own config keys, for --help.
 #define SB_SENDER_CONFIG_HELP \
-    "  mode                  auto (default): Twilio when an account SID is given, else the\n" \
-    "                        outbox; twilio: Twilio or refuse to start; outbox: always\n" \
+    "  mode                  auto (default): each message with its tenant's own Twilio\n" \
+    "                        account (stored by agent-sync; read with env CREDENTIALS_KEY\n" \
+    "                        or CREDENTIALS_KEY_FILE), else the process's, else the outbox;\n" \
+    "                        twilio: the same but never the outbox (no account: fail; none\n" \
+    "                        of either kind configured: refuse to start); outbox: always\n" \
     "  twilio/api_base       Twilio's API (env TWILIO_API_BASE; default https://api.twilio.com)\n" \
     "  twilio/account_sid    the account (env TWILIO_ACCOUNT_SID); the auth token comes only\n" \
     "                        from env TWILIO_AUTH_TOKEN (also ingress's signing key: alone,\n" \
@@ -36,8 +40,8 @@ typedef struct _sb_sender_t sb_sender_t;
     "  record_ttl            seconds a never-twice record is kept (default 604800)\n" \
     "  outbox                outbox mode's file (default ./run/outbox.jsonl)\n" \
     "  outbox_max            entries kept in the Redis list sb:outbox (default 10000)\n" \
-    "The environment overrides the file. Twilio mode needs Redis (--redis): without\n" \
-    "one it stops at start (exit 78).\n"
+    "The environment overrides the file. With TWILIO_AUTH_TOKEN or the credentials key\n" \
+    "set, Redis (--redis) is required: without one it stops at start (exit 78).\n"
 
 //  Builds the sender from its config section (NULL: defaults) and the
 //  environment. Returns it, or NULL with the reason in err.

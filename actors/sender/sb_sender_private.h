@@ -6,25 +6,30 @@
 
 #include "sb_sender.h"
 #include "sb_actor_redis.h"
+#include "sb_credentials.h"
 #include "sb_outbox.h"
 #include "sb_sent.h"
 #include "sb_throttle.h"
 #include "sb_twilio_api.h"
 
 struct _sb_sender_t {
-    //  Twilio mode (account_sid and auth_token set), else outbox mode
-    sb_twilio_api_t *api;
-    char *account_sid;
+    //  Twilio: the process's own account (account_sid and auth_token set),
+    //  and tenants' own accounts (box set: they are read from Redis)
+    sb_twilio_api_t *api;        //  NULL: never Twilio (mode outbox, or no account)
+    char *account_sid;           //  NULL: the process has no account
     char *auth_token;            //  a secret: never logged, wiped when freed
-    char *phone_number;          //  the last resort for From, or NULL
+    char *phone_number;          //  the last resort for From with the process's
+                                 //  account or the outbox, or NULL
+    sb_secretbox_t *box;         //  opens tenants' credentials; NULL: not read
+    bool twilio_only;            //  mode twilio: a message with no account fails
     int timeout_ms;
     int wait_ms;
     int lookup_delay_ms;
     int lookup_pages;
     int skew_ms;
     sb_throttle_t *throttle;
-    //  Outbox mode
-    sb_outbox_t *outbox;
+    //  The outbox: messages with no account (mode auto), or all (mode outbox)
+    sb_outbox_t *outbox;         //  NULL: never the outbox
     long outbox_max;
     //  Both
     int ttl_s;

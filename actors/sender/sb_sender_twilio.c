@@ -9,7 +9,8 @@
     - a pending or unsure record: an earlier attempt may have reached
       Twilio. Once it cannot be in flight any more (a pending claim older
       than the time-out) and Twilio's list has had time to show it, look
-      the message up; adopt its SID if found, send only if not.           */
+      the message up — in the account the claim names, the one its
+      request went to; adopt its SID if found, send only if not.           */
 
 #include "sb_sender_private.h"
 
@@ -53,17 +54,19 @@ s_take_token (sb_sender_t *self, const char *number)
     }
 }
 
-//  Records the SID after a send or a lookup (from expected: the claim or
-//  the record read) and emits message.sent. The message is with Twilio
-//  either way: a record that cannot be written is logged, not retried
-//  (a later delivery would find the pending claim and look it up).
+//  Records the SID after a send or a lookup in account (from expected: the
+//  claim or the record read) and emits message.sent. The message is with
+//  Twilio either way: a record that cannot be written is logged, not
+//  retried (a later delivery would find the pending claim and look it up).
 static sb_actor_result_t
 s_record_and_emit (sb_sender_t *self, sb_actor_ctx_t *ctx, redisContext *redis,
-                   const sb_sender_job_t *job, const char *expected,
+                   const sb_sender_job_t *job, const char *account, const char *expected,
                    const sb_twilio_message_t *sent, int64_t sent_at_ms)
 {
     char err [512];
     json_t *details = sb_sender_details (job, "twilio", sent->segments, sent->status, sent_at_ms);
+    if (details)
+        json_object_set_new (details, "account_sid", json_string (account));
     int rc = details? sb_sent_done (redis, job->key, expected, sent->sid, details, self->ttl_s,
                                     err, sizeof err): -1;
     s_check_redis (ctx, redis);
@@ -76,20 +79,23 @@ s_record_and_emit (sb_sender_t *self, sb_actor_ctx_t *ctx, redisContext *redis,
     return result;
 }
 
-//  After the request: records, releases or marks the claim by what
-//  Twilio said, and ends the handler accordingly.
+//  After the request to account: records, releases or marks the claim by
+//  what Twilio said, and ends the handler accordingly.
 static sb_actor_result_t
 s_after_send (sb_sender_t *self, sb_actor_ctx_t *ctx, redisContext *redis,
-              const sb_sender_job_t *job, int64_t at_ms, const sb_twilio_result_t *result)
+              const sb_sender_job_t *job, const char *account, int64_t at_ms,
+              const sb_twilio_result_t *result)
 {
     uint32_t attempt = sb_actor_attempt (ctx);
     char claim [SB_SENT_RAW_MAX], err [512] = "";
-    snprintf (claim, sizeof claim, "pending:%u:%" PRId64, attempt, at_ms);
+    sb_sent_claim_value (attempt, at_ms, account, claim);
     if (result->outcome == SB_TWILIO_SENT)
-        return s_record_and_emit (self, ctx, redis, job, claim, &result->message, zclock_time ());
+        return s_record_and_emit (self, ctx, redis, job, account, claim, &result->message,
+                                  zclock_time ());
     int rc = result->outcome == SB_TWILIO_UNSURE
-           ? sb_sent_unsure (redis, job->key, attempt, at_ms, self->ttl_s, err, sizeof err)
-           : sb_sent_release (redis, job->key, attempt, at_ms, err, sizeof err);
+           ? sb_sent_unsure (redis, job->key, attempt, account, at_ms, self->ttl_s, err,
+                             sizeof err)
+           : sb_sent_release (redis, job->key, attempt, account, at_ms, err, sizeof err);
     s_check_redis (ctx, redis);
     if (rc != 1)
         zsys_warning ("sender: %s: cannot update the claim: %s", job->key,
@@ -122,7 +128,7 @@ s_send (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *accou
     char err [512];
     int64_t at_ms = 0;
     int claimed = sb_sent_claim (redis, job->key, expected, sb_actor_attempt (ctx),
-                                 self->ttl_s, &at_ms, err, sizeof err);
+                                 account->account_sid, self->ttl_s, &at_ms, err, sizeof err);
     sb_twilio_result_t result;
     if (claimed == 1)
         sb_twilio_api_send (self->api, account, job->to, job->from, job->text, &result);
@@ -132,15 +138,42 @@ s_send (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *accou
         return sb_actor_retry (ctx, 0, "never-twice record: %s", err);
     if (claimed == 0)
         return sb_actor_retry (ctx, 0, "another delivery of this message claimed it first");
-    return s_after_send (self, ctx, redis, job, at_ms, &result);
+    return s_after_send (self, ctx, redis, job, account->account_sid, at_ms, &result);
 }
 
-//  Looks up what an earlier attempt (record: pending or unsure) did, and
-//  adopts its message, or sends if Twilio has none.
+//  The account an earlier attempt's request went to, for its lookup: the
+//  one its claim names, if that is account (the message's now) or the
+//  process's own. A claim that names none was written before claims named
+//  accounts, when every message used the process's account. NULL if that
+//  account's credentials are no longer at hand.
+static const sb_twilio_account_t *
+s_claim_account (const sb_sender_t *self, const sb_twilio_account_t *account,
+                 const sb_sent_record_t *record, sb_twilio_account_t *storage)
+{
+    const char *sid = *record->account? record->account: self->account_sid;
+    if (!sid || streq (sid, account->account_sid))
+        return account;
+    if (!self->account_sid || !streq (sid, self->account_sid))
+        return NULL;
+    storage->account_sid = self->account_sid;
+    storage->auth_token = self->auth_token;
+    return storage;
+}
+
+//  Looks up what an earlier attempt (record: pending or unsure) did in the
+//  account it used, and adopts its message, or sends (with account) if
+//  Twilio has none.
 static sb_actor_result_t
 s_resolve (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *account,
            const sb_sender_job_t *job, redisContext *redis, const sb_sent_record_t *record)
 {
+    sb_twilio_account_t storage;
+    const sb_twilio_account_t *used = s_claim_account (self, account, record, &storage);
+    if (!used)
+        return sb_actor_fail (ctx, "attempt %u's request went to account %s, whose credentials "
+                              "the sender no longer has (the tenant's changed since?): whether "
+                              "Twilio has the message cannot be told, so it is not sent again",
+                              record->attempt, record->account);
     //  A pending claim may still be in flight until its time-out has run;
     //  then Twilio's list needs lookup_delay to show what it took
     int64_t settle = self->lookup_delay_ms
@@ -154,16 +187,16 @@ s_resolve (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *ac
                                "%" PRId64 " ms", record->attempt,
                                record->state == SB_SENT_PENDING? "may still be in flight"
                                                                 : "had no answer", wait);
-    if (sb_throttle_enter (self->throttle, account->account_sid, self->wait_ms))
+    if (sb_throttle_enter (self->throttle, used->account_sid, self->wait_ms))
         return sb_actor_retry (ctx, 0, "account %s: no request slot free within %d ms",
-                               account->account_sid, self->wait_ms);
+                               used->account_sid, self->wait_ms);
     char err [512] = "";
     s_owner_t owner = { redis, job->key, false };
     sb_twilio_message_t found;
     int64_t since_s = (record->at_ms - self->skew_ms) / 1000;
-    int rc = sb_twilio_api_find (self->api, account, job->to, job->text, since_s,
+    int rc = sb_twilio_api_find (self->api, used, job->to, job->text, since_s,
                                  self->lookup_pages, s_not_taken, &owner, &found, err, sizeof err);
-    sb_throttle_leave (self->throttle, account->account_sid);
+    sb_throttle_leave (self->throttle, used->account_sid);
     s_check_redis (ctx, redis);
     if (rc < 0 || owner.failed)
         return sb_actor_retry (ctx, self->lookup_delay_ms, "cannot tell whether attempt %u "
@@ -172,7 +205,7 @@ s_resolve (sb_sender_t *self, sb_actor_ctx_t *ctx, const sb_twilio_account_t *ac
     if (rc == 1) {
         zsys_info ("sender: %s: attempt %u's message found at Twilio as %s: not sent again",
                    job->key, record->attempt, found.sid);
-        return s_record_and_emit (self, ctx, redis, job, record->raw, &found,
+        return s_record_and_emit (self, ctx, redis, job, used->account_sid, record->raw, &found,
                                   found.created_s * 1000);
     }
     return s_send (self, ctx, account, job, redis, record->raw);

@@ -9,13 +9,14 @@ static const char *s_read_script =
     "local t = redis.call('TIME')\n"
     "return {redis.call('GET', KEYS[1]) or '', t[1], t[2]}\n";
 
-//  Claim: ARGV expected, "pending:<attempt>", ttl. Returns -1 if the value
-//  is not the one expected, else the claim's time in ms.
+//  Claim: ARGV expected, "pending:<attempt>", ttl, ":<account>". Returns
+//  -1 if the value is not the one expected, else the claim's time in ms.
 static const char *s_claim_script =
     "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return -1 end\n"
     "local t = redis.call('TIME')\n"
     "local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-    "redis.call('SET', KEYS[1], ARGV[2] .. ':' .. string.format('%d', ms), 'EX', ARGV[3])\n"
+    "redis.call('SET', KEYS[1], ARGV[2] .. ':' .. string.format('%d', ms) .. ARGV[4],\n"
+    "           'EX', ARGV[3])\n"
     "return ms\n";
 
 //  Compare-and-set: ARGV expected, new value ("" deletes), ttl.
@@ -64,7 +65,23 @@ s_eval (redisContext *redis, const char *script, const char *key, const char *ke
     return reply;
 }
 
-//  "pending:<attempt>:<ms>" or "unsure:..." into record. Returns 0 or -1.
+//  An account SID as a claim names it: letters and digits, 2 to
+//  SB_SENT_SID_MAX of them. Returns 0 or -1.
+static int
+s_parse_account (const char *text, sb_sent_record_t *record)
+{
+    size_t length = strlen (text);
+    if (length < 2 || length > SB_SENT_SID_MAX)
+        return -1;
+    for (size_t index = 0; index < length; index++)
+        if (!isalnum ((unsigned char) text [index]))
+            return -1;
+    memcpy (record->account, text, length + 1);
+    return 0;
+}
+
+//  "<attempt>:<ms>[:<account>]", after "pending:" or "unsure:", into
+//  record. Returns 0 or -1.
 static int
 s_parse_claim (const char *text, sb_sent_record_t *record)
 {
@@ -75,7 +92,9 @@ s_parse_claim (const char *text, sb_sent_record_t *record)
         return -1;
     const char *ms = end + 1;
     long long at_ms = strtoll (ms, &end, 10);
-    if (end == ms || *end || errno || at_ms < 0)
+    if (end == ms || (*end && *end != ':') || errno || at_ms < 0)
+        return -1;
+    if (*end && s_parse_account (end + 1, record))
         return -1;
     record->attempt = (uint32_t) attempt;
     record->at_ms = at_ms;
@@ -182,14 +201,15 @@ s_eval_integer (redisContext *redis, const char *script, const char *key, int co
 
 int
 sb_sent_claim (redisContext *redis, const char *key, const char *expected, uint32_t attempt,
-               int ttl_s, int64_t *at_ms, char *err, size_t errlen)
+               const char *account, int ttl_s, int64_t *at_ms, char *err, size_t errlen)
 {
-    char prefix [32], ttl [16];
+    char prefix [32], ttl [16], suffix [SB_SENT_SID_MAX + 2];
     snprintf (prefix, sizeof prefix, "pending:%u", attempt);
     snprintf (ttl, sizeof ttl, "%d", ttl_s);
-    const char *args [] = { expected, prefix, ttl };
+    snprintf (suffix, sizeof suffix, ":%s", account);
+    const char *args [] = { expected, prefix, ttl, suffix };
     bool failed;
-    int64_t ms = s_eval_integer (redis, s_claim_script, key, 3, args, &failed, err, errlen);
+    int64_t ms = s_eval_integer (redis, s_claim_script, key, 4, args, &failed, err, errlen);
     if (failed)
         return -1;
     if (ms < 0)
@@ -198,14 +218,21 @@ sb_sent_claim (redisContext *redis, const char *key, const char *expected, uint3
     return 1;
 }
 
-//  Compare-and-set of key from "pending:<attempt>:<at_ms>" to value ("":
-//  delete).
+void
+sb_sent_claim_value (uint32_t attempt, int64_t at_ms, const char *account,
+                     char value [SB_SENT_RAW_MAX])
+{
+    snprintf (value, SB_SENT_RAW_MAX, "pending:%u:%" PRId64 ":%s", attempt, at_ms, account);
+}
+
+//  Compare-and-set of key from the claim by attempt to account at at_ms
+//  to value ("": delete).
 static int
-s_from_claim (redisContext *redis, const char *key, uint32_t attempt, int64_t at_ms,
-              const char *value, int ttl_s, char *err, size_t errlen)
+s_from_claim (redisContext *redis, const char *key, uint32_t attempt, const char *account,
+              int64_t at_ms, const char *value, int ttl_s, char *err, size_t errlen)
 {
     char expected [SB_SENT_RAW_MAX], ttl [16];
-    snprintf (expected, sizeof expected, "pending:%u:%" PRId64, attempt, at_ms);
+    sb_sent_claim_value (attempt, at_ms, account, expected);
     snprintf (ttl, sizeof ttl, "%d", ttl_s);
     const char *args [] = { expected, value, ttl };
     bool failed;
@@ -214,19 +241,19 @@ s_from_claim (redisContext *redis, const char *key, uint32_t attempt, int64_t at
 }
 
 int
-sb_sent_unsure (redisContext *redis, const char *key, uint32_t attempt, int64_t at_ms,
-                int ttl_s, char *err, size_t errlen)
+sb_sent_unsure (redisContext *redis, const char *key, uint32_t attempt, const char *account,
+                int64_t at_ms, int ttl_s, char *err, size_t errlen)
 {
     char value [SB_SENT_RAW_MAX];
-    snprintf (value, sizeof value, "unsure:%u:%" PRId64, attempt, at_ms);
-    return s_from_claim (redis, key, attempt, at_ms, value, ttl_s, err, errlen);
+    snprintf (value, sizeof value, "unsure:%u:%" PRId64 ":%s", attempt, at_ms, account);
+    return s_from_claim (redis, key, attempt, account, at_ms, value, ttl_s, err, errlen);
 }
 
 int
-sb_sent_release (redisContext *redis, const char *key, uint32_t attempt, int64_t at_ms,
-                 char *err, size_t errlen)
+sb_sent_release (redisContext *redis, const char *key, uint32_t attempt, const char *account,
+                 int64_t at_ms, char *err, size_t errlen)
 {
-    return s_from_claim (redis, key, attempt, at_ms, "", 1, err, errlen);
+    return s_from_claim (redis, key, attempt, account, at_ms, "", 1, err, errlen);
 }
 
 //  "sid:<SID> <details>" as a new string (NULL: out of memory).

@@ -2,12 +2,15 @@
     outbound message, keyed by the idempotency key of the quality.approved
     envelope it answers (docs/actors/sender.md has the whole protocol).
 
-        sb:sent:<key> = "pending:<attempt>:<ms>"   a request is (or may still
-                                                    be) on its way to Twilio
-                      = "unsure:<attempt>:<ms>"    it ended with no answer that
-                                                    says whether Twilio has it
-                      = "sid:<SID>[ <json>]"       done: the SID, and what
-                                                    message.sent said
+        sb:sent:<key> = "pending:<attempt>:<ms>:<account>"   a request is (or
+                                              may still be) on its way to
+                                              Twilio's account <account>
+                      = "unsure:<attempt>:<ms>:<account>"   it ended with no
+                                              answer that says whether
+                                              Twilio has it
+                      = "sid:<SID>[ <json>]"  done: the SID, and what
+                                              message.sent said (with the
+                                              account_sid it was sent with)
         sb:sid:<SID>  = <key>                      which message holds a SID
 
     <ms> is Redis's clock (TIME) when the request was claimed, so instances
@@ -15,7 +18,10 @@
     pending record is a compare-and-set (a small Lua script) on the value
     the caller saw, so two deliveries of one message racing each other
     cannot both claim it. Records expire after a TTL (days), well past any
-    redelivery.
+    redelivery. A claim names the account its request went to, so that
+    the lookup that resolves it asks that account (a tenant's credentials
+    may change in between); claims written before accounts were recorded
+    name none (":<account>" absent).
 
     Functions take the calling thread's connection; -1 means Redis failed
     (redis->err says whether the connection is broken), with the reason.  */
@@ -46,6 +52,8 @@ typedef struct {
                                   //  for NONE): what a compare-and-set expects
     uint32_t attempt;             //  PENDING/UNSURE: the attempt that claimed it
     int64_t at_ms;                //  PENDING/UNSURE: when, on Redis's clock
+    char account [SB_SENT_SID_MAX + 1];   //  PENDING/UNSURE: the account the
+                                  //  request went to, "" if the claim names none
     char sid [SB_SENT_SID_MAX + 1];   //  DONE
     json_t *details;              //  DONE: the message.sent fields recorded with
                                   //  it (owned), or NULL if the record has none
@@ -61,21 +69,27 @@ int sb_sent_read (redisContext *redis, const char *key, sb_sent_record_t *record
 //  Frees what a read record holds. Safe to call twice.
 void sb_sent_record_clear (sb_sent_record_t *record);
 
-//  Claims key for a request by attempt: sets "pending:<attempt>:<now>"
-//  if its value is still expected (the raw value read; "" for none).
-//  Returns 1 (claimed; *at_ms is <now>), 0 (the value changed since it
-//  was read: another delivery is at it), or -1.
+//  Claims key for a request by attempt to account (an account SID:
+//  letters and digits): sets "pending:<attempt>:<now>:<account>" if its
+//  value is still expected (the raw value read; "" for none). Returns 1
+//  (claimed; *at_ms is <now>), 0 (the value changed since it was read:
+//  another delivery is at it), or -1.
 int sb_sent_claim (redisContext *redis, const char *key, const char *expected,
-                   uint32_t attempt, int ttl_s, int64_t *at_ms, char *err, size_t errlen);
+                   uint32_t attempt, const char *account, int ttl_s, int64_t *at_ms,
+                   char *err, size_t errlen);
 
-//  After a claim by attempt at at_ms: marks the request unsure (it ended
-//  and Twilio may have the message), or releases the claim (Twilio
-//  certainly does not have it: the record is deleted). Both only if the
-//  claim is still there. Returns 1, 0 (the record changed), or -1.
-int sb_sent_unsure (redisContext *redis, const char *key, uint32_t attempt, int64_t at_ms,
-                    int ttl_s, char *err, size_t errlen);
-int sb_sent_release (redisContext *redis, const char *key, uint32_t attempt, int64_t at_ms,
-                     char *err, size_t errlen);
+//  The value of the claim by attempt to account at at_ms, into value.
+void sb_sent_claim_value (uint32_t attempt, int64_t at_ms, const char *account,
+                          char value [SB_SENT_RAW_MAX]);
+
+//  After a claim by attempt to account at at_ms: marks the request unsure
+//  (it ended and Twilio may have the message), or releases the claim
+//  (Twilio certainly does not have it: the record is deleted). Both only
+//  if the claim is still there. Returns 1, 0 (the record changed), or -1.
+int sb_sent_unsure (redisContext *redis, const char *key, uint32_t attempt,
+                    const char *account, int64_t at_ms, int ttl_s, char *err, size_t errlen);
+int sb_sent_release (redisContext *redis, const char *key, uint32_t attempt,
+                     const char *account, int64_t at_ms, char *err, size_t errlen);
 
 //  Records key as done with sid and details (a JSON object, borrowed; may
 //  be NULL): if expected is not NULL, only while key's value is still

@@ -1,11 +1,12 @@
 /*  sender — sends each approved reply to the employee's phone, once
     (docs/actors/sender.md).
 
-    Consumes quality.approved; emits message.sent. Twilio mode (with
-    TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, and a Redis): through
-    Twilio's Messages API, never twice for one idempotency key. Outbox
-    mode (neither set): to the Redis list sb:outbox and ./run/outbox.jsonl.
-    The handler and its modules: sb_sender.h.                              */
+    Consumes quality.approved; emits message.sent. Through Twilio's
+    Messages API, never twice for one idempotency key, with the tenant's
+    own account (stored by agent-sync, read with CREDENTIALS_KEY) or the
+    process's (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN), and a Redis;
+    with neither, to the outbox: the Redis list sb:outbox and
+    ./run/outbox.jsonl. The handler and its modules: sb_sender.h.          */
 
 #include "sb_sender.h"
 #include <curl/curl.h>
@@ -30,10 +31,14 @@ main (int argc, char *argv [])
         fprintf (stderr, "sender: libcurl cannot initialise\n");
         return 70;
     }
-    //  The auth token comes only from the environment, and Twilio mode
-    //  needs it: with it, the never-twice record's Redis is required at
-    //  start (78 without), as the runtime checks for needs_redis
+    //  The auth token and the credentials key come only from the
+    //  environment, and sending through Twilio needs one of them: with
+    //  either, the Redis of the never-twice record and of tenants'
+    //  credentials is required at start (78 without), as the runtime
+    //  checks for needs_redis
     const char *token = getenv ("TWILIO_AUTH_TOKEN");
+    const char *key = getenv ("CREDENTIALS_KEY");
+    const char *key_file = getenv ("CREDENTIALS_KEY_FILE");
     sb_actor_def_t def = {
         .name = "sender",
         .summary = "Sends each approved reply (quality.approved) by SMS or WhatsApp through "
@@ -42,7 +47,7 @@ main (int argc, char *argv [])
         .setup = s_setup,
         .teardown = s_teardown,
         .config_help = SB_SENDER_CONFIG_HELP,
-        .needs_redis = token && *token,
+        .needs_redis = (token && *token) || (key && *key) || (key_file && *key_file),
     };
     int rc = sb_actor_main (&def, argc, argv);
     curl_global_cleanup ();

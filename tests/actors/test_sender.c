@@ -20,6 +20,7 @@
     Exits 77 (skipped) without redis-server.                               */
 
 #include "sb_classes.h"
+#include "sb_credentials.h"
 #include "sb_sent.h"
 #include "sb_testproc.h"
 #include "sb_testredis.h"
@@ -45,6 +46,10 @@
 #define S_TENANT_NUMBER "+15557654321"
 #define S_TEXT        "Hi Dana, this week you have logged 8 hours on Acme (expected 32). - Acme HR"
 #define S_TIMEOUT_MS  1000       //  sender/twilio/timeout in these tests
+#define S_KEY_HEX     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define S_ACME_ACCOUNT "ACacacacacacacacacacacacacacacacac"   //  acme's own, stored
+#define S_ACME_TOKEN  "acme-own-auth-token-7f3a9c51d2e8"
+#define S_ACME_NUMBER "+15550002222"                          //  acme's, stored
 
 typedef struct {
     const char *sender;
@@ -204,6 +209,30 @@ s_write_config (s_world_t *self, bool outbox, const char *extra)
     fclose (file);
 }
 
+//  Starts a fake Twilio (named name in the world's directory) for account
+//  and token on a free port, into *port. Returns it (caller stops it).
+static sb_testproc_t *
+s_fake_start (s_world_t *self, const char *name, const char *account, const char *token,
+              int *port)
+{
+    char port_file [320];
+    snprintf (port_file, sizeof port_file, "%s/%s.port", self->dir, name);
+    char *argv [] = { (char *) self->programs->fake, "--account", (char *) account, "--token",
+                      (char *) token, "--port", "0", "--port-file", port_file, NULL };
+    //  Its stdout (the port) into the file, not into the test's log
+    int saved = dup (1), null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+    fflush (stdout);
+    dup2 (null, 1);
+    sb_testproc_t *fake = sb_testproc_new (argv);
+    dup2 (saved, 1);
+    close (saved);
+    close (null);
+    assert_non_null (fake);
+    *port = s_read_port (port_file);
+    assert_true (*port > 0);
+    return fake;
+}
+
 static int
 s_setup (void **state)
 {
@@ -214,22 +243,9 @@ s_setup (void **state)
     assert_non_null (mkdtemp (self->dir));
     self->redis = sb_testredis_new (NULL);
     assert_non_null (self->redis);
-    char port_file [320];
-    snprintf (port_file, sizeof port_file, "%s/fake.port", self->dir);
-    char *argv [] = { (char *) self->programs->fake, "--account", S_ACCOUNT, "--token", S_TOKEN,
-                      "--port", "0", "--port-file", port_file, NULL };
-    //  Its stdout (the port) into the file, not into the test's log
-    int saved = dup (1), null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
-    fflush (stdout);
-    dup2 (null, 1);
-    self->twilio = sb_testproc_new (argv);
-    dup2 (saved, 1);
-    close (saved);
-    close (null);
-    assert_non_null (self->twilio);
-    self->port = s_read_port (port_file);
-    assert_true (self->port > 0);
+    self->twilio = s_fake_start (self, "fake", S_ACCOUNT, S_TOKEN, &self->port);
     setenv ("TWILIO_AUTH_TOKEN", S_TOKEN, 1);
+    unsetenv ("CREDENTIALS_KEY");
     s_write_config (self, false, NULL);
     *state = self;
     return 0;
@@ -583,22 +599,27 @@ test_record_steps (void **state)
     assert_true (record.now_ms > 0);
     //  Only one of two claims from the same reading wins
     int64_t at_ms = 0, other = 0;
-    assert_int_equal (sb_sent_claim (redis, "k1", "", 1, 60, &at_ms, err, sizeof err), 1);
-    assert_int_equal (sb_sent_claim (redis, "k1", "", 2, 60, &other, err, sizeof err), 0);
+    assert_int_equal (sb_sent_claim (redis, "k1", "", 1, S_ACCOUNT, 60, &at_ms, err, sizeof err),
+                      1);
+    assert_int_equal (sb_sent_claim (redis, "k1", "", 2, S_ACCOUNT, 60, &other, err, sizeof err),
+                      0);
     assert_int_equal (sb_sent_read (redis, "k1", &record, err, sizeof err), 0);
     assert_int_equal (record.state, SB_SENT_PENDING);
     assert_int_equal (record.attempt, 1);
     assert_int_equal (record.at_ms, at_ms);
+    assert_string_equal (record.account, S_ACCOUNT);
     //  Unsure, then a claim from that value; the old claim cannot release it
-    assert_int_equal (sb_sent_unsure (redis, "k1", 1, at_ms, 60, err, sizeof err), 1);
+    assert_int_equal (sb_sent_unsure (redis, "k1", 1, S_ACCOUNT, at_ms, 60, err, sizeof err), 1);
     assert_int_equal (sb_sent_read (redis, "k1", &record, err, sizeof err), 0);
     assert_int_equal (record.state, SB_SENT_UNSURE);
-    assert_int_equal (sb_sent_release (redis, "k1", 1, at_ms, err, sizeof err), 0);
-    assert_int_equal (sb_sent_claim (redis, "k1", record.raw, 2, 60, &other, err, sizeof err), 1);
+    assert_string_equal (record.account, S_ACCOUNT);
+    assert_int_equal (sb_sent_release (redis, "k1", 1, S_ACCOUNT, at_ms, err, sizeof err), 0);
+    assert_int_equal (sb_sent_claim (redis, "k1", record.raw, 2, S_ACCOUNT, 60, &other, err,
+                                     sizeof err), 1);
     //  Done from the claim; the SID's owner is noted
     json_t *details = json_pack ("{s:s}", "status", "queued");
-    char claim [64];
-    snprintf (claim, sizeof claim, "pending:2:%" PRId64, other);
+    char claim [SB_SENT_RAW_MAX];
+    sb_sent_claim_value (2, other, S_ACCOUNT, claim);
     assert_int_equal (sb_sent_done (redis, "k1", claim, "SM01", details, 60, err, sizeof err), 1);
     assert_int_equal (sb_sent_done (redis, "k1", claim, "SM02", details, 60, err, sizeof err), 0);
     json_decref (details);
@@ -615,6 +636,16 @@ test_record_steps (void **state)
     redisReply *reply = (redisReply *) redisCommand (redis, "SET sb:sent:k3 pending:x:1");
     freeReplyObject (reply);
     assert_int_equal (sb_sent_read (redis, "k3", &record, err, sizeof err), SB_SENT_CORRUPT);
+    reply = (redisReply *) redisCommand (redis, "SET sb:sent:k4 unsure:1:1000:AC/../x");
+    freeReplyObject (reply);
+    assert_int_equal (sb_sent_read (redis, "k4", &record, err, sizeof err), SB_SENT_CORRUPT);
+    //  A claim written before claims named their account: none
+    reply = (redisReply *) redisCommand (redis, "SET sb:sent:k5 unsure:3:1000");
+    freeReplyObject (reply);
+    assert_int_equal (sb_sent_read (redis, "k5", &record, err, sizeof err), 0);
+    assert_int_equal (record.state, SB_SENT_UNSURE);
+    assert_int_equal (record.attempt, 3);
+    assert_string_equal (record.account, "");
     redisFree (redis);
 }
 
@@ -808,7 +839,8 @@ test_pending_in_flight (void **state)
     redisContext *redis = sb_testredis_connect (self->redis);
     char err [256];
     int64_t at_ms;
-    assert_int_equal (sb_sent_claim (redis, "t:pending", "", 1, 60, &at_ms, err, sizeof err), 1);
+    assert_int_equal (sb_sent_claim (redis, "t:pending", "", 1, S_ACCOUNT, 60, &at_ms, err,
+                                     sizeof err), 1);
     redisFree (redis);
     json_t *envelope = s_approved ("01KK1602M0SNDTEST000000009", "t:pending", "sms", S_EMPLOYEE);
     s_run_t run;
@@ -836,8 +868,10 @@ test_lookup_skips_taken (void **state)
     redisContext *redis = sb_testredis_connect (self->redis);
     char err [256];
     int64_t at_ms;
-    assert_int_equal (sb_sent_claim (redis, "t:second", "", 1, 60, &at_ms, err, sizeof err), 1);
-    assert_int_equal (sb_sent_unsure (redis, "t:second", 1, at_ms, 60, err, sizeof err), 1);
+    assert_int_equal (sb_sent_claim (redis, "t:second", "", 1, S_ACCOUNT, 60, &at_ms, err,
+                                     sizeof err), 1);
+    assert_int_equal (sb_sent_unsure (redis, "t:second", 1, S_ACCOUNT, at_ms, 60, err,
+                                      sizeof err), 1);
     redisFree (redis);
     json_t *second = s_approved ("01KK1602M0SNDTEST00000000B", "t:second", "sms", S_EMPLOYEE);
     s_deliver (self, second, 2, "done", &run);
@@ -1006,6 +1040,135 @@ test_twilio_needs_redis (void **state)
 }
 
 //  --------------------------------------------------------------------------
+//  Tenants' own accounts (issue 7)
+
+//  Stores acme's Twilio account in Redis as agent-sync does (sealed with
+//  S_KEY_HEX), with account sid.
+static void
+s_store_acme (s_world_t *self, const char *sid)
+{
+    char err [256], ref [SB_CREDENTIALS_REF_MAX];
+    sb_secretbox_t *box = sb_secretbox_new (S_KEY_HEX, err, sizeof err);
+    redisContext *redis = sb_testredis_connect (self->redis);
+    assert_true (box && redis);
+    sb_credentials_t credentials = { "vapi-key-for-tests", sid, S_ACME_TOKEN, S_ACME_NUMBER };
+    if (sb_credentials_store (redis, SB_CREDENTIALS_PREFIX, box, "acme", &credentials, ref,
+                              err, sizeof err))
+        fail_msg ("cannot store acme's credentials: %s", err);
+    redisFree (redis);
+    sb_secretbox_destroy (&box);
+}
+
+//  An approved message of acme's (no tenant_number in its conversation:
+//  From is the number stored with acme's account).
+static json_t *
+s_acme_approved (const char *id, const char *key)
+{
+    json_t *envelope = s_approved (id, key, "sms", S_EMPLOYEE);
+    json_object_set_new (envelope, "tenant", json_string ("acme"));
+    json_object_del (json_object_get (json_object_get (envelope, "body"), "conversation"),
+                     "tenant_number");
+    return envelope;
+}
+
+//  acme's message goes with acme's stored account (the fake of that
+//  account, basic auth its SID and token), From its stored number, and
+//  its record names that account; demo's (nothing stored) with the
+//  process's; acme's is never sent with the process's account.
+static void
+test_tenant_accounts (void **state)
+{
+    s_world_t *self = (s_world_t *) *state;
+    int process_port = self->port, acme_port = 0;
+    sb_testproc_t *acme = s_fake_start (self, "fake-acme", S_ACME_ACCOUNT, S_ACME_TOKEN,
+                                        &acme_port);
+    s_store_acme (self, S_ACME_ACCOUNT);
+    setenv ("CREDENTIALS_KEY", S_KEY_HEX, 1);
+    //  Each run's config names one fake: acme's first (self->port is the
+    //  fake that s_write_config and s_fake_state speak of)
+    self->port = acme_port;
+    s_write_config (self, false, NULL);
+    json_t *envelope = s_acme_approved ("01KK1602M0SNDTEST00000000K", "t:acme");
+    s_run_t run;
+    s_deliver (self, envelope, 1, "done", &run);
+    s_assert_fake (self, 1, 1, 0);
+    assert_string_equal (json_string_value (json_object_get (s_sent (&run), "from")),
+                         S_ACME_NUMBER);
+    char *record = s_record (self, SB_SENT_PREFIX, "t:acme");
+    assert_non_null (strstr (record, "\"account_sid\":\"" S_ACME_ACCOUNT "\""));
+    free (record);
+    json_decref (run.lines);
+    json_decref (envelope);
+
+    //  demo has nothing stored: the process's account, at its fake
+    self->port = process_port;
+    s_write_config (self, false, NULL);
+    envelope = s_approved ("01KK1602M0SNDTEST00000000Q", "t:demo", "sms", S_EMPLOYEE);
+    s_deliver (self, envelope, 1, "done", &run);
+    s_assert_fake (self, 1, 1, 0);
+    json_decref (run.lines);
+    json_decref (envelope);
+
+    //  acme's, with only the process's fake to reach: still with acme's
+    //  credentials, which that fake refuses (401), never the process's
+    envelope = s_acme_approved ("01KK1602M0SNDTEST00000000M", "t:acme-2");
+    s_deliver (self, envelope, 1, "fail", &run);
+    assert_non_null (strstr (json_string_value (json_object_get (s_outcome (&run, 0), "reason")),
+                             "HTTP 401"));
+    json_t *fake = s_fake_state (self);
+    assert_int_equal (json_integer_value (json_object_get (fake, "unauthorized")), 1);
+    json_decref (fake);
+    s_assert_fake (self, 1, 1, 0);
+    json_decref (run.lines);
+    json_decref (envelope);
+    unsetenv ("CREDENTIALS_KEY");
+    assert_int_equal (sb_testproc_stop (&acme, S_WAIT_MS, "fake_twilio (acme)"), 0);
+}
+
+//  An attempt whose answer was lost is looked up in the account it was
+//  sent with: acme's, found there; and if acme's account changed since,
+//  it cannot be looked up, so it is not sent again (fail).
+static void
+test_tenant_lookup (void **state)
+{
+    s_world_t *self = (s_world_t *) *state;
+    int process_port = self->port;
+    sb_testproc_t *acme = s_fake_start (self, "fake-acme", S_ACME_ACCOUNT, S_ACME_TOKEN,
+                                        &self->port);
+    s_store_acme (self, S_ACME_ACCOUNT);
+    setenv ("CREDENTIALS_KEY", S_KEY_HEX, 1);
+    s_write_config (self, false, NULL);
+    s_script (self, "drop");
+    json_t *envelope = s_acme_approved ("01KK1602M0SNDTEST00000000N", "t:acme-drop");
+    s_run_t run;
+    s_deliver (self, envelope, 1, "retry", &run);
+    json_decref (run.lines);
+    char *record = s_record (self, SB_SENT_PREFIX, "t:acme-drop");
+    assert_true (record && strstr (record, ":" S_ACME_ACCOUNT));
+    free (record);
+    s_deliver (self, envelope, 2, "done", &run);
+    s_assert_fake (self, 1, 1, 1);
+    json_decref (run.lines);
+    json_decref (envelope);
+
+    //  Unsure under acme's account, then acme saves another account
+    s_script (self, "drop");
+    envelope = s_acme_approved ("01KK1602M0SNDTEST00000000P", "t:acme-moved");
+    s_deliver (self, envelope, 1, "retry", &run);
+    json_decref (run.lines);
+    s_store_acme (self, "ACbdbdbdbdbdbdbdbdbdbdbdbdbdbdbdbd");
+    s_deliver (self, envelope, 2, "fail", &run);
+    assert_non_null (strstr (json_string_value (json_object_get (s_outcome (&run, 0), "reason")),
+                             "no longer has"));
+    s_assert_fake (self, 2, 2, 1);
+    json_decref (run.lines);
+    json_decref (envelope);
+    unsetenv ("CREDENTIALS_KEY");
+    self->port = process_port;
+    assert_int_equal (sb_testproc_stop (&acme, S_WAIT_MS, "fake_twilio (acme)"), 0);
+}
+
+//  --------------------------------------------------------------------------
 
 int
 main (int argc, char *argv [])
@@ -1023,8 +1186,9 @@ main (int argc, char *argv [])
     //  The developer's shell must not steer the sender: only the config
     //  files written here do
     const char *variables [] = { "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE",
-                                 "TWILIO_PHONE_NUMBER", "SB_REDIS_URL" };
-    for (size_t index = 0; index < 5; index++)
+                                 "TWILIO_PHONE_NUMBER", "SB_REDIS_URL", "CREDENTIALS_KEY",
+                                 "CREDENTIALS_KEY_FILE", "REDIS_PASSWORD" };
+    for (size_t index = 0; index < 8; index++)
         unsetenv (variables [index]);
     curl_global_init (CURL_GLOBAL_DEFAULT);
     s_programs_t programs = { argv [1], argv [2] };
@@ -1060,6 +1224,10 @@ main (int argc, char *argv [])
         cmocka_unit_test_prestate_setup_teardown (test_rate_limit, s_setup, s_teardown, &programs),
         cmocka_unit_test_prestate_setup_teardown (test_outbox_once, s_setup, s_teardown, &programs),
         cmocka_unit_test_prestate_setup_teardown (test_twilio_needs_redis, s_setup, s_teardown,
+                                                  &programs),
+        cmocka_unit_test_prestate_setup_teardown (test_tenant_accounts, s_setup, s_teardown,
+                                                  &programs),
+        cmocka_unit_test_prestate_setup_teardown (test_tenant_lookup, s_setup, s_teardown,
                                                   &programs),
     };
     int failed = cmocka_run_group_tests_name ("sender", tests, NULL, NULL);
