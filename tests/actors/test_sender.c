@@ -1168,6 +1168,40 @@ test_tenant_lookup (void **state)
     assert_int_equal (sb_testproc_stop (&acme, S_WAIT_MS, "fake_twilio (acme)"), 0);
 }
 
+//  sender/mode = twilio without an account of the process's: tenants'
+//  own accounts only, never the outbox (demo has none stored: fail); with
+//  no key either, it refuses to start.
+static void
+test_mode_twilio (void **state)
+{
+    s_world_t *self = (s_world_t *) *state;
+    snprintf (self->config, sizeof self->config, "%s/twilio-only.cfg", self->dir);
+    FILE *file = fopen (self->config, "w");
+    assert_non_null (file);
+    fprintf (file, "sender\n    mode = twilio\n    redis = %s\n    outbox = %s/outbox.jsonl\n"
+                   "    twilio\n        api_base = http://127.0.0.1:%d\n",
+             sb_testredis_url (self->redis), self->dir, self->port);
+    fclose (file);
+    unsetenv ("TWILIO_AUTH_TOKEN");
+    setenv ("CREDENTIALS_KEY", S_KEY_HEX, 1);
+    json_t *envelope = s_approved ("01KK1602M0SNDTEST00000000R", "t:twilio-only", "sms",
+                                   S_EMPLOYEE);
+    s_run_t run;
+    s_deliver (self, envelope, 1, "fail", &run);
+    assert_non_null (strstr (json_string_value (json_object_get (s_outcome (&run, 0), "reason")),
+                             "never the outbox"));
+    json_decref (run.lines);
+    char path [320];
+    snprintf (path, sizeof path, "%s/outbox.jsonl", self->dir);
+    assert_int_equal (access (path, F_OK), -1);
+    unsetenv ("CREDENTIALS_KEY");
+    s_run (self, envelope, 1, NULL, &run);
+    assert_int_equal (run.status, S_EXIT_CONFIG);
+    json_decref (run.lines);
+    json_decref (envelope);
+    s_assert_fake (self, 0, 0, 0);
+}
+
 //  --------------------------------------------------------------------------
 
 int
@@ -1228,6 +1262,8 @@ main (int argc, char *argv [])
         cmocka_unit_test_prestate_setup_teardown (test_tenant_accounts, s_setup, s_teardown,
                                                   &programs),
         cmocka_unit_test_prestate_setup_teardown (test_tenant_lookup, s_setup, s_teardown,
+                                                  &programs),
+        cmocka_unit_test_prestate_setup_teardown (test_mode_twilio, s_setup, s_teardown,
                                                   &programs),
     };
     int failed = cmocka_run_group_tests_name ("sender", tests, NULL, NULL);
