@@ -1,9 +1,9 @@
 #   fleet/default.zpl — the fleet `make run` starts on one machine: a private
 #   Redis (AOF on, unix socket in ./run/redis) with the demo data, the
 #   broker, ingress on http://127.0.0.1:8080, the conversation actors, the
-#   sender (outbox mode unless Twilio's credentials are in the environment)
-#   and agent-sync (a development credentials key in ./run unless
-#   CREDENTIALS_KEY is set). Their config: fleet/switchboard.zpl. Every
+#   sender (outbox mode unless Twilio's credentials are in the environment
+#   or stored for the tenant) and agent-sync; tenants' credentials are sealed
+#   with a development key in ./run unless CREDENTIALS_KEY is set. Their config: fleet/switchboard.zpl. Every
 #   key: docs/fleet.md.
 #
 #   build/bin/supervise fleet/default.zpl          run it (Ctrl-C stops it)
@@ -53,7 +53,7 @@ broker
 ingress
     command = ${SB_BUILD:-build}/bin/ingress
     args = --config fleet/switchboard.zpl --listen 127.0.0.1 --port 8080 --broker tcp://127.0.0.1:5555
-    depends = broker
+    depends = broker dev-key             # reads tenants' stored Twilio tokens with the key
     ready = notify-fd
     ports = 8080
     optional-secrets = TWILIO_AUTH_TOKEN INTERNAL_SECRET WORKSPACE_API_TOKEN
@@ -72,7 +72,8 @@ demo-data
     ready = exit
     restart = transient
 
-#   agent-sync's development key, unless CREDENTIALS_KEY is set
+#   The development key sealing tenants' credentials (agent-sync writes
+#   them, ingress and the sender read them), unless CREDENTIALS_KEY is set
 dev-key
     command = bin/dev-credentials-key
     args = run/credentials.key
@@ -109,7 +110,7 @@ quality
 sender
     command = ${SB_BUILD:-build}/bin/sender
     args = --config fleet/switchboard.zpl --instance sender-${instance}
-    depends = broker
+    depends = broker dev-key             # reads tenants' stored Twilio accounts with the key
     optional-secrets = TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN TWILIO_PHONE_NUMBER
 
 agent-sync
