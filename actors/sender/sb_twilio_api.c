@@ -252,8 +252,9 @@ sb_twilio_api_read_retry_after (const char *value, int64_t now_s)
     time_t when = strlen (value) < sizeof date? curl_getdate (date, NULL): -1;
     if (when < 0)
         return -1;
-    int64_t delay = ((int64_t) when - now_s) * 1000;
-    return delay < 0? 0: delay > 86400000? 86400000: delay;
+    //  Clamped before scaling: a date far ahead must not overflow
+    int64_t seconds = (int64_t) when - now_s;
+    return seconds < 0? 0: seconds > 86400? 86400000: seconds * 1000;
 }
 
 //  --------------------------------------------------------------------------
