@@ -143,6 +143,24 @@ s_send_parts (sb_broker_t *self, zframe_t *identity, const char *command,
         zmq_send (socket, parts [index], sizes [index], index + 1 < count? more: ZMQ_DONTWAIT);
 }
 
+void
+sb_broker_tap (sb_broker_t *self, const char *event, const char *services, uint32_t attempt,
+               const char *reason, const void *envelope, size_t size)
+{
+    if (!self->tap)
+        return;
+    void *socket = zsock_resolve (self->tap);
+    char number [16];
+    snprintf (number, sizeof number, "%u", attempt);
+    int more = ZMQ_SNDMORE | ZMQ_DONTWAIT;
+    if (zmq_send (socket, event, strlen (event), more) < 0)
+        return;   //  no subscriber, or a slow one past its high-water mark: dropped
+    zmq_send (socket, services, strlen (services), more);
+    zmq_send (socket, number, strlen (number), more);
+    zmq_send (socket, reason, strlen (reason), more);
+    zmq_send (socket, envelope, size, ZMQ_DONTWAIT);
+}
+
 //  Sends a command whose arguments are in a message (destroyed).
 void
 sb_broker_send (sb_broker_t *self, zframe_t *identity, const char *command, zmsg_t *args)
@@ -315,6 +333,30 @@ sb_broker_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
 //  --------------------------------------------------------------------------
 //  Delivering
 
+//  Copies the corr of an encoded envelope (already peeked: a map within
+//  limits) into corr, for the trace; "" if it has none.
+static void
+s_peek_corr (const uint8_t *data, size_t size, char *corr, size_t corrlen)
+{
+    *corr = 0;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    if (msgpack_unpack_next (&unpacked, (const char *) data, size, NULL) == MSGPACK_UNPACK_SUCCESS
+    &&  unpacked.data.type == MSGPACK_OBJECT_MAP) {
+        const msgpack_object_map *map = &unpacked.data.via.map;
+        for (uint32_t index = 0; index < map->size; index++) {
+            const msgpack_object *key = &map->ptr [index].key, *value = &map->ptr [index].val;
+            if (key->type == MSGPACK_OBJECT_STR && key->via.str.size == 4
+            &&  memcmp (key->via.str.ptr, "corr", 4) == 0 && value->type == MSGPACK_OBJECT_STR
+            &&  value->via.str.size < corrlen) {
+                memcpy (corr, value->via.str.ptr, value->via.str.size);
+                corr [value->via.str.size] = 0;
+            }
+        }
+    }
+    msgpack_unpacked_destroy (&unpacked);
+}
+
 //  Hands msg (ownership taken) to the least recently used idle worker of
 //  service, or dead-letters it when its deadline has passed.
 static void
@@ -330,15 +372,19 @@ s_deliver (sb_broker_t *self, s_service_t *service, sb_store_msg_t *msg)
     delivery->service = service;
     delivery->msg = msg;
     delivery->sent_us = zclock_usecs ();
+    delivery->sent_ms = zclock_time ();
     delivery->lease_expiry_ms = zclock_mono () + service->policy->lease_ms;
     zhashx_update (self->deliveries, delivery->handle, delivery);
     service->in_flight++;
 
     int64_t deadline_ms = 0;
-    if (sb_envelope_peek (msg->envelope, msg->size, &deadline_ms, NULL, 0)) {
+    if (sb_envelope_peek (msg->envelope, msg->size, &deadline_ms, delivery->type,
+                          sizeof delivery->type)) {
         sb_broker_answer_queue (self, delivery, SB_STORE_FAIL, "stored envelope no longer decodes", 0);
         return;
     }
+    if (self->config.trace)
+        s_peek_corr (msg->envelope, msg->size, delivery->corr, sizeof delivery->corr);
     if (deadline_ms && deadline_ms <= zclock_time ()) {
         service->expired++;
         sb_broker_answer_queue (self, delivery, SB_STORE_FAIL, "deadline passed before delivery", 0);
@@ -350,6 +396,8 @@ s_deliver (sb_broker_t *self, s_service_t *service, sb_store_msg_t *msg)
     worker->credit--;
     sb_broker_worker_requeue (worker);
     service->delivered++;
+    sb_broker_tap (self, "delivered", service->name, sb_broker_attempts (delivery), "",
+                   msg->envelope, msg->size);
 
     char attempt [16];
     snprintf (attempt, sizeof attempt, "%u", sb_broker_attempts (delivery));
@@ -496,7 +544,7 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
     }
     else
     if (streq (command, SB_PROTO_STATS) || streq (command, SB_PROTO_DLQ_LIST)
-    ||  streq (command, SB_PROTO_DLQ_REPLAY)) {
+    ||  streq (command, SB_PROTO_DLQ_REPLAY) || streq (command, SB_PROTO_TRACE)) {
         //  Tools talk to Redis synchronously: they wait for the gap between
         //  rounds, when no pipeline is in flight on the connection
         zmsg_pushstr (msg, command);
@@ -601,12 +649,38 @@ s_open_services (sb_broker_t *self, char *err, size_t errlen)
     return 0;
 }
 
+//  The tap and the monitor, when configured: bound before the router, so
+//  that the monitor sees it bind.
+static int
+s_bind_tools (sb_broker_t *self, char *err, size_t errlen)
+{
+    if (self->config.tap) {
+        self->tap = zsock_new (ZMQ_PUB);
+        if (!self->tap || zsock_bind (self->tap, "%s", self->config.tap) < 0)
+            return sb_error_set (err, errlen, "cannot bind the tap %s: %s", self->config.tap,
+                                 zmq_strerror (zmq_errno ()));
+        zsock_set_sndhwm (self->tap, 10000);
+        self->tap_endpoint = zsock_last_endpoint (self->tap);
+    }
+    if (self->config.monitor) {
+        char source [128];
+        snprintf (source, sizeof source, "broker %.100s",
+                  self->config.name? self->config.name: self->config.endpoint);
+        self->monitor = sb_monitor_new (self->config.monitor, source, err, errlen);
+        if (!self->monitor || sb_monitor_watch (self->monitor, self->router, "router"))
+            return self->monitor? sb_error_set (err, errlen, "cannot monitor the router"): -1;
+    }
+    return 0;
+}
+
 static int
 s_bind (sb_broker_t *self, char *err, size_t errlen)
 {
     self->router = zsock_new (ZMQ_ROUTER);
     if (!self->router)
         return sb_error_set (err, errlen, "cannot create a ZeroMQ socket");
+    if (s_bind_tools (self, err, errlen))
+        return -1;
     zsock_set_rcvtimeo (self->router, 0);
     zsock_set_sndtimeo (self->router, 0);
     zsock_set_router_mandatory (self->router, 0);   //  gone peers: drop
@@ -629,6 +703,10 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
         return NULL;
     }
     self->config = *settings;
+    if (sb_alerts_load (&self->alerts, config, err, errlen)) {
+        free (self);
+        return NULL;
+    }
     self->started_ms = zclock_mono ();
     self->storage_ok = true;
     self->services = zhashx_new ();
@@ -670,6 +748,8 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
         self->store = sb_store_new (settings->redis_url, settings->prefix, self->name,
                                     settings->redis_password, settings->redis_timeout_ms,
                                     err, errlen);
+    if (self->store)
+        sb_store_set_trace (self->store, settings->trace? settings->trace_ttl_ms: 0);
     if (!self->store || s_open_services (self, err, errlen))
         sb_broker_destroy (&self);
     return self;
@@ -694,6 +774,9 @@ sb_broker_destroy (sb_broker_t **self_p)
     sb_schemas_destroy (&self->schemas);
     sb_store_destroy (&self->store);
     zsock_destroy (&self->router);
+    zsock_destroy (&self->tap);
+    zstr_free (&self->tap_endpoint);
+    sb_monitor_destroy (&self->monitor);   //  after the socket it watches
     free (self->endpoint);
     free (self->name);
     free (self);
@@ -710,4 +793,10 @@ const char *
 sb_broker_name (sb_broker_t *self)
 {
     return self->name;
+}
+
+const char *
+sb_broker_monitor_endpoint (sb_broker_t *self)
+{
+    return self->monitor? sb_monitor_endpoint (self->monitor): NULL;
 }

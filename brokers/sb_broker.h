@@ -26,6 +26,10 @@ typedef struct {
     int redis_timeout_ms;
     size_t batch;                //  most commands taken in one round
     sb_limits_t limits;          //  envelope decoding bounds
+    bool trace;                  //  note every event per conversation in Redis
+    int64_t trace_ttl_ms;        //  how long a conversation's trace is kept
+    const char *tap;             //  PUB endpoint for a copy of the traffic, or NULL
+    const char *monitor;         //  PUB endpoint for socket events, or NULL
 } sb_broker_config_t;
 
 //  The defaults (docs/broker.md lists them).
@@ -50,6 +54,9 @@ const char *sb_broker_endpoint (sb_broker_t *self);
 
 //  This broker's name in the consumer group.
 const char *sb_broker_name (sb_broker_t *self);
+
+//  The socket-event endpoint actually bound, or NULL without broker/monitor.
+const char *sb_broker_monitor_endpoint (sb_broker_t *self);
 
 //  Runs the loop until *stop becomes true (set from a signal handler) or
 //  CZMQ's interrupt flag is raised. Returns 0.

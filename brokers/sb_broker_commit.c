@@ -94,6 +94,8 @@ s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
     }
     memcpy (publish->key, view.key, sizeof publish->key);
     memcpy (publish->id, view.id, sizeof publish->id);
+    memcpy (publish->corr, view.corr, sizeof publish->corr);
+    memcpy (publish->type, view.type, sizeof publish->type);
     publish->due_ms = view.not_before_ms;
     return 0;
 }
@@ -122,6 +124,21 @@ sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     }
     publish->identity = zframe_dup (identity);
     zlistx_add_end (self->publishes, publish);
+}
+
+//  Taps a stored envelope: "published" to its services (space-separated).
+static void
+s_tap_published (sb_broker_t *self, const char *const *services, size_t count,
+                 const void *envelope, size_t size)
+{
+    if (!self->tap)
+        return;
+    char names [512] = "";
+    size_t used = 0;
+    for (size_t index = 0; index < count && used < sizeof names; index++)
+        used += (size_t) snprintf (names + used, sizeof names - used, "%s%s",
+                                   index? " ": "", services [index]);
+    sb_broker_tap (self, "published", names, 0, "", envelope, size);
 }
 
 //  Marks the services of a route as having work waiting.
@@ -167,7 +184,8 @@ sb_broker_queue_publishes (sb_broker_t *self)
          publish = (s_publish_t *) zlistx_next (self->sending), index++)
         self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
             zframe_data (publish->envelope), zframe_size (publish->envelope),
-            publish->due_ms, publish->services, publish->service_count };
+            publish->due_ms, publish->services, publish->service_count, publish->corr,
+            publish->type };
     sb_store_publish (self->store, self->puts, count, zclock_time (),
                       self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
 }
@@ -195,6 +213,8 @@ sb_broker_reply_publishes (sb_broker_t *self)
         else {
             self->published++;
             s_mark_dirty (self, publish->services, publish->service_count);
+            s_tap_published (self, publish->services, publish->service_count,
+                             zframe_data (publish->envelope), zframe_size (publish->envelope));
             sb_broker_send_strings (self, publish->identity, SB_PROTO_ACK, publish->token,
                             publish->id, NULL);
         }
@@ -216,8 +236,7 @@ s_answer_destroy (s_answer_t **self_p)
         s_answer_t *self = *self_p;
         zmsg_destroy (&self->outputs);
         free (self->puts);
-        free (self->keys);
-        free (self->ids);
+        free (self->heads);
         free (self);
         *self_p = NULL;
     }
@@ -287,23 +306,20 @@ s_prepare_outputs (sb_broker_t *self, s_answer_t *answer, char *err, size_t errl
 {
     size_t count = zmsg_size (answer->outputs);
     answer->puts = (sb_store_put_t *) calloc (count + 1, sizeof (sb_store_put_t));
-    answer->keys = calloc (count + 1, sizeof *answer->keys);
-    answer->ids = calloc (count + 1, sizeof *answer->ids);
-    if (!answer->puts || !answer->keys || !answer->ids)
+    answer->heads = (s_publish_t *) calloc (count + 1, sizeof (s_publish_t));
+    if (!answer->puts || !answer->heads)
         return sb_error_set (err, errlen, "out of memory");
     size_t index = 0;
     for (zframe_t *frame = zmsg_first (answer->outputs); frame;
          frame = zmsg_next (answer->outputs), index++) {
-        s_publish_t probe = { 0 };
+        s_publish_t *head = &answer->heads [index];
         const char *code;
         char reason [400];
-        if (s_check_envelope (self, frame, &probe, &code, reason, sizeof reason))
+        if (s_check_envelope (self, frame, head, &code, reason, sizeof reason))
             return sb_error_set (err, errlen, "output %zu refused (%s): %s", index, code, reason);
-        memcpy (answer->keys [index], probe.key, sizeof probe.key);
-        memcpy (answer->ids [index], probe.id, sizeof probe.id);
-        answer->puts [index] = (sb_store_put_t) { answer->keys [index], answer->ids [index],
-            zframe_data (frame), zframe_size (frame), probe.due_ms,
-            probe.services, probe.service_count };
+        answer->puts [index] = (sb_store_put_t) { head->key, head->id,
+            zframe_data (frame), zframe_size (frame), head->due_ms,
+            head->services, head->service_count, head->corr, head->type };
     }
     answer->put_count = count;
     return 0;
@@ -380,14 +396,23 @@ s_answer_applied (sb_broker_t *self, s_answer_t *answer, bool applied)
 {
     s_delivery_t *delivery = answer->delivery;
     s_service_t *service = delivery->service;
+    if (applied)
+        sb_broker_tap (self, answer->kind == SB_STORE_DONE? "done"
+                           : answer->kind == SB_STORE_RETRY? "retry": "dead",
+                       service->name, answer->attempts,
+                       answer->kind == SB_STORE_DONE? "": answer->reason,
+                       delivery->msg->envelope, delivery->msg->size);
     if (!applied)
         zsys_warning ("broker: %s was taken over (lease expired or another broker "
                       "reclaimed it): answer dropped", delivery->handle);
     else
     if (answer->kind == SB_STORE_DONE) {
         service->completed++;
-        for (size_t index = 0; index < answer->put_count; index++)
-            s_mark_dirty (self, answer->puts [index].services, answer->puts [index].service_count);
+        for (size_t index = 0; index < answer->put_count; index++) {
+            const sb_store_put_t *put = &answer->puts [index];
+            s_mark_dirty (self, put->services, put->service_count);
+            s_tap_published (self, put->services, put->service_count, put->envelope, put->size);
+        }
     }
     else
     if (answer->kind == SB_STORE_RETRY) {
@@ -424,7 +449,8 @@ sb_broker_queue_answers (sb_broker_t *self)
             msg->stream_id, msg->delivery_count,
             service->in_flight + zlistx_size (service->ready) + 16, msg->envelope_id,
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
-            answer->reason, msg->envelope, msg->size };
+            answer->reason, msg->envelope, msg->size, answer->delivery->corr,
+            answer->delivery->type, answer->delivery->sent_ms };
     }
     sb_store_complete (self->store, self->ops, count, zclock_time (),
                        self->config.dedup_window_ms, self->outcomes);

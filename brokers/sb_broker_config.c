@@ -22,6 +22,10 @@ sb_broker_config_default (void)
         .redis_timeout_ms = 2000,
         .batch = 512,
         .limits = sb_limits_default (),
+        .trace = true,
+        .trace_ttl_ms = 24 * 3600 * 1000LL,
+        .tap = NULL,
+        .monitor = NULL,
     };
     return config;
 }
@@ -47,7 +51,22 @@ static const s_number_key_t s_number_keys [] = {
     { "redis-timeout", 10, 60000, offsetof (sb_broker_config_t, redis_timeout_ms), S_INT },
     { "batch", 1, 100000, offsetof (sb_broker_config_t, batch), S_SIZE },
     { "max-envelope", 1024, 64 << 20, offsetof (sb_broker_config_t, limits.max_bytes), S_SIZE },
+    { "trace-ttl", 1000, 365 * 864e5, offsetof (sb_broker_config_t, trace_ttl_ms), S_INT64 },
 };
+
+#define S_STRING_KEYS 6
+
+//  broker/trace: on or off.
+static int
+s_config_switch (sb_broker_config_t *settings, zconfig_t *section, char *err, size_t errlen)
+{
+    char *text = zconfig_get (section, "trace", NULL);
+    if (text && !streq (text, "on") && !streq (text, "off"))
+        return sb_error_set (err, errlen, "broker/trace: '%s' is not on or off", text);
+    if (text)
+        settings->trace = streq (text, "on");
+    return 0;
+}
 
 static int
 s_config_number (sb_broker_config_t *settings, zconfig_t *section,
@@ -79,10 +98,12 @@ sb_broker_config_load (sb_broker_config_t *settings, zconfig_t *config,
     zconfig_t *section = config? zconfig_locate (config, "broker"): NULL;
     if (!section)
         return 0;
-    const char *strings [] = { "endpoint", "name", "redis", "prefix" };
-    const char **targets [] = { &settings->endpoint, &settings->name,
-                                &settings->redis_url, &settings->prefix };
-    for (size_t index = 0; index < 4; index++) {
+    const char *strings [S_STRING_KEYS] = { "endpoint", "name", "redis", "prefix", "tap",
+                                            "monitor" };
+    const char **targets [S_STRING_KEYS] = { &settings->endpoint, &settings->name,
+                                             &settings->redis_url, &settings->prefix,
+                                             &settings->tap, &settings->monitor };
+    for (size_t index = 0; index < S_STRING_KEYS; index++) {
         char *value = zconfig_get (section, strings [index], NULL);
         if (value && !*value)
             return sb_error_set (err, errlen, "broker/%s: empty", strings [index]);
@@ -92,9 +113,11 @@ sb_broker_config_load (sb_broker_config_t *settings, zconfig_t *config,
     for (size_t index = 0; index < sizeof s_number_keys / sizeof s_number_keys [0]; index++)
         if (s_config_number (settings, section, &s_number_keys [index], err, errlen))
             return -1;
+    if (s_config_switch (settings, section, err, errlen))
+        return -1;
     for (zconfig_t *item = zconfig_child (section); item; item = zconfig_next (item)) {
-        bool known = false;
-        for (size_t index = 0; index < 4; index++)
+        bool known = streq (zconfig_name (item), "trace");
+        for (size_t index = 0; index < S_STRING_KEYS; index++)
             known = known || streq (zconfig_name (item), strings [index]);
         for (size_t index = 0; index < sizeof s_number_keys / sizeof s_number_keys [0]; index++)
             known = known || streq (zconfig_name (item), s_number_keys [index].key);

@@ -7,8 +7,10 @@
 #define SB_BROKER_PRIVATE_H_INCLUDED
 
 #include "sb_classes.h"
+#include "sb_alerts.h"
 #include "sb_broker.h"
 #include "sb_hist.h"
+#include "sb_monitor.h"
 #include "sb_proto.h"
 #include "sb_routes.h"
 #include "sb_store.h"
@@ -17,6 +19,7 @@
 #define S_FETCH_MAX      256      //  messages fetched per service per round
 #define S_STALL_CHECK_MS 5000     //  how often stalled services are looked for
 #define S_MAX_REPLY_ROUTES 10000  //  distinct reply_to services remembered
+#define S_FAILURE_WINDOW_MS 60000 //  failure rates cover one to two of these
 
 typedef struct _s_service_t s_service_t;
 typedef struct _s_worker_t s_worker_t;
@@ -27,9 +30,12 @@ typedef struct {
     s_service_t *service;
     s_worker_t *worker;
     sb_store_msg_t *msg;         //  owned
-    int64_t sent_us;             //  when it was handed out (wall clock, us)
+    int64_t sent_us;             //  when it was handed out (monotonic, us)
+    int64_t sent_ms;             //  the same, Unix ms (for the trace)
     int64_t lease_expiry_ms;
     bool committing;             //  an answer is on its way to Redis
+    char corr [SB_ENVELOPE_MAX_CORR + 1];   //  for the trace ("" when it is off)
+    char type [SB_ENVELOPE_MAX_NAME + 1];
 } s_delivery_t;
 
 struct _s_worker_t {
@@ -62,6 +68,9 @@ struct _s_service_t {
     int64_t backlog_at_check;
     bool stalled;
     sb_hist_t latency;           //  deliver -> answer, us
+    uint64_t window_answers [2]; //  failure rate: counts at the start of the
+    uint64_t window_failures [2];//  last two windows (S_FAILURE_WINDOW_MS)
+    int64_t window_ms;           //  when the newer one started
 };
 
 //  A reply route: the one-service list of the reply_to it names, kept for
@@ -80,6 +89,8 @@ typedef struct {
     zframe_t *envelope;          //  the bytes, kept as received
     char key [SB_ENVELOPE_MAX_KEY + 1];
     char id [SB_ID_LEN + 1];
+    char corr [SB_ENVELOPE_MAX_CORR + 1];
+    char type [SB_ENVELOPE_MAX_NAME + 1];
     int64_t due_ms;
     const char *const *services;
     size_t service_count;
@@ -95,15 +106,18 @@ typedef struct {
     zmsg_t *outputs;             //  DONE: the emitted envelopes' frames
     sb_store_put_t *puts;        //  DONE: what the store gets for them
     size_t put_count;
-    char (*keys) [SB_ENVELOPE_MAX_KEY + 1];
-    char (*ids) [SB_ID_LEN + 1];
+    s_publish_t *heads;          //  DONE: their checked headers and routes
 } s_answer_t;
 
 struct _sb_broker_t {
     sb_broker_config_t config;
+    sb_alerts_t alerts;          //  thresholds (the config's alerts section)
     char *name;
     char *endpoint;
     zsock_t *router;
+    zsock_t *tap;                //  PUB: a copy of the traffic, or NULL
+    char *tap_endpoint;          //  where it is bound
+    sb_monitor_t *monitor;       //  the router's socket events, or NULL
     sb_store_t *store;
     sb_schemas_t *schemas;
     sb_routes_t *routes;
@@ -185,6 +199,11 @@ uint32_t sb_broker_attempts (const s_delivery_t *delivery);
 
 //  Notes a Redis failure (logged once, shown in STATS until Redis answers).
 void sb_broker_storage_failed (sb_broker_t *self, const char *what);
+
+//  The tap (docs/protocol.md, "Tap"): when configured, one message per
+//  event: [event][services][attempt][reason][envelope]; nothing otherwise.
+void sb_broker_tap (sb_broker_t *self, const char *event, const char *services,
+                    uint32_t attempt, const char *reason, const void *envelope, size_t size);
 
 //  zlistx destructor for strings.
 void sb_broker_string_destructor (void **item);

@@ -1,18 +1,55 @@
 /*  sb_broker_tools.c — what the broker answers between rounds, when it
-    may talk to Redis synchronously: tools (STATS, DLQ-LIST, DLQ-REPLAY)
-    and the first HELLO of a reply service.                                */
+    may talk to Redis synchronously: tools (STATS, DLQ-LIST, DLQ-REPLAY,
+    TRACE) and the first HELLO of a reply service.                         */
 
 #include "sb_broker_private.h"
 
 //  --------------------------------------------------------------------------
 //  Tools: STATS, DLQ-LIST, DLQ-REPLAY
 
+//  Retries and dead letters per answer over the last one to two windows,
+//  or -1 when nothing was answered then.
+static double
+s_failure_rate (s_service_t *service, int64_t now)
+{
+    uint64_t answers = service->completed + service->retried + service->dead;
+    uint64_t failures = service->retried + service->dead;
+    if (now - service->window_ms >= S_FAILURE_WINDOW_MS) {
+        service->window_answers [0] = service->window_answers [1];
+        service->window_failures [0] = service->window_failures [1];
+        service->window_answers [1] = answers;
+        service->window_failures [1] = failures;
+        service->window_ms = now;
+    }
+    uint64_t recent = answers - service->window_answers [0];
+    return recent? (double) (failures - service->window_failures [0]) / (double) recent: -1;
+}
+
+//  The thresholds a service crosses (names), counted in *crossed.
 static json_t *
-s_service_stats (sb_broker_t *self, s_service_t *service, int64_t now_wall)
+s_service_alerts (sb_broker_t *self, json_t *stats, double failure_rate, size_t *crossed)
+{
+    sb_alerts_figures_t figures = {
+        json_integer_value (json_object_get (stats, "queued"))
+            + json_integer_value (json_object_get (stats, "delayed")),
+        json_integer_value (json_object_get (stats, "oldest_age_ms")),
+        failure_rate, json_integer_value (json_object_get (stats, "p99_us")) };
+    json_t *list = sb_alerts_check (&self->alerts, &figures);
+    json_t *names = json_array ();
+    for (size_t index = 0; index < json_array_size (list); index++)
+        json_array_append (names, json_object_get (json_array_get (list, index), "alert"));
+    *crossed += json_array_size (names);
+    json_decref (list);
+    return names;
+}
+
+static json_t *
+s_service_stats (sb_broker_t *self, s_service_t *service, int64_t now_wall, size_t *crossed)
 {
     sb_store_figures_t figures = { 0 };
     bool known = sb_store_figures (self->store, service->name, &figures) == 0;
-    return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}",
+    double failure_rate = s_failure_rate (service, zclock_mono ());
+    json_t *stats = json_pack ("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:f}",
         "workers", (json_int_t) service->workers,
         "capacity", (json_int_t) service->capacity,
         "in_flight", (json_int_t) service->in_flight,
@@ -27,7 +64,11 @@ s_service_stats (sb_broker_t *self, s_service_t *service, int64_t now_wall)
         "p50_us", (json_int_t) sb_hist_percentile (&service->latency, 0.50),
         "p99_us", (json_int_t) sb_hist_percentile (&service->latency, 0.99),
         "stalled", service->stalled,
-        "storage_known", known);
+        "storage_known", known,
+        "failure_rate", failure_rate);
+    if (stats)
+        json_object_set_new (stats, "alerts", s_service_alerts (self, stats, failure_rate, crossed));
+    return stats;
 }
 
 static void
@@ -38,10 +79,12 @@ s_on_stats (sb_broker_t *self, zframe_t *identity)
     sb_store_backlog (self->store, &backlog);
     sb_store_dlq_size (self->store, &dead);
     json_t *services = json_object ();
+    size_t crossed = 0;
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services))
-        json_object_set_new (services, service->name, s_service_stats (self, service, now_wall));
-    json_t *stats = json_pack ("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+        json_object_set_new (services, service->name,
+                             s_service_stats (self, service, now_wall, &crossed));
+    json_t *stats = json_pack ("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o}",
         "broker", self->name, "endpoint", self->endpoint,
         "uptime_ms", (json_int_t) (zclock_mono () - self->started_ms),
         "storage", self->storage_ok? "ok": self->storage_error,
@@ -51,7 +94,14 @@ s_on_stats (sb_broker_t *self, zframe_t *identity)
         "malformed", (json_int_t) self->malformed,
         "backlog", (json_int_t) backlog,
         "dead_letters", (json_int_t) dead,
+        "alerts", (json_int_t) crossed,
+        "trace", self->config.trace,
         "services", services);
+    //  Where tools find the tap and the socket events (null: not configured)
+    json_object_set_new (stats, "tap", self->tap_endpoint? json_string (self->tap_endpoint)
+                                                         : json_null ());
+    const char *monitor = self->monitor? sb_monitor_endpoint (self->monitor): NULL;
+    json_object_set_new (stats, "monitor", monitor? json_string (monitor): json_null ());
     zmsg_t *reply = zmsg_new ();
     sb_proto_add_json (reply, stats);
     json_decref (stats);
@@ -106,6 +156,27 @@ s_on_dlq_replay (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     zlistx_destroy (&services);
 }
 
+//  TRACE corr: the conversation's events as the scripts noted them.
+static void
+s_on_trace (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
+{
+    char corr [SB_ENVELOPE_MAX_CORR + 1];
+    json_t *events = NULL;
+    if (sb_proto_pop_string (args, corr, sizeof corr) || !*corr)
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "TRACE needs a corr (<= 128 bytes)",
+                                NULL, NULL);
+    else
+    if (sb_store_trace (self->store, corr, &events))
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, sb_store_error (self->store),
+                                NULL, NULL);
+    else {
+        zmsg_t *reply = zmsg_new ();
+        sb_proto_add_json (reply, events);
+        json_decref (events);
+        sb_broker_send (self, identity, SB_PROTO_TRACE, reply);
+    }
+}
+
 //  A HELLO for a reply service met for the first time: its queue is
 //  created, then the HELLO is taken like any other.
 static void
@@ -142,6 +213,9 @@ sb_broker_tool_requests (sb_broker_t *self)
         else
         if (identity && command && streq (command, SB_PROTO_DLQ_REPLAY))
             s_on_dlq_replay (self, identity, msg);
+        else
+        if (identity && command && streq (command, SB_PROTO_TRACE))
+            s_on_trace (self, identity, msg);
         else
         if (identity && command)
             s_on_reply_hello (self, identity, msg);

@@ -45,7 +45,7 @@ int sb_client_recv_reply (sb_client_t *self, int timeout_ms, sb_client_reply_t *
 int sb_client_publish (sb_client_t *self, const uint8_t *envelope, size_t size,
                        int timeout_ms, sb_client_reply_t *reply);
 
-//  Tools: sends command (STATS, DLQ-LIST, DLQ-REPLAY) with an optional
+//  Tools: sends command (STATS, DLQ-LIST, DLQ-REPLAY, TRACE) with an optional
 //  argument and returns the reply's body as JSON (REPLAYED: an integer),
 //  or NULL with the reason in err (time-out, ERROR reply).
 json_t *sb_client_request (sb_client_t *self, const char *command, const char *arg,

@@ -30,6 +30,7 @@
 #define SB_PROTO_DLQ         "DLQ"
 #define SB_PROTO_DLQ_REPLAY  "DLQ-REPLAY"
 #define SB_PROTO_REPLAYED    "REPLAYED"
+#define SB_PROTO_TRACE       "TRACE"
 #define SB_PROTO_ERROR       "ERROR"
 
 //  Returns a new message holding the header and command; append the

@@ -286,11 +286,19 @@ sb_store_ensure_service (sb_store_t *self, const char *service)
     return strstr (self->error, "BUSYGROUP")? 0: -1;
 }
 
+void
+sb_store_set_trace (sb_store_t *self, int64_t ttl_ms)
+{
+    self->trace_ttl_ms = ttl_ms > 0? ttl_ms: 0;
+}
+
 static void
 s_args_add_put (sb_store_args_t *args, const sb_store_put_t *item)
 {
     sb_store_args_add_str (args, item->key);
     sb_store_args_add_str (args, item->id);
+    sb_store_args_add_str (args, item->corr? item->corr: "");
+    sb_store_args_add_str (args, item->type? item->type: "");
     s_args_add (args, item->envelope, item->size);
     sb_store_args_add_int (args, item->due_ms);
     sb_store_args_add_int (args, (int64_t) item->service_count);
@@ -363,6 +371,7 @@ sb_store_publish (sb_store_t *self, const sb_store_put_t *items, size_t count,
     sb_store_args_add_int (&args, now_ms);
     sb_store_args_add_int (&args, dedup_ttl_ms);
     sb_store_args_add_int (&args, max_backlog);
+    sb_store_args_add_int (&args, self->trace_ttl_ms);
     sb_store_args_add_int (&args, (int64_t) count);
     for (size_t index = 0; index < count; index++)
         s_args_add_put (&args, &items [index]);
@@ -380,6 +389,9 @@ s_args_add_op (sb_store_args_t *args, const sb_store_op_t *op)
     sb_store_args_add_str (args, op->envelope_id);
     sb_store_args_add_int (args, op->attempts);
     sb_store_args_add_int (args, (int64_t) op->held);
+    sb_store_args_add_str (args, op->corr? op->corr: "");
+    sb_store_args_add_str (args, op->type? op->type: "");
+    sb_store_args_add_int (args, op->delivered_ms);
     if (op->kind == SB_STORE_DONE) {
         sb_store_args_add_int (args, (int64_t) op->output_count);
         for (size_t index = 0; index < op->output_count; index++)
@@ -418,6 +430,7 @@ sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
     sb_store_args_add_str (&args, self->consumer);
     sb_store_args_add_int (&args, now_ms);
     sb_store_args_add_int (&args, dedup_ttl_ms);
+    sb_store_args_add_int (&args, self->trace_ttl_ms);
     sb_store_args_add_int (&args, (int64_t) count);
     for (size_t index = 0; index < count; index++)
         s_args_add_op (&args, &ops [index]);

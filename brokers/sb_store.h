@@ -27,6 +27,8 @@ typedef struct {
     int64_t due_ms;              //  > now: delayed until then
     const char *const *services; //  where it is routed
     size_t service_count;
+    const char *corr;            //  its conversation, for the trace (NULL: "")
+    const char *type;            //  its type, for the trace (NULL: "")
 } sb_store_put_t;
 
 typedef enum {
@@ -65,6 +67,9 @@ typedef struct {
     const char *reason;          //  RETRY, FAIL
     const uint8_t *envelope;     //  RETRY, FAIL: the message itself
     size_t size;
+    const char *corr;            //  the message's conversation (NULL: ""), its
+    const char *type;            //  type (NULL: "") and when it was handed to
+    int64_t delivered_ms;        //  the worker (Unix ms): for the trace
 } sb_store_op_t;
 
 //  A message taken from a queue for delivery. The caller owns it.
@@ -112,6 +117,17 @@ int sb_store_pipeline_end (sb_store_t *self);
 int sb_store_pipeline_send (sb_store_t *self);
 bool sb_store_pipeline_pending (sb_store_t *self);
 int sb_store_fd (sb_store_t *self);
+
+//  Turns the per-conversation trace on (ttl_ms > 0: every event of a
+//  publish or an answer is noted in sb:trace:<corr>, kept ttl_ms after the
+//  last one) or off (0). Off by default.
+void sb_store_set_trace (sb_store_t *self, int64_t ttl_ms);
+
+//  The trace of conversation corr, oldest first, as a JSON array of
+//  {at_ms, event, type, id, service, attempt, delay_ms, reason,
+//  delivered_ms} (empty when none: unknown, expired, or the trace is off).
+//  The caller owns *events.
+int sb_store_trace (sb_store_t *self, const char *corr, json_t **events);
 
 //  Creates service's queue and consumer group if missing.
 int sb_store_ensure_service (sb_store_t *self, const char *service);

@@ -235,3 +235,64 @@ sb_store_figures (sb_store_t *self, const char *service, sb_store_figures_t *fig
     freeReplyObject (reply);
     return 0;
 }
+
+//  --------------------------------------------------------------------------
+//  Conversation traces
+
+//  Turns one trace line (at_ms, event, type, id, service, attempt,
+//  delay_ms, reason, delivered_ms, tab-separated, as the scripts write it)
+//  into its JSON form, or NULL if it is not one.
+static json_t *
+s_trace_event (const char *line, size_t length)
+{
+    const char *fields [9];
+    size_t sizes [9], count = 0;
+    const char *start = line, *end = line + length;
+    while (count < 9) {
+        const char *tab = memchr (start, '\t', (size_t) (end - start));
+        fields [count] = start;
+        sizes [count++] = (size_t) ((tab? tab: end) - start);
+        if (!tab)
+            break;
+        start = tab + 1;
+    }
+    if (count != 9)
+        return NULL;
+    json_t *event = json_object ();
+    const char *names [9] = { "at_ms", "event", "type", "id", "service", "attempt",
+                              "delay_ms", "reason", "delivered_ms" };
+    for (size_t index = 0; index < 9; index++) {
+        bool number = index == 0 || index == 5 || index == 6 || index == 8;
+        json_object_set_new (event, names [index], number
+            ? json_integer (strtoll (fields [index], NULL, 10))
+            : json_stringn (fields [index], sizes [index]));
+    }
+    return event;
+}
+
+int
+sb_store_trace (sb_store_t *self, const char *corr, json_t **events)
+{
+    char *list = zsys_sprintf ("%strace:%s", self->prefix, corr);
+    sb_store_args_t args;
+    sb_store_args_init (&args);
+    sb_store_args_add_str (&args, "LRANGE");
+    sb_store_args_add_str (&args, list? list: "");
+    sb_store_args_add_str (&args, "0");
+    sb_store_args_add_str (&args, "-1");
+    redisReply *reply = list? sb_store_command (self, &args): NULL;
+    sb_store_args_clear (&args);
+    zstr_free (&list);
+    if (!reply)
+        return -1;
+    json_t *array = json_array ();
+    for (size_t index = 0; reply->type == REDIS_REPLY_ARRAY && index < reply->elements; index++) {
+        const redisReply *line = reply->element [index];
+        json_t *event = line->type == REDIS_REPLY_STRING? s_trace_event (line->str, line->len): NULL;
+        if (event)
+            json_array_append_new (array, event);
+    }
+    freeReplyObject (reply);
+    *events = array;
+    return 0;
+}

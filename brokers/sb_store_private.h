@@ -21,6 +21,7 @@ struct _sb_store_t {
     char *consumer;
     char *password;
     int timeout_ms;
+    int64_t trace_ttl_ms;        //  0: no trace written
     char sha [S_SCRIPTS][41];    //  loaded scripts' SHA1s
     char error [256];
     bool pipelining;             //  between pipeline_begin and _end

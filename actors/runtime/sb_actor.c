@@ -19,6 +19,8 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "                           default 10000)\n"
         "  -s, --stats EP           bind EP (e.g. tcp://127.0.0.1:*) and answer SBP/1 STATS\n"
         "                           there with this instance's counters (%s/stats)\n"
+        "  -m, --monitor EP         bind EP and publish the broker links' socket events\n"
+        "                           there, for zmon sockets (%s/monitor)\n"
         "  -r, --redis URL          Redis for handlers that use it: tcp://host:port or\n"
         "                           unix:/path (%s/redis; env SB_REDIS_URL; password\n"
         "                           from REDIS_PASSWORD)\n"
@@ -28,7 +30,7 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "                           on a difference (fixtures: docs/writing-an-actor.md)\n"
         "  -h, --help               this text\n",
         def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
-        def->name, def->name, def->name);
+        def->name, def->name, def->name, def->name);
     if (def->config_help)
         fprintf (file, "\nIts own config keys (section '%s'):\n%s", def->name, def->config_help);
     fprintf (file, "\nExit codes: 0 stopped cleanly; 78 bad config (do not restart); "
@@ -85,8 +87,9 @@ s_apply (sb_actor_options_t *options, const char *name, const char *value, const
     if (streq (name, "grace") && !(rc = s_set_number (value, 0, 3600000, &number)))
         options->grace_ms = number;
     else
-    if (streq (name, "stats") || streq (name, "redis")) {
-        char **target = streq (name, "stats")? &options->stats_endpoint: &options->redis_url;
+    if (streq (name, "stats") || streq (name, "redis") || streq (name, "monitor")) {
+        char **target = streq (name, "stats")? &options->stats_endpoint
+                      : streq (name, "redis")? &options->redis_url: &options->monitor_endpoint;
         zstr_free (target);
         *target = strdup (value);
         rc = *value? 0: -1;
@@ -107,8 +110,9 @@ s_load_config (sb_actor_options_t *options, const char *path)
         return -1;
     }
     options->section = zconfig_locate (options->config, options->def->name);
-    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats", "redis" };
-    for (size_t index = 0; options->section && index < 6; index++) {
+    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats", "redis",
+                            "monitor" };
+    for (size_t index = 0; options->section && index < 7; index++) {
         char *value = zconfig_get (options->section, keys [index], NULL);
         char where [256];
         snprintf (where, sizeof where, "%s: %s/%s", path, options->def->name, keys [index]);
@@ -124,8 +128,9 @@ s_option_name (const char *arg)
 {
     const char *names [][2] = { { "--broker", "-b" }, { "--instance", "-i" },
                                 { "--capacity", "-n" }, { "--grace", "-g" },
-                                { "--stats", "-s" }, { "--redis", "-r" } };
-    for (size_t index = 0; index < 6; index++)
+                                { "--stats", "-s" }, { "--redis", "-r" },
+                                { "--monitor", "-m" } };
+    for (size_t index = 0; index < 7; index++)
         if (streq (arg, names [index][0]) || streq (arg, names [index][1]))
             return names [index][0] + 2;
     return NULL;
@@ -202,6 +207,7 @@ s_options_clear (sb_actor_options_t *options)
         zstr_free (&options->brokers [index]);
     zstr_free (&options->instance);
     zstr_free (&options->stats_endpoint);
+    zstr_free (&options->monitor_endpoint);
     zstr_free (&options->redis_url);
     sb_schemas_destroy (&options->schemas);
     zconfig_destroy (&options->config);

@@ -24,6 +24,7 @@ typedef struct {
     int capacity;
     int64_t grace_ms;
     char *stats_endpoint;            //  where to answer STATS, or NULL
+    char *monitor_endpoint;          //  where to publish socket events, or NULL
     char *redis_url;                 //  for sb_actor_redis, or NULL
     const char *harness;             //  input file ("-": stdin), or NULL
     const char *expect;              //  harness: expected output file

@@ -7,6 +7,7 @@
 
 #include "sb_actor_private.h"
 #include "sb_hist.h"
+#include "sb_monitor.h"
 #include "sb_proto.h"
 
 #define S_BACKOFF_MIN_MS 100
@@ -54,6 +55,7 @@ typedef struct {
     bool draining;
     int64_t drain_deadline_ms;
     zsock_t *stats;              //  ROUTER answering STATS, or NULL
+    sb_monitor_t *monitor;       //  the links' socket events, or NULL
     uint64_t handled, retried, failed, invalid, dropped;
     sb_hist_t latency;
 } s_runtime_t;
@@ -159,6 +161,10 @@ s_connect (s_runtime_t *self, s_link_t *link, int64_t now)
         return;
     zsock_set_linger (link->dealer, 0);
     zsock_set_rcvtimeo (link->dealer, 0);
+    char name [300];
+    snprintf (name, sizeof name, "link %.250s", link->endpoint);
+    if (self->monitor && sb_monitor_watch (self->monitor, link->dealer, name))
+        zsys_warning ("%s: cannot monitor the link to %s", self->options->def->name, link->endpoint);
     if (zsock_connect (link->dealer, "%s", link->endpoint) < 0) {
         zsys_error ("%s: cannot connect to %s", self->options->def->name, link->endpoint);
         zsock_destroy (&link->dealer);
@@ -469,6 +475,17 @@ s_runtime_init (s_runtime_t *self, sb_actor_options_t *options)
         zsys_info ("%s: STATS on %s", options->def->name, bound);
         zstr_free (&bound);
     }
+    if (options->monitor_endpoint) {
+        char source [300], err [300];
+        snprintf (source, sizeof source, "%.64s %.200s", options->def->name, options->instance);
+        self->monitor = sb_monitor_new (options->monitor_endpoint, source, err, sizeof err);
+        if (!self->monitor) {
+            fprintf (stderr, "%s: %s\n", options->def->name, err);
+            return -1;
+        }
+        zsys_info ("%s: socket events on %s", options->def->name,
+                   sb_monitor_endpoint (self->monitor));
+    }
     int64_t now = zclock_mono ();
     for (size_t index = 0; index < options->broker_count; index++) {
         s_link_t *link = &self->links [index];
@@ -520,6 +537,7 @@ s_runtime_end (s_runtime_t *self)
     zsock_destroy (&self->stats);
     for (size_t index = 0; index < self->options->broker_count; index++)
         zsock_destroy (&self->links [index].dealer);
+    sb_monitor_destroy (&self->monitor);   //  after the sockets it watches
 }
 
 int

@@ -3,21 +3,30 @@
 -- delivery and the delivery count is the one it handed out, so an answer
 -- for an attempt whose lease went to another never completes it twice.
 --
--- ARGV: prefix, group, consumer, now_ms, dedup_ttl_ms, count, then per op:
+-- ARGV: prefix, group, consumer, now_ms, dedup_ttl_ms, trace_ttl_ms, count,
+-- then per op:
 --   kind, service, stream_id, delivery_count, envelope_id, attempts,
---   held (deliveries this broker holds for the service), then
---   kind "D": noutputs, per output: key, id, envelope, due_ms, nservices, service...
+--   held (deliveries this broker holds for the service), corr, type,
+--   delivered_ms (when the worker was handed it), then
+--   kind "D": noutputs, per output: key, id, corr, type, envelope, due_ms,
+--             nservices, service...
 --   kind "R": due_ms, reason, envelope (attempts become the entry's base)
 --   kind "F": reason, envelope
 -- Returns per op: "OK", or "STALE" (fenced: nothing changed).
+-- trace_ttl_ms > 0: every applied answer, and every output stored, is
+-- noted in its conversation's trace list (prefix .. 'trace:' .. corr), one
+-- tab-separated line: at_ms, event (published|done|retry|dead), type, id,
+-- service(s), attempt, delay_ms, reason, delivered_ms; at most 256 lines,
+-- the list expiring trace_ttl_ms after its first event (docs/broker.md).
 --
 -- Acknowledged entries stay in the stream until trim.lua removes them in
 -- bulk: one XACK per service per batch instead of an XACK and an XDEL per
 -- message.
 
 local prefix, group, consumer = ARGV[1], ARGV[2], ARGV[3]
-local now, ttl, count = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
-local results, at = {}, 7
+local now, ttl = tonumber(ARGV[4]), ARGV[5]
+local trace_ttl, count = tonumber(ARGV[6]), tonumber(ARGV[7])
+local results, at = {}, 8
 local backlog_change = 0
 local held = {}        -- queue -> { stream id -> delivery count }, ours
 local acks = {}        -- queue -> stream ids to acknowledge
@@ -41,13 +50,29 @@ local function remove (queue, stream_id)
     backlog_change = backlog_change - 1
 end
 
+-- Notes one event in a conversation's trace
+local function trace (corr, line)
+    if trace_ttl > 0 then
+        local list = prefix .. 'trace:' .. corr
+        local length = redis.call('RPUSH', list, now .. '\t' .. line)
+        if length == 1 then
+            redis.call('PEXPIRE', list, trace_ttl)
+        elseif length > 256 then
+            redis.call('LTRIM', list, -256, -1)
+        end
+    end
+end
+
 -- Stores one output like publish.lua does, skipping a duplicate key
 local function store_output (position)
-    local key, id, envelope = ARGV[position], ARGV[position + 1], ARGV[position + 2]
-    local due, nservices = tonumber(ARGV[position + 3]), tonumber(ARGV[position + 4])
+    local key, id, corr = ARGV[position], ARGV[position + 1], ARGV[position + 2]
+    local type, envelope = ARGV[position + 3], ARGV[position + 4]
+    local due, nservices = tonumber(ARGV[position + 5]), tonumber(ARGV[position + 6])
     if redis.call('SET', prefix .. 'dd:' .. key, id, 'PX', ttl, 'NX') then
+        local services = {}
         for index = 0, nservices - 1 do
-            local service = ARGV[position + 5 + index]
+            local service = ARGV[position + 7 + index]
+            services[#services + 1] = service
             if due > now then
                 redis.call('ZADD', prefix .. 'delay', due, cmsgpack.pack(service, id, 0, envelope))
                 redis.call('HINCRBY', prefix .. 'delayed', service, 1)
@@ -55,19 +80,29 @@ local function store_output (position)
                 redis.call('XADD', prefix .. 'q:' .. service, '*', 'e', envelope, 'a', 0, 'i', id)
             end
         end
+        trace (corr, 'published\t' .. type .. '\t' .. id .. '\t' .. table.concat(services, ' ')
+               .. '\t0\t' .. (due > now and (due - now) or 0) .. '\t\t0')
         backlog_change = backlog_change + nservices
     end
-    return position + 5 + nservices
+    return position + 7 + nservices
+end
+
+-- One answer's trace line after the time: event, type, id, service,
+-- attempt, delay, reason (tabs and newlines made spaces), delivered_ms
+local function answer_line (event, type, id, service, attempts, delay, reason, delivered)
+    return event .. '\t' .. type .. '\t' .. id .. '\t' .. service .. '\t' .. attempts .. '\t'
+        .. delay .. '\t' .. string.gsub(reason, '[\t\r\n]', ' ') .. '\t' .. delivered
 end
 
 for op = 1, count do
     local kind, service, stream_id = ARGV[at], ARGV[at + 1], ARGV[at + 2]
     local delivery_count, envelope_id = tonumber(ARGV[at + 3]), ARGV[at + 4]
     local attempts, limit = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
+    local corr, type, delivered = ARGV[at + 7], ARGV[at + 8], ARGV[at + 9]
     local queue = prefix .. 'q:' .. service
     local errors = prefix .. 'errs:' .. service .. ':' .. envelope_id
     local valid = holdings (queue, limit)[stream_id] == delivery_count
-    at = at + 7
+    at = at + 10
     if kind == 'D' then
         local noutputs = tonumber(ARGV[at])
         at = at + 1
@@ -75,12 +110,13 @@ for op = 1, count do
             remove (queue, stream_id)
             -- Only a message that failed before has an error history
             if attempts > 1 then redis.call('DEL', errors) end
+            trace (corr, answer_line ('done', type, envelope_id, service, attempts, 0, '', delivered))
         end
         for output = 1, noutputs do
             if valid then
                 at = store_output (at)
             else
-                at = at + 5 + tonumber(ARGV[at + 4])
+                at = at + 7 + tonumber(ARGV[at + 6])
             end
         end
     elseif kind == 'R' then
@@ -92,6 +128,8 @@ for op = 1, count do
             redis.call('HINCRBY', prefix .. 'delayed', service, 1)
             redis.call('RPUSH', errors, reason)
             redis.call('PEXPIRE', errors, ttl)
+            trace (corr, answer_line ('retry', type, envelope_id, service, attempts,
+                                      math.max(tonumber(due) - now, 0), reason, delivered))
             backlog_change = backlog_change + 1
         end
         at = at + 3
@@ -105,6 +143,8 @@ for op = 1, count do
             redis.call('XADD', prefix .. 'dlq', '*', 'service', service, 'id', envelope_id,
                        'reason', reason, 'attempts', attempts, 'failed_ms', ARGV[4],
                        'errors', cjson.encode(history), 'e', envelope)
+            trace (corr, answer_line ('dead', type, envelope_id, service, attempts, 0, reason,
+                                      delivered))
         end
         at = at + 2
     end

@@ -1,21 +1,25 @@
 -- publish.lua: stores a batch of accepted envelopes, atomically with their
 -- deduplication, in one call (the broker's group commit).
 --
--- ARGV: prefix, now_ms, dedup_ttl_ms, max_backlog, count, then per item:
---   key, id, envelope, due_ms, nservices, service...
+-- ARGV: prefix, now_ms, dedup_ttl_ms, max_backlog, trace_ttl_ms, count,
+-- then per item: key, id, corr, type, envelope, due_ms, nservices, service...
 -- Returns per item: "A" stored, "D<first-id>" duplicate key, "O" over
 -- capacity (nothing stored for D and O).
 -- Keys are built from the prefix (see docs/broker.md, storage layout).
+-- trace_ttl_ms > 0: a stored item is noted in its conversation's trace
+-- (prefix .. 'trace:' .. corr: complete.lua describes the lines), kept
+-- trace_ttl_ms after the conversation's first event.
 
 local prefix, now = ARGV[1], tonumber(ARGV[2])
 local ttl, max_backlog = ARGV[3], tonumber(ARGV[4])
-local count = tonumber(ARGV[5])
+local trace_ttl, count = tonumber(ARGV[5]), tonumber(ARGV[6])
 local backlog = tonumber(redis.call('GET', prefix .. 'backlog') or '0')
-local results, at = {}, 6
+local results, at = {}, 7
 
 for item = 1, count do
-    local key, id, envelope = ARGV[at], ARGV[at + 1], ARGV[at + 2]
-    local due, nservices = tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+    local key, id, corr, type = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+    local envelope, due = ARGV[at + 4], tonumber(ARGV[at + 5])
+    local nservices = tonumber(ARGV[at + 6])
     local dedup = prefix .. 'dd:' .. key
     local first
     if backlog + nservices > max_backlog then
@@ -30,8 +34,10 @@ for item = 1, count do
     elseif first then
         results[item] = 'D' .. first
     else
+        local services = {}
         for index = 0, nservices - 1 do
-            local service = ARGV[at + 5 + index]
+            local service = ARGV[at + 7 + index]
+            services[#services + 1] = service
             if due > now then
                 redis.call('ZADD', prefix .. 'delay', due,
                            cmsgpack.pack(service, id, 0, envelope))
@@ -41,10 +47,22 @@ for item = 1, count do
                            'e', envelope, 'a', 0, 'i', id)
             end
         end
+        if trace_ttl > 0 then
+            local trace = prefix .. 'trace:' .. corr
+            local delay = due > now and (due - now) or 0
+            local length = redis.call('RPUSH', trace, now .. '\tpublished\t' .. type .. '\t'
+                                      .. id .. '\t' .. table.concat(services, ' ') .. '\t0\t'
+                                      .. delay .. '\t\t0')
+            if length == 1 then
+                redis.call('PEXPIRE', trace, trace_ttl)
+            elseif length > 256 then
+                redis.call('LTRIM', trace, -256, -1)
+            end
+        end
         backlog = backlog + nservices
         results[item] = 'A'
     end
-    at = at + 5 + nservices
+    at = at + 7 + nservices
 end
 redis.call('SET', prefix .. 'backlog', backlog)
 return results
