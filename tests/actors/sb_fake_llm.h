@@ -1,6 +1,6 @@
 /*  sb_fake_llm.h — test support: a fake OpenAI-compatible chat-completions
-    server (libmicrohttpd, 127.0.0.1, an ephemeral port) for the planner's
-    LLM backend.
+    server (tests/fakes' sb_fakehttp, 127.0.0.1, an ephemeral port) for the
+    planner's LLM backend.
 
     POST /v1/chat/completions is answered as the test tells it: a real
     answer with one tool call (choices[0].message.tool_calls[0].function

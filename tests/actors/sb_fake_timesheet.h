@@ -1,6 +1,6 @@
 /*  sb_fake_timesheet.h — test support: a fake timesheet service for the
-    timesheet actor's HTTP backend (libmicrohttpd, 127.0.0.1, an ephemeral
-    port), speaking the default URL templates under /v1
+    timesheet actor's HTTP backend (tests/fakes' sb_fakehttp, 127.0.0.1, an
+    ephemeral port), speaking the default URL templates under /v1
     (docs/actors/timesheet.md).
 
     Tenant acme's directory: +15551234567 is E042 Dana, +15551230000 is

@@ -1,8 +1,8 @@
 /*  test_agent_sync.c — integration tests of agent-sync: the real program
     (its handler through --harness, one process per run, as many at once
     as a test wants) against a private redis-server and the fakes of Vapi
-    (tests/fakes/fake_vapi.c) and Twilio's Accounts resource
-    (tests/actors/fake_twilio_account.c), all as processes.
+    (tests/fakes/fake_vapi.c) and Twilio (tests/fakes/fake_twilio.c, its
+    Accounts resource), all as processes.
 
     Each run writes the saves to a file, runs agent-sync on them with
     VAPI_API_BASE, TWILIO_API_BASE, CREDENTIALS_KEY and SB_REDIS_URL set,
@@ -192,8 +192,9 @@ s_setup (void **state)
     assert_non_null (self->redis);
     self->vapi = s_fake_start (self, self->programs->vapi, "fake_vapi", "--key", S_VAPI_KEY,
                                NULL, NULL, self->vapi_url, sizeof self->vapi_url);
-    self->twilio = s_fake_start (self, self->programs->twilio, "fake_twilio", "--sid", S_SID,
-                                 "--token", S_TOKEN, self->twilio_url, sizeof self->twilio_url);
+    self->twilio = s_fake_start (self, self->programs->twilio, "fake_twilio", "--account",
+                                 S_SID, "--token", S_TOKEN, self->twilio_url,
+                                 sizeof self->twilio_url);
     self->ids = sb_idgen_new ();
     setenv ("CREDENTIALS_KEY", S_KEY_HEX, 1);
     setenv ("VAPI_API_BASE", self->vapi_url, 1);
@@ -210,7 +211,7 @@ s_teardown (void **state)
     s_world_t *self = (s_world_t *) *state;
     int rc = 0;
     rc |= sb_testproc_stop (&self->vapi, S_STOP_MS, "fake_vapi");
-    rc |= sb_testproc_stop (&self->twilio, S_STOP_MS, "fake_twilio_account");
+    rc |= sb_testproc_stop (&self->twilio, S_STOP_MS, "fake_twilio");
     sb_testredis_destroy (&self->redis);
     sb_idgen_destroy (&self->ids);
     sb_testutil_remove_tree (self->dir);

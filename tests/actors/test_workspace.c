@@ -18,11 +18,11 @@
 
     One case runs the real agent-sync instead of the stub, against the fake
     Vapi (tests/fakes/fake_vapi.c) and Twilio's Accounts resource
-    (tests/actors/fake_twilio_account.c): the whole save, from the HTTP
+    (tests/fakes/fake_twilio.c): the whole save, from the HTTP
     request to the agents on Vapi and the report back.
 
     Usage: test_workspace BROKER INGRESS STUB_AGENT_SYNC AGENT_SYNC FAKE_VAPI
-                          FAKE_TWILIO_ACCOUNT [TEST]
+                          FAKE_TWILIO [TEST]
     Exits 77 (skipped) without redis-server.                               */
 
 #include "sb_classes.h"
@@ -454,11 +454,11 @@ test_real_agent_sync (void **state)
     assert_int_equal (sb_testworld_broker_start (world, 0, NULL), 0);
     char vapi_url [64], account_url [64];
     const char *vapi_args [] = { "--key", S_VAPI_KEY, NULL };
-    const char *account_args [] = { "--sid", S_ACCOUNT, "--token", S_SAVED_TOKEN, NULL };
+    const char *account_args [] = { "--account", S_ACCOUNT, "--token", S_SAVED_TOKEN, NULL };
     sb_testproc_t *vapi = sb_testfake_start (world->dir, world->programs [S_FAKE_VAPI],
                                              "fake_vapi", vapi_args, vapi_url, sizeof vapi_url);
     sb_testproc_t *account = sb_testfake_start (world->dir, world->programs [S_FAKE_ACCOUNT],
-                                                "fake_twilio_account", account_args,
+                                                "fake_twilio", account_args,
                                                 account_url, sizeof account_url);
     assert_true (vapi && account);
     setenv ("CREDENTIALS_KEY", S_CREDENTIALS_KEY, 1);
@@ -498,7 +498,7 @@ test_real_agent_sync (void **state)
     json_decref (first);
     json_decref (second);
     assert_int_equal (sb_testproc_stop (&vapi, 10000, "fake_vapi"), 0);
-    assert_int_equal (sb_testproc_stop (&account, 10000, "fake_twilio_account"), 0);
+    assert_int_equal (sb_testproc_stop (&account, 10000, "fake_twilio"), 0);
 }
 
 static const struct CMUnitTest s_tests [] = {
@@ -517,6 +517,6 @@ int
 main (int argc, char *argv [])
 {
     return sb_testhttp_run (argc, argv, S_PROGRAMS, "BROKER INGRESS STUB_AGENT_SYNC AGENT_SYNC "
-                            "FAKE_VAPI FAKE_TWILIO_ACCOUNT [TEST]", s_tests,
+                            "FAKE_VAPI FAKE_TWILIO [TEST]", s_tests,
                             sizeof s_tests / sizeof s_tests [0]);
 }

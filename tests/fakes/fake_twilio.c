@@ -1,5 +1,5 @@
-/*  fake_twilio — a fake of Twilio's Messages API for tests, on
-    libmicrohttpd, speaking the real API's shape:
+/*  fake_twilio — a fake of Twilio's REST API for tests (Messages and the
+    account), on the fakes' sb_fakehttp, speaking the real API's shape:
 
       POST /2010-04-01/Accounts/{AccountSid}/Messages.json   create
            form To, From (or MessagingServiceSid), Body; HTTP basic auth
@@ -15,11 +15,18 @@
            PageSize (default 50), Page; {"messages":[...], page fields,
            next_page_uri}. date_sent is date_created here (sent at once).
       GET  /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json   fetch
+      GET  /2010-04-01/Accounts/{AccountSid}.json   the account, as
+           agent-sync checks it: 200 {sid, friendly_name, status
+           (--account-status, default "active"), type, auth_token,
+           owner_account_sid, date_created, date_updated, uri}; 401
+           {"code":20003,...} without its basic auth; 404 {"code":20404,
+           ...} for another AccountSid, whatever the auth.
 
     For tests (no auth):
-      GET  /_fake/messages   {"messages":[every message accepted, oldest
-                             first], "requests", "creates", "lists",
+      GET  /_fake/counts     {"requests", "creates", "lists", "accounts",
                              "unauthorized"}
+      GET  /_fake/messages   the counts and "messages": [every message
+                             accepted, oldest first]
       POST /_fake/script     steps, one per line (below), appended to the
                              script; answers {"steps": N queued}
       POST /_fake/reset      forgets messages, script and counters
@@ -35,10 +42,10 @@
     on= defaults to create; message= takes the rest of the line.
 
     Usage: fake_twilio --account SID --token TOKEN [--port N] [--port-file
-    PATH] [--step SPEC]... [--verbose]. Port 0 (the default) takes a free
-    one; "port N" is printed on stdout (and N written to PATH, atomically).
-    Runs until SIGTERM or SIGINT, then exits 0. The HTTP side is the
-    fakes' shared sb_fakehttp.                                             */
+    PATH] [--account-status STATUS] [--step SPEC]... [--verbose]. Port 0
+    (the default) takes a free one; "port N" is printed on stdout (and N
+    written to PATH, atomically). Runs until SIGTERM or SIGINT, then exits
+    0.                                                                     */
 
 #include "sb_date.h"
 #include "sb_fakehttp.h"
@@ -71,12 +78,13 @@ typedef struct {
 typedef struct {
     const char *account;
     const char *token;
+    const char *account_status;
     bool verbose;
     pthread_mutex_t lock;
     json_t *messages;        //  accepted, oldest first
     s_step_t steps [S_MAX_STEPS];
     size_t step_count;
-    uint64_t requests, creates, lists, unauthorized;
+    uint64_t requests, creates, lists, accounts, unauthorized;
 } s_fake_t;
 
 typedef sb_fakehttp_request_t s_request_t;
@@ -617,21 +625,26 @@ s_fetch (s_fake_t *self, const char *sid, size_t length, s_answer_t *answer)
 //  --------------------------------------------------------------------------
 //  The fake's own endpoints
 
+//  GET /_fake/counts, and GET /_fake/messages (with the messages).
 static void
-s_fake_messages (s_fake_t *self, s_answer_t *answer)
+s_fake_counts (s_fake_t *self, bool with_messages, s_answer_t *answer)
 {
     pthread_mutex_lock (&self->lock);
-    json_t *messages = json_array ();
-    size_t index;
-    json_t *message;
-    json_array_foreach (self->messages, index, message)
-        json_array_append_new (messages, s_public (message));
-    s_answer (answer, 200, json_pack ("{s:o, s:I, s:I, s:I, s:I}", "messages", messages,
-                                      "requests", (json_int_t) self->requests,
-                                      "creates", (json_int_t) self->creates,
-                                      "lists", (json_int_t) self->lists,
-                                      "unauthorized", (json_int_t) self->unauthorized), -1);
+    json_t *counts = json_pack ("{s:I, s:I, s:I, s:I, s:I}", "requests",
+                                (json_int_t) self->requests, "creates",
+                                (json_int_t) self->creates, "lists", (json_int_t) self->lists,
+                                "accounts", (json_int_t) self->accounts, "unauthorized",
+                                (json_int_t) self->unauthorized);
+    if (with_messages) {
+        json_t *messages = json_array ();
+        size_t index;
+        json_t *message;
+        json_array_foreach (self->messages, index, message)
+            json_array_append_new (messages, s_public (message));
+        json_object_set_new (counts, "messages", messages);
+    }
     pthread_mutex_unlock (&self->lock);
+    s_answer (answer, 200, counts, -1);
 }
 
 static void
@@ -640,7 +653,7 @@ s_fake_reset (s_fake_t *self, s_answer_t *answer)
     pthread_mutex_lock (&self->lock);
     json_array_clear (self->messages);
     self->step_count = 0;
-    self->requests = self->creates = self->lists = self->unauthorized = 0;
+    self->requests = self->creates = self->lists = self->accounts = self->unauthorized = 0;
     pthread_mutex_unlock (&self->lock);
     s_answer (answer, 200, json_pack ("{s:b}", "reset", 1), -1);
 }
@@ -691,6 +704,41 @@ s_authorized (s_fake_t *self, const s_request_t *request)
     return valid;
 }
 
+//  True if the request is GET /2010-04-01/Accounts/{sid}.json, any sid.
+static bool
+s_account_path (const s_request_t *request)
+{
+    size_t prefix = strlen (S_API), length = strlen (request->path);
+    return streq (request->method, "GET") && length > prefix + 5
+        && !strncmp (request->path, S_API, prefix) && streq (request->path + length - 5, ".json")
+        && !strchr (request->path + prefix, '/');
+}
+
+//  GET /2010-04-01/Accounts/{sid}.json: 404 for another account, then
+//  401 without its basic auth, else the account resource.
+static void
+s_account (s_fake_t *self, const s_request_t *request, s_answer_t *answer)
+{
+    const char *sid = request->path + strlen (S_API);
+    bool ours = strlen (sid) == strlen (self->account) + 5
+             && !strncmp (sid, self->account, strlen (self->account));
+    pthread_mutex_lock (&self->lock);
+    self->accounts++;
+    pthread_mutex_unlock (&self->lock);
+    if (!ours)
+        s_error (answer, 404, 20404, NULL, request->path, -1);
+    else
+    if (!s_authorized (self, request))
+        s_error (answer, 401, 20003, NULL, NULL, -1);
+    else
+        s_answer (answer, 200, json_pack (
+            "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "sid", self->account,
+            "friendly_name", "Fake account", "status", self->account_status, "type", "Full",
+            "auth_token", self->token, "owner_account_sid", self->account,
+            "date_created", "Thu, 01 Jan 2026 00:00:00 +0000",
+            "date_updated", "Thu, 01 Jan 2026 00:00:00 +0000", "uri", request->path), -1);
+}
+
 //  Every request (sb_fakehttp's callback, on the connection's thread).
 static void
 s_on_request (void *state, const s_request_t *request, s_answer_t *answer)
@@ -700,14 +748,20 @@ s_on_request (void *state, const s_request_t *request, s_answer_t *answer)
     if (self->verbose)
         fprintf (stderr, "fake_twilio: %s %s (%zu bytes)\n", method, path, request->size);
     size_t prefix = strlen (S_API), account = strlen (self->account);
+    if (streq (path, "/_fake/counts") && streq (method, "GET"))
+        s_fake_counts (self, false, answer);
+    else
     if (streq (path, "/_fake/messages") && streq (method, "GET"))
-        s_fake_messages (self, answer);
+        s_fake_counts (self, true, answer);
     else
     if (streq (path, "/_fake/script") && streq (method, "POST"))
         s_fake_script (self, request, answer);
     else
     if (streq (path, "/_fake/reset") && streq (method, "POST"))
         s_fake_reset (self, answer);
+    else
+    if (s_account_path (request))
+        s_account (self, request, answer);
     else
     if (!s_authorized (self, request))
         s_error (answer, 401, 20003, NULL, NULL, -1);
@@ -725,7 +779,7 @@ s_on_request (void *state, const s_request_t *request, s_answer_t *answer)
 //  Main
 
 typedef struct {
-    const char *account, *token, *port_file;
+    const char *account, *token, *account_status, *port_file;
     int port;
     bool verbose;
     char *steps;             //  --step specs, one per line (owned)
@@ -737,11 +791,13 @@ s_usage (FILE *stream)
     fprintf (stream,
         "Usage: fake_twilio --account SID --token TOKEN [OPTIONS]\n"
         "A fake of Twilio's Messages API for tests (create, list, fetch), with a script of\n"
-        "failures to play (429, 5xx, 4xx codes, stalls, dropped connections).\n\n"
+        "failures to play (429, 5xx, 4xx codes, stalls, dropped connections), and of its\n"
+        "account (GET /2010-04-01/Accounts/SID.json).\n\n"
         "  --account SID     the account SID its URLs and basic auth accept\n"
         "  --token TOKEN     the auth token basic auth accepts\n"
         "  --port N          port on 127.0.0.1 (default 0: a free one)\n"
         "  --port-file PATH  also write the port to PATH (atomically)\n"
+        "  --account-status STATUS   the account's status (default active)\n"
         "  --step SPEC       a step of the script (repeatable), as POST /_fake/script takes:\n"
         "                      STATUS [code=N] [retry_after=S] [count=N] [on=create|list|any]\n"
         "                             [message=TEXT]     an error answer, nothing created\n"
@@ -749,8 +805,8 @@ s_usage (FILE *stream)
         "                      drop [count=N] [on=...]         create, close, no answer\n"
         "  --verbose         log each request on stderr\n"
         "  -h, --help        this text\n\n"
-        "Test endpoints: GET /_fake/messages (all accepted messages and counters),\n"
-        "POST /_fake/script (steps, one per line), POST /_fake/reset.\n"
+        "Test endpoints: GET /_fake/counts (counters), GET /_fake/messages (counters and all\n"
+        "accepted messages), POST /_fake/script (steps, one per line), POST /_fake/reset.\n"
         "It prints \"port N\" on stdout and runs until SIGTERM or SIGINT (exit 0).\n");
 }
 
@@ -779,6 +835,9 @@ s_option (s_options_t *options, const char *arg, const char *value)
     else
     if (streq (arg, "--port-file"))
         options->port_file = value;
+    else
+    if (streq (arg, "--account-status"))
+        options->account_status = value;
     else
     if (!streq (arg, "--step") || s_add_step (options, value))
         return -1;
@@ -822,6 +881,7 @@ main (int argc, char *argv [])
         return parsed > 0? 0: 2;
     }
     s_fake_t self = { .account = options.account, .token = options.token,
+                      .account_status = options.account_status? options.account_status: "active",
                       .verbose = options.verbose };
     pthread_mutex_init (&self.lock, NULL);
     self.messages = json_array ();
@@ -830,12 +890,9 @@ main (int argc, char *argv [])
         fprintf (stderr, "fake_twilio: a --step does not parse (try --help)\n");
         rc = 2;
     }
-    sb_fakehttp_t *http = rc? NULL: sb_fakehttp_new (options.port, s_on_request, &self);
-    if (http)
-        rc = sb_fakehttp_serve (http, "fake_twilio", options.port_file);
-    else
-        rc = rc? rc: 1;
-    sb_fakehttp_destroy (&http);
+    if (rc == 0)
+        rc = sb_fakehttp_serve ("fake_twilio", options.port, options.port_file, s_on_request,
+                                &self);
     json_decref (self.messages);
     pthread_mutex_destroy (&self.lock);
     zstr_free (&options.steps);

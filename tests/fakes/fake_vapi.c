@@ -121,7 +121,8 @@ s_find (s_fake_t *self, const char *id, size_t *at)
 static void
 s_list (s_fake_t *self, const sb_fakehttp_request_t *request, sb_fakehttp_answer_t *answer)
 {
-    long limit = request->limit? atol (request->limit): S_DEFAULT_LIMIT;
+    const char *text = sb_fakehttp_query (request, "limit");
+    long limit = text? atol (text): S_DEFAULT_LIMIT;
     json_t *list = json_array ();
     for (size_t index = json_array_size (self->assistants);
          index-- > 0 && (long) json_array_size (list) < limit;)
@@ -199,7 +200,7 @@ s_operation (const sb_fakehttp_request_t *request, const char **id)
 static bool
 s_authorized (s_fake_t *self, const sb_fakehttp_request_t *request)
 {
-    const char *header = request->authorization;
+    const char *header = sb_fakehttp_header (request, "Authorization");
     return header && !strncmp (header, "Bearer ", 7) && streq (header + 7, self->key);
 }
 
@@ -317,9 +318,7 @@ main (int argc, char *argv [])
     pthread_mutex_init (&fake.lock, NULL);
     fake.assistants = json_array ();
     fake.faults = json_array ();
-    sb_fakehttp_t *http = sb_fakehttp_new (port, s_serve, &fake);
-    int rc = http? sb_fakehttp_serve (http, "fake_vapi", port_file): 1;
-    sb_fakehttp_destroy (&http);
+    int rc = sb_fakehttp_serve ("fake_vapi", port, port_file, s_serve, &fake);
     json_decref (fake.assistants);
     json_decref (fake.faults);
     pthread_mutex_destroy (&fake.lock);

@@ -1,17 +1,22 @@
 /*  sb_fakehttp.c — libmicrohttpd under the fakes: request bodies read
-    whole, answers as JSON, Retry-After, delays and dropped connections. */
+    whole, answers as JSON or text, Retry-After, delays that destroy cuts
+    short, and dropped connections.                                       */
 
 #include "sb_fakehttp.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 
 struct _sb_fakehttp_t {
     struct MHD_Daemon *daemon;
     sb_fakehttp_fn *fn;
     void *state;
-    int port;
+    char url [32];
+    pthread_mutex_t lock;
+    pthread_cond_t release;          //  destroy: delayed answers end
+    bool released;
 };
 
 typedef struct {
@@ -23,14 +28,16 @@ typedef struct {
 static enum MHD_Result
 s_reply (struct MHD_Connection *connection, const sb_fakehttp_answer_t *answer)
 {
-    char *text = answer->body? json_dumps (answer->body, JSON_COMPACT): strdup ("{}");
+    char *text = answer->text? strdup (answer->text)
+               : answer->body? json_dumps (answer->body, JSON_COMPACT): strdup ("{}");
     struct MHD_Response *response = text
         ? MHD_create_response_from_buffer (strlen (text), text, MHD_RESPMEM_MUST_FREE): NULL;
     if (!response) {
         free (text);
         return MHD_NO;
     }
-    MHD_add_response_header (response, "Content-Type", "application/json");
+    MHD_add_response_header (response, "Content-Type",
+                             answer->content_type? answer->content_type: "application/json");
     if (answer->retry_after_s >= 0) {
         char seconds [16];
         snprintf (seconds, sizeof seconds, "%d", answer->retry_after_s);
@@ -66,6 +73,32 @@ sb_fakehttp_query (const sb_fakehttp_request_t *request, const char *name)
                                         MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *
+sb_fakehttp_header (const sb_fakehttp_request_t *request, const char *name)
+{
+    return MHD_lookup_connection_value ((struct MHD_Connection *) request->connection,
+                                        MHD_HEADER_KIND, name);
+}
+
+//  Waits ms, or less if destroy comes first. Returns true if it waited
+//  the whole time.
+static bool
+s_wait (sb_fakehttp_t *self, int ms)
+{
+    struct timespec until;
+    clock_gettime (CLOCK_MONOTONIC, &until);
+    long nanoseconds = until.tv_nsec + (long) (ms % 1000) * 1000000L;
+    until.tv_sec += ms / 1000 + nanoseconds / 1000000000L;
+    until.tv_nsec = nanoseconds % 1000000000L;
+    pthread_mutex_lock (&self->lock);
+    int rc = 0;
+    while (!self->released && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait (&self->release, &self->lock, &until);
+    bool whole = !self->released;
+    pthread_mutex_unlock (&self->lock);
+    return whole;
+}
+
 //  The whole request is in: the fake answers it.
 static enum MHD_Result
 s_answer (sb_fakehttp_t *self, struct MHD_Connection *connection, const char *url,
@@ -74,11 +107,7 @@ s_answer (sb_fakehttp_t *self, struct MHD_Connection *connection, const char *ur
     char *password = NULL;
     char *user = MHD_basic_auth_get_username_password (connection, &password);
     sb_fakehttp_request_t request = {
-        .method = method, .path = url,
-        .limit = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit"),
-        .authorization = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
-                                                      "Authorization"),
-        .user = user, .password = password,
+        .method = method, .path = url, .user = user, .password = password,
         .body = upload->data? upload->data: "", .size = upload->size,
         .too_long = upload->too_long, .connection = connection
     };
@@ -86,10 +115,11 @@ s_answer (sb_fakehttp_t *self, struct MHD_Connection *connection, const char *ur
     self->fn (self->state, &request, &answer);
     MHD_free (user);
     MHD_free (password);
-    if (answer.delay_ms > 0)
-        zclock_sleep (answer.delay_ms);
+    if (answer.delay_ms > 0 && !s_wait (self, answer.delay_ms))
+        answer.drop = true;
     enum MHD_Result rc = answer.drop? MHD_NO: s_reply (connection, &answer);
     json_decref (answer.body);
+    free (answer.text);
     return rc;
 }
 
@@ -126,20 +156,10 @@ s_completed (void *cls, struct MHD_Connection *connection, void **state,
     *state = NULL;
 }
 
-sb_fakehttp_t *
-sb_fakehttp_new (int port, sb_fakehttp_fn *fn, void *state)
+//  Starts the daemon on 127.0.0.1:port. Returns the port bound, or 0.
+static int
+s_listen (sb_fakehttp_t *self, int port)
 {
-    //  The connections' threads inherit this mask: only sb_fakehttp_serve's
-    //  sigwait takes the stop signals
-    sigset_t signals;
-    sigemptyset (&signals);
-    sigaddset (&signals, SIGTERM);
-    sigaddset (&signals, SIGINT);
-    pthread_sigmask (SIG_BLOCK, &signals, NULL);
-    signal (SIGPIPE, SIG_IGN);
-    sb_fakehttp_t *self = (sb_fakehttp_t *) calloc (1, sizeof *self);
-    self->fn = fn;
-    self->state = state;
     struct sockaddr_in address;
     memset (&address, 0, sizeof address);
     address.sin_family = AF_INET;
@@ -151,12 +171,30 @@ sb_fakehttp_new (int port, sb_fakehttp_fn *fn, void *state)
         MHD_OPTION_NOTIFY_COMPLETED, s_completed, self, MHD_OPTION_END);
     const union MHD_DaemonInfo *info = self->daemon
         ? MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT): NULL;
-    if (!info || !info->port) {
-        fprintf (stderr, "cannot listen on 127.0.0.1:%d\n", port);
+    return info? info->port: 0;
+}
+
+sb_fakehttp_t *
+sb_fakehttp_new (int port, sb_fakehttp_fn *fn, void *state)
+{
+    sb_fakehttp_t *self = (sb_fakehttp_t *) calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->fn = fn;
+    self->state = state;
+    pthread_mutex_init (&self->lock, NULL);
+    pthread_condattr_t attributes;
+    pthread_condattr_init (&attributes);
+    pthread_condattr_setclock (&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init (&self->release, &attributes);
+    pthread_condattr_destroy (&attributes);
+    int bound = s_listen (self, port);
+    if (!bound) {
+        fprintf (stderr, "sb_fakehttp: cannot listen on 127.0.0.1:%d\n", port);
         sb_fakehttp_destroy (&self);
         return NULL;
     }
-    self->port = info->port;
+    snprintf (self->url, sizeof self->url, "http://127.0.0.1:%d", bound);
     return self;
 }
 
@@ -166,48 +204,66 @@ sb_fakehttp_destroy (sb_fakehttp_t **self_p)
     sb_fakehttp_t *self = *self_p;
     if (!self)
         return;
+    pthread_mutex_lock (&self->lock);
+    self->released = true;
+    pthread_cond_broadcast (&self->release);
+    pthread_mutex_unlock (&self->lock);
     if (self->daemon)
         MHD_stop_daemon (self->daemon);
+    pthread_cond_destroy (&self->release);
+    pthread_mutex_destroy (&self->lock);
     free (self);
     *self_p = NULL;
 }
 
-int
-sb_fakehttp_port (sb_fakehttp_t *self)
+const char *
+sb_fakehttp_url (sb_fakehttp_t *self)
 {
-    return self->port;
+    return self->url;
 }
 
-//  Writes the port into path through a temporary file, so that a reader
-//  never sees half of it. Returns 0 or -1.
+//  Writes text into path through a temporary file, so that a reader never
+//  sees half of it. Returns 0 or -1.
 static int
-s_write_port (int port, const char *path)
+s_write_file (const char *path, const char *text)
 {
     char temporary [4096];
     snprintf (temporary, sizeof temporary, "%s.tmp", path);
     FILE *file = fopen (temporary, "w");
     if (!file)
         return -1;
-    fprintf (file, "%d\n", port);
+    fprintf (file, "%s\n", text);
     if (fclose (file) || rename (temporary, path))
         return -1;
     return 0;
 }
 
 int
-sb_fakehttp_serve (sb_fakehttp_t *self, const char *name, const char *port_file)
+sb_fakehttp_serve (const char *name, int port, const char *port_file, sb_fakehttp_fn *fn,
+                   void *state)
 {
-    printf ("port %d\n", self->port);
-    fflush (stdout);
-    if (port_file && s_write_port (self->port, port_file)) {
-        fprintf (stderr, "%s: cannot write %s: %s\n", name, port_file, strerror (errno));
-        return 1;
-    }
+    //  The connections' threads inherit this mask: only the sigwait below
+    //  takes the stop signals
     sigset_t signals;
     sigemptyset (&signals);
     sigaddset (&signals, SIGTERM);
     sigaddset (&signals, SIGINT);
+    pthread_sigmask (SIG_BLOCK, &signals, NULL);
+    signal (SIGPIPE, SIG_IGN);
+    sb_fakehttp_t *self = sb_fakehttp_new (port, fn, state);
+    if (!self)
+        return 1;
+    const char *bound = strrchr (self->url, ':') + 1;
+    printf ("port %s\n", bound);
+    fflush (stdout);
+    int rc = 0;
+    if (port_file && s_write_file (port_file, bound)) {
+        fprintf (stderr, "%s: cannot write %s: %s\n", name, port_file, strerror (errno));
+        rc = 1;
+    }
     int caught = 0;
-    sigwait (&signals, &caught);
-    return 0;
+    if (rc == 0)
+        sigwait (&signals, &caught);
+    sb_fakehttp_destroy (&self);
+    return rc;
 }
