@@ -240,7 +240,7 @@ s_webhook (s_driver_t *self, s_slot_t *slot, uint64_t number)
 {
     snprintf (slot->body, sizeof slot->body,
               "MessageSid=SM%032" PRIx64 "&AccountSid=" S_ACCOUNT "&From=%%2B%s&To=%%2B%s"
-              "&Body=%s&NumMedia=0", number, s_phones [number % 4] + 1, S_TENANT_NUMBER + 1,
+              "&Body=%s&NumMedia=0", number, s_phones [number % 4] + 1, &S_TENANT_NUMBER [1],
               s_texts [(number / 4) % 4]);
     char err [128], signature [SB_TWILIO_SIGNATURE_SIZE], header [128];
     sb_form_t *form = sb_form_parse (slot->body, strlen (slot->body), 32, err, sizeof err);

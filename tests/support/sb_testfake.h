@@ -1,5 +1,5 @@
 /*  sb_testfake.h — test support: starts one of the fake HTTP services
-    (tests/fakes: fake_twilio, fake_vapi; tests/actors: fake_twilio_account)
+    (tests/fakes: fake_twilio, fake_vapi)
     on a free port. Each fake takes --port 0 --port-file FILE and writes the
     port it bound there once it listens.                                   */
 
