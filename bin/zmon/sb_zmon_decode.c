@@ -147,8 +147,13 @@ s_tap_envelope (const sb_zmon_redactor_t *redactor, const uint8_t *data, size_t 
 {
     char reason [256];
     sb_envelope_t *envelope = sb_envelope_decode (data, size, NULL, reason, sizeof reason);
-    if (!envelope)
+    if (!envelope) {
+        //  The reason may quote the bad bytes: keep it printable ASCII
+        for (char *byte = reason; *byte; byte++)
+            if ((unsigned char) *byte < 0x20 || (unsigned char) *byte >= 0x7f)
+                *byte = '?';
         return json_pack ("{s:s}", "undecodable", reason);
+    }
     json_t *json = sb_envelope_to_json (envelope);
     sb_envelope_destroy (&envelope);
     if (json)
@@ -183,6 +188,8 @@ sb_zmon_tap_decode (const sb_zmon_redactor_t *redactor, const uint8_t *const *pa
         message = json_pack ("{s:s, s:s, s:I, s:s, s:o}", "event", event, "services", services,
                              "attempt", (json_int_t) number, "reason", reason,
                              "envelope", s_tap_envelope (redactor, parts [4], sizes [4]));
+    if (rc == 0 && !message)
+        sb_error_set (err, errlen, "tap message: cannot be represented (out of memory)");
     free (reason);
     return message;
 }
