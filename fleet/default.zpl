@@ -47,7 +47,7 @@ broker
     args = --config fleet/switchboard.zpl --redis unix:run/redis/redis.sock --endpoint tcp://127.0.0.1:5555
     depends = redis
     ready = notify-fd                   # a newline on $NOTIFY_FD once bound and connected
-    ports = 5555
+    ports = 5555 5556 5557              # SBP/1, socket events, tap (fleet/switchboard.zpl)
     optional-secrets = REDIS_PASSWORD
 
 ingress

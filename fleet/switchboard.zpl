@@ -17,3 +17,18 @@ services
 ingress
     numbers
         +15557654321 = demo
+
+#   What zmon watches (docs/zmon.md): the broker's tap (live traffic) and
+#   socket events, on loopback only
+broker
+    tap = tcp://127.0.0.1:5557
+    monitor = tcp://127.0.0.1:5556
+
+#   Alert thresholds, read by the broker (exported in STATS) and by zmon
+#   (zmon -c fleet/switchboard.zpl)
+alerts
+    queue-depth = 1000
+    oldest-age = 60000
+    failure-rate = 0.2
+    p99 = 5000
+    restarts = 3
