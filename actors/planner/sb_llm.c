@@ -1,16 +1,16 @@
-/*  sb_llm.c — the chat-completions backend over libcurl: the request (a
+/*  sb_llm.c — the chat-completions backend over sb_http: the request (a
     prompt with today's date, the recent turns, four tool definitions), the
     HTTP exchange with a time-out, and the tool call read back, every field
     of it checked: the answer is outside data.                            */
 
 #include "sb_llm.h"
 #include "sb_date.h"
-#include <curl/curl.h>
+#include "sb_http.h"
 
 struct _sb_llm_t {
     char *url;                   //  <base_url>/v1/chat/completions
     char *model;
-    char *authorization;         //  "Authorization: Bearer ..." or NULL
+    char *api_key;               //  sent as a bearer token, or NULL
     int timeout_ms;
 };
 
@@ -62,9 +62,9 @@ sb_llm_destroy (sb_llm_t **self_p)
         return;
     free (self->url);
     free (self->model);
-    if (self->authorization)                 //  a secret: not left in freed memory
-        memset (self->authorization, 0, strlen (self->authorization));
-    free (self->authorization);
+    if (self->api_key)                       //  a secret: not left in freed memory
+        memset (self->api_key, 0, strlen (self->api_key));
+    free (self->api_key);
     free (self);
     *self_p = NULL;
 }
@@ -76,7 +76,8 @@ sb_llm_new (zconfig_t *section, char *err, size_t errlen)
     const char *timeout = s_get (section, "llm/timeout_ms", "5000");
     char *end = NULL;
     long timeout_ms = strtol (timeout, &end, 10);
-    if (!base || (strncmp (base, "http://", 7) && strncmp (base, "https://", 8))) {
+    char *trimmed = sb_http_base_url (base);
+    if (!trimmed) {
         snprintf (err, errlen, "planner/llm/base_url '%s': backend llm needs an http:// or "
                                "https:// URL", base? base: "");
         return NULL;
@@ -84,18 +85,17 @@ sb_llm_new (zconfig_t *section, char *err, size_t errlen)
     if (end == timeout || *end || timeout_ms < 100 || timeout_ms > 120000) {
         snprintf (err, errlen, "planner/llm/timeout_ms '%s': not a number of ms in 100..120000",
                   timeout);
+        free (trimmed);
         return NULL;
     }
     sb_llm_t *self = (sb_llm_t *) calloc (1, sizeof *self);
-    size_t length = strlen (base);
-    while (length && base [length - 1] == '/')
-        length--;
-    self->url = zsys_sprintf ("%.*s/v1/chat/completions", (int) length, base);
+    self->url = zsys_sprintf ("%s/v1/chat/completions", trimmed);
+    free (trimmed);
     self->model = strdup (s_get (section, "llm/model", "gpt-4o-mini"));
     self->timeout_ms = (int) timeout_ms;
     const char *key = getenv (s_get (section, "llm/api_key_env", "OPENAI_API_KEY"));
     if (key && *key)
-        self->authorization = zsys_sprintf ("Authorization: Bearer %s", key);
+        self->api_key = strdup (key);
     return self;
 }
 
@@ -345,30 +345,6 @@ sb_llm_read_answer (const char *answer, size_t size, sb_intent_t *intent, char *
 //  --------------------------------------------------------------------------
 //  The exchange
 
-typedef struct {
-    char *data;
-    size_t size;
-    bool too_long;
-} s_buffer_t;
-
-static size_t
-s_write (char *data, size_t size, size_t count, void *user)
-{
-    s_buffer_t *buffer = (s_buffer_t *) user;
-    size_t bytes = size * count;
-    if (buffer->size + bytes > SB_LLM_ANSWER_MAX) {
-        buffer->too_long = true;
-        return 0;                //  curl stops with CURLE_WRITE_ERROR
-    }
-    char *bigger = (char *) realloc (buffer->data, buffer->size + bytes + 1);
-    if (!bigger)
-        return 0;
-    memcpy (bigger + buffer->size, data, bytes);
-    buffer->data = bigger;
-    buffer->size += bytes;
-    return bytes;
-}
-
 //  The time this request may take: the configured time-out, or less if
 //  the message's deadline comes first.
 static long
@@ -378,45 +354,28 @@ s_timeout_ms (const sb_llm_t *self, int64_t deadline_ms)
     return (long) (left < 1? 1: left < self->timeout_ms? left: self->timeout_ms);
 }
 
-//  POSTs body; the answer into buffer. Returns 0 for HTTP 200, or -1.
+//  POSTs body; the answer into *answer (the caller clears it). Returns 0
+//  for HTTP 200, or -1 with why.
 static int
-s_post (const sb_llm_t *self, const char *body, long timeout_ms, s_buffer_t *buffer,
+s_post (const sb_llm_t *self, const char *body, long timeout_ms, sb_http_answer_t *answer,
         char *err, size_t errlen)
 {
-    CURL *curl = curl_easy_init ();
-    struct curl_slist *headers = curl_slist_append (NULL, "Content-Type: application/json");
-    if (self->authorization)
-        headers = curl_slist_append (headers, self->authorization);
-    if (!curl || !headers) {
-        snprintf (err, errlen, "cannot start a request (out of memory)");
-        curl_slist_free_all (headers);
-        curl_easy_cleanup (curl);
-        return -1;
-    }
-    char curl_error [CURL_ERROR_SIZE] = "";
-    curl_easy_setopt (curl, CURLOPT_URL, self->url);
-    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);       //  threads: no SIGALRM
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_write);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, buffer);
-    curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, curl_error);
-    CURLcode code = curl_easy_perform (curl);
-    long status = 0;
-    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all (headers);
-    curl_easy_cleanup (curl);
-    if (code == CURLE_OPERATION_TIMEDOUT)
+    sb_http_request_t request = {
+        .url = self->url, .content_type = "application/json", .body = body,
+        .bearer = self->api_key, .timeout_ms = (int) timeout_ms,
+        .answer_max = SB_LLM_ANSWER_MAX
+    };
+    int rc = sb_http_request (NULL, &request, answer);
+    if (answer->timed_out)
         snprintf (err, errlen, "timeout after %ld ms", timeout_ms);
     else
-    if (code != CURLE_OK)
-        snprintf (err, errlen, "%s", buffer->too_long? "answer longer than 1 MiB"
-                                   : *curl_error? curl_error: curl_easy_strerror (code));
+    if (rc)
+        snprintf (err, errlen, "%s", answer->outcome == SB_HTTP_TOO_LARGE
+                                     ? "answer longer than 1 MiB": answer->detail);
     else
-    if (status != 200)
-        snprintf (err, errlen, "HTTP %ld", status);
-    return code == CURLE_OK && status == 200? 0: -1;
+    if (answer->status != 200)
+        snprintf (err, errlen, "HTTP %ld", answer->status);
+    return rc == 0 && answer->status == 200? 0: -1;
 }
 
 int
@@ -428,13 +387,13 @@ sb_llm_plan (sb_llm_t *self, const sb_llm_request_t *request, sb_intent_t *inten
         snprintf (err, errlen, "cannot build the request (out of memory)");
         return -1;
     }
-    s_buffer_t buffer = { NULL, 0, false };
-    int rc = s_post (self, body, s_timeout_ms (self, request->deadline_ms), &buffer,
+    sb_http_answer_t answer;
+    int rc = s_post (self, body, s_timeout_ms (self, request->deadline_ms), &answer,
                      err, errlen);
     free (body);
     if (rc == 0)
-        rc = sb_llm_read_answer (buffer.data? buffer.data: "", buffer.size, intent,
+        rc = sb_llm_read_answer (answer.body? answer.body: "", answer.size, intent,
                                  err, errlen);
-    free (buffer.data);
+    sb_http_answer_clear (&answer);
     return rc;
 }

@@ -4,10 +4,11 @@
     (timesheet_query, timesheet_log, timesheet_submit, employee_lookup), and
     answers with one tool call, read back as an intent with its entities.
 
-    The only module that sees libcurl. Its object is read-only after
+    The exchange goes through sb_http. The object is read-only after
     sb_llm_new, so every worker thread may use it at once (each request
-    has its own curl handle). The API key is read once, from the
-    environment variable the config names, and is never logged.          */
+    has a connection of its own). The API key is read once, from the
+    environment variable the config names, never logged, and wiped when
+    the object goes.                                                      */
 
 #ifndef SB_LLM_H_INCLUDED
 #define SB_LLM_H_INCLUDED

@@ -1,20 +1,18 @@
-/*  sb_twilio_api.c — Twilio's Messages API over libcurl (see the .h).
+/*  sb_twilio_api.c — Twilio's Messages API over sb_http (see the .h).
 
-    Every create request goes out on a connection of its own. libcurl
-    silently sends a request again when a reused keep-alive connection
-    turns out to be closed before any answer byte came back; for a POST
-    that is the ambiguous case itself (Twilio may have created the message
-    and closed before answering), and a second request would be a second
-    SMS. A fresh connection is never retried that way, so whatever happens
-    to it comes back here, once, for the caller to resolve.               */
+    Every create request goes out on a connection of its own (sb_http's
+    no_reuse). libcurl silently sends a request again when a reused
+    keep-alive connection turns out to be closed before any answer byte
+    came back; for a POST that is the ambiguous case itself (Twilio may
+    have created the message and closed before answering), and a second
+    request would be a second SMS. A fresh connection is never retried
+    that way, so whatever happens to it comes back here, once, for the
+    caller to resolve. A lookup's GETs may share a connection: asking
+    twice for a page changes nothing.                                     */
 
 #include "sb_classes.h"
 #include "sb_twilio_api.h"
-#include <curl/curl.h>
-
-#if LIBCURL_VERSION_NUM < 0x075500
-#   error "the sender needs libcurl 7.85 or newer (CURLOPT_PROTOCOLS_STR)"
-#endif
+#include "sb_http.h"
 
 #define S_LIST_PREFIX "/2010-04-01/Accounts/"
 
@@ -22,17 +20,6 @@ struct _sb_twilio_api_t {
     char *base;              //  without a trailing '/'
     int timeout_ms;
 };
-
-//  What one exchange brought back.
-typedef struct {
-    char *data;              //  the body, NUL-terminated (owned)
-    size_t size;
-    bool too_large;          //  more than SB_TWILIO_ANSWER_MAX: the rest dropped
-    int64_t retry_after_ms;  //  -1: no Retry-After header
-    long status;             //  0: no answer
-    bool request_sent;       //  request bytes went out (the ambiguous kind of failure)
-    CURLcode code;
-} s_answer_t;
 
 sb_twilio_api_t *
 sb_twilio_api_new (const char *base, int timeout_ms, char *err, size_t errlen)
@@ -46,12 +33,9 @@ sb_twilio_api_new (const char *base, int timeout_ms, char *err, size_t errlen)
         sb_error_set (err, errlen, "Twilio time-out %d ms is not in 100..120000", timeout_ms);
         return NULL;
     }
-    size_t length = strlen (base);
-    while (length && base [length - 1] == '/')
-        length--;
     sb_twilio_api_t *self = (sb_twilio_api_t *) calloc (1, sizeof *self);
     if (self)
-        self->base = strndup (base, length);
+        self->base = sb_http_base_url (base);
     if (!self || !self->base) {
         free (self);
         sb_error_set (err, errlen, "out of memory");
@@ -142,8 +126,8 @@ s_read_message_object (const json_t *object, sb_twilio_message_t *message, char 
         *message->body = 0;     //  longer than any text we send: never ours
     message->segments = s_segments (object);
     const char *created = json_string_value (json_object_get (object, "date_created"));
-    time_t when = created && strlen (created) < 64? curl_getdate (created, NULL): -1;
-    message->created_s = when > 0? (int64_t) when: 0;
+    int64_t when = created && strlen (created) < 64? sb_http_date (created): -1;
+    message->created_s = when > 0? when: 0;
     return 0;
 }
 
@@ -233,116 +217,40 @@ sb_twilio_api_read_list (const char *answer, size_t size, sb_twilio_each_fn *eac
 int64_t
 sb_twilio_api_read_retry_after (const char *value, int64_t now_s)
 {
-    while (*value == ' ' || *value == '\t')
-        value++;
-    if (isdigit ((unsigned char) *value)) {
-        char *end = NULL;
-        errno = 0;
-        long long seconds = strtoll (value, &end, 10);
-        while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
-            end++;
-        //  A day at most: a larger number is not a back-off we can honour
-        if (*end || errno || seconds > 86400)
-            return -1;
-        return (int64_t) seconds * 1000;
-    }
-    char date [64];
-    snprintf (date, sizeof date, "%s", value);
-    date [strcspn (date, "\r\n")] = 0;
-    time_t when = strlen (value) < sizeof date? curl_getdate (date, NULL): -1;
-    if (when < 0)
-        return -1;
-    //  Clamped before scaling: a date far ahead must not overflow
-    int64_t seconds = (int64_t) when - now_s;
-    return seconds < 0? 0: seconds > 86400? 86400000: seconds * 1000;
+    return sb_http_retry_after_ms (value, now_s);
 }
 
 //  --------------------------------------------------------------------------
 //  Exchanges
 
-static size_t
-s_on_body (char *data, size_t size, size_t count, void *user)
+//  Performs one request to url with client (NULL: a connection of its
+//  own): a POST of form, never on a reused connection, when form is not
+//  NULL, else a GET. Fills answer (the caller clears it); returns its
+//  Retry-After in ms, -1 if none.
+static int64_t
+s_exchange (sb_twilio_api_t *self, sb_http_t *client, const sb_twilio_account_t *account,
+            const char *url, const char *form, sb_http_answer_t *answer)
 {
-    s_answer_t *answer = (s_answer_t *) user;
-    size_t bytes = size * count;
-    if (answer->size + bytes > SB_TWILIO_ANSWER_MAX) {
-        answer->too_large = true;
-        return 0;            //  ends the transfer with CURLE_WRITE_ERROR
-    }
-    char *bigger = (char *) realloc (answer->data, answer->size + bytes + 1);
-    if (!bigger)
-        return 0;
-    answer->data = bigger;
-    memcpy (answer->data + answer->size, data, bytes);
-    answer->size += bytes;
-    answer->data [answer->size] = 0;
-    return bytes;
-}
-
-static size_t
-s_on_header (char *data, size_t size, size_t count, void *user)
-{
-    s_answer_t *answer = (s_answer_t *) user;
-    size_t bytes = size * count;
-    const char *name = "retry-after:";
-    if (bytes > 12 && bytes < 128 && strncasecmp (data, name, 12) == 0) {
-        char value [128];
-        memcpy (value, data + 12, bytes - 12);
-        value [bytes - 12] = 0;
-        answer->retry_after_ms = sb_twilio_api_read_retry_after (value, (int64_t) time (NULL));
-    }
-    return bytes;
-}
-
-//  Performs one request to url: a POST of form when form is not NULL,
-//  else a GET. Fills answer (the caller frees answer->data).
-static void
-s_exchange (sb_twilio_api_t *self, const sb_twilio_account_t *account, const char *url,
-            const char *form, s_answer_t *answer)
-{
-    memset (answer, 0, sizeof *answer);
-    answer->retry_after_ms = -1;
-    CURL *curl = curl_easy_init ();
-    if (!curl) {
-        answer->code = CURLE_OUT_OF_MEMORY;
-        return;
-    }
-    curl_easy_setopt (curl, CURLOPT_URL, url);
-    curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt (curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
-    curl_easy_setopt (curl, CURLOPT_USERNAME, account->account_sid);
-    curl_easy_setopt (curl, CURLOPT_PASSWORD, account->auth_token);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) self->timeout_ms);
-    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (curl, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt (curl, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt (curl, CURLOPT_USERAGENT, "switchboard-sender/1");
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_body);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
-    curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, s_on_header);
-    curl_easy_setopt (curl, CURLOPT_HEADERDATA, answer);
-    struct curl_slist *headers = curl_slist_append (NULL, "Expect:");   //  body at once
-    curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-    if (form)
-        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, form);
-    answer->code = curl_easy_perform (curl);
-    long request_size = 0;
-    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &answer->status);
-    curl_easy_getinfo (curl, CURLINFO_REQUEST_SIZE, &request_size);
-    answer->request_sent = request_size > 0;
-    curl_slist_free_all (headers);
-    curl_easy_cleanup (curl);
+    sb_http_request_t request = {
+        .url = url, .body = form, .no_reuse = form != NULL,
+        .user = account->account_sid, .password = account->auth_token,
+        .user_agent = "switchboard-sender/1", .timeout_ms = self->timeout_ms,
+        .answer_max = SB_TWILIO_ANSWER_MAX, .keep = { "Retry-After" }
+    };
+    sb_http_request (client, &request, answer);
+    const char *retry_after = sb_http_header (answer, "Retry-After");
+    return retry_after? sb_http_retry_after_ms (retry_after, (int64_t) time (NULL)): -1;
 }
 
 //  Appends name=value (value URL-encoded) to form. Returns 0 or -1.
 static int
 s_form_add (char *form, size_t size, const char *name, const char *value)
 {
-    char *escaped = curl_easy_escape (NULL, value, 0);
+    char *escaped = sb_http_escape (value);
     size_t used = strlen (form);
     int written = escaped? snprintf (form + used, size - used, "%s%s=%s", used? "&": "",
                                      name, escaped): -1;
-    curl_free (escaped);
+    free (escaped);
     return written >= 0 && (size_t) written < size - used? 0: -1;
 }
 
@@ -350,19 +258,19 @@ s_form_add (char *form, size_t size, const char *name, const char *value)
 static char *
 s_messages_url (sb_twilio_api_t *self, const sb_twilio_account_t *account)
 {
-    char *sid = curl_easy_escape (NULL, account->account_sid, 0);
+    char *sid = sb_http_escape (account->account_sid);
     char *url = sid? zsys_sprintf ("%s%s%s/Messages.json", self->base, S_LIST_PREFIX, sid): NULL;
-    curl_free (sid);
+    free (sid);
     return url;
 }
 
-//  Classifies an answer that came (CURLE_OK) to a create request.
+//  Classifies a whole answer to a create request.
 static void
-s_classify_answer (const s_answer_t *answer, sb_twilio_result_t *result)
+s_classify_answer (const sb_http_answer_t *answer, sb_twilio_result_t *result)
 {
     char why [256];
     if (answer->status == 200 || answer->status == 201) {
-        if (sb_twilio_api_read_message (answer->data, answer->size, &result->message,
+        if (sb_twilio_api_read_message (answer->body, answer->size, &result->message,
                                         why, sizeof why) == 0)
             result->outcome = SB_TWILIO_SENT;
         else {
@@ -373,7 +281,7 @@ s_classify_answer (const s_answer_t *answer, sb_twilio_result_t *result)
         }
         return;
     }
-    sb_twilio_api_read_error (answer->data, answer->size, &result->code, result->reason,
+    sb_twilio_api_read_error (answer->body, answer->size, &result->code, result->reason,
                               sizeof result->reason);
     if (answer->status == 429)
         result->outcome = SB_TWILIO_NOT_SENT;
@@ -404,22 +312,23 @@ sb_twilio_api_send (sb_twilio_api_t *self, const sb_twilio_account_t *account, c
         zstr_free (&url);
         return;
     }
-    s_answer_t answer;
-    s_exchange (self, account, url, form, &answer);
+    sb_http_answer_t answer;
+    result->retry_after_ms = s_exchange (self, NULL, account, url, form, &answer);
     free (form);
     zstr_free (&url);
     result->http_status = answer.status;
-    result->retry_after_ms = answer.retry_after_ms;
-    if (answer.code == CURLE_OK)
+    if (answer.outcome == SB_HTTP_ANSWERED)
         s_classify_answer (&answer, result);
     else {
-        //  A 201 too large to read was still a creation
+        //  Only a request that never went out certainly created nothing;
+        //  a 201 too large to read was still a creation
         bool created = answer.status == 200 || answer.status == 201;
-        result->outcome = answer.request_sent || created? SB_TWILIO_UNSURE: SB_TWILIO_NOT_SENT;
+        result->outcome = answer.outcome != SB_HTTP_NOT_SENT || created? SB_TWILIO_UNSURE
+                                                                        : SB_TWILIO_NOT_SENT;
         snprintf (result->reason, sizeof result->reason, "%s%s",
-                  answer.too_large? "answer too large: ": "", curl_easy_strerror (answer.code));
+                  answer.outcome == SB_HTTP_TOO_LARGE? "answer too large: ": "", answer.error);
     }
-    free (answer.data);
+    sb_http_answer_clear (&answer);
 }
 
 //  --------------------------------------------------------------------------
@@ -458,33 +367,32 @@ s_first_page_url (sb_twilio_api_t *self, const sb_twilio_account_t *account, con
     struct tm day;
     gmtime_r (&when, &day);
     char *list = s_messages_url (self, account);
-    char *escaped = curl_easy_escape (NULL, to, 0);
+    char *escaped = sb_http_escape (to);
     char *url = list && escaped
               ? zsys_sprintf ("%s?To=%s&DateSent%%3E=%04d-%02d-%02d&PageSize=%d", list, escaped,
                               day.tm_year + 1900, day.tm_mon + 1, day.tm_mday,
                               SB_TWILIO_PAGE_SIZE)
               : NULL;
-    curl_free (escaped);
+    free (escaped);
     zstr_free (&list);
     return url;
 }
 
 //  Reads one fetched list page. Returns what sb_twilio_api_read_list does.
 static int
-s_search_page (const s_answer_t *answer, s_search_t *search, char *next, size_t nextlen,
+s_search_page (const sb_http_answer_t *answer, s_search_t *search, char *next, size_t nextlen,
                char *err, size_t errlen)
 {
-    if (answer->code != CURLE_OK)
-        return sb_error_set (err, errlen, "listing messages: %s",
-                             curl_easy_strerror (answer->code));
+    if (answer->outcome != SB_HTTP_ANSWERED)
+        return sb_error_set (err, errlen, "listing messages: %s", answer->error);
     if (answer->status != 200) {
         int code;
         char reason [256];
-        sb_twilio_api_read_error (answer->data, answer->size, &code, reason, sizeof reason);
+        sb_twilio_api_read_error (answer->body, answer->size, &code, reason, sizeof reason);
         return sb_error_set (err, errlen, "listing messages: HTTP %ld, code %d: %s",
                              answer->status, code, reason);
     }
-    return sb_twilio_api_read_list (answer->data, answer->size, s_match, search, next, nextlen,
+    return sb_twilio_api_read_list (answer->body, answer->size, s_match, search, next, nextlen,
                                     NULL, err, errlen);
 }
 
@@ -494,6 +402,7 @@ sb_twilio_api_find (sb_twilio_api_t *self, const sb_twilio_account_t *account, c
                     void *arg, sb_twilio_message_t *found, char *err, size_t errlen)
 {
     s_search_t search = { to, body, since_s, accept, arg, found, 0 };
+    sb_http_t *client = sb_http_new ();      //  the pages' connection (NULL: one each)
     char *url = s_first_page_url (self, account, to, since_s);
     int rc = url? 0: sb_error_set (err, errlen, "out of memory");
     for (int page = 0; url && rc == 0; page++) {
@@ -504,11 +413,11 @@ sb_twilio_api_find (sb_twilio_api_t *self, const sb_twilio_account_t *account, c
                                "tell whether it was sent", max_pages, to);
             break;
         }
-        s_answer_t answer;
+        sb_http_answer_t answer;
         char next [1024];
-        s_exchange (self, account, url, NULL, &answer);
+        s_exchange (self, client, account, url, NULL, &answer);
         rc = s_search_page (&answer, &search, next, sizeof next, err, errlen);
-        free (answer.data);
+        sb_http_answer_clear (&answer);
         zstr_free (&url);
         //  Newest first: once past since_s, later pages are older still.
         //  Only a path below the API is followed, never a host it names
@@ -522,5 +431,6 @@ sb_twilio_api_find (sb_twilio_api_t *self, const sb_twilio_account_t *account, c
         }
     }
     zstr_free (&url);
+    sb_http_destroy (&client);
     return rc;
 }

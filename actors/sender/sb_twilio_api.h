@@ -5,10 +5,11 @@
     readers of Twilio's JSON answers, which are outside bytes: every field
     is checked, nothing is trusted to be there or to fit.
 
-    The only module that sees libcurl (curl_global_init is main's). The
-    object is read-only after sb_twilio_api_new, so every worker thread may
-    use it at once: each request has its own curl handle and connection.
-    Credentials are borrowed per call and never logged.                    */
+    The exchanges go through sb_http. The object is read-only after
+    sb_twilio_api_new, so every worker thread may use it at once: each
+    create request has a connection of its own, never reused (see the .c),
+    and a lookup's pages one of theirs. Credentials are borrowed per call
+    and never logged.                                                      */
 
 #ifndef SB_TWILIO_API_H_INCLUDED
 #define SB_TWILIO_API_H_INCLUDED
@@ -122,7 +123,8 @@ int sb_twilio_api_read_list (const char *answer, size_t size, sb_twilio_each_fn 
                              char *err, size_t errlen);
 
 //  Reads a Retry-After value: delay-seconds or an HTTP date (against
-//  now_s). Returns the delay in ms (0 for a date past), or -1 if unreadable.
+//  now_s). Returns the delay in ms (0 for a date past), or -1 if unreadable
+//  (sb_http_retry_after_ms).
 int64_t sb_twilio_api_read_retry_after (const char *value, int64_t now_s);
 
 #endif

@@ -1,10 +1,10 @@
-/*  sb_timesheet_http.c — the HTTP backend over libcurl: URL templates,
+/*  sb_timesheet_http.c — the HTTP backend over sb_http: URL templates,
     JSON in and out, an Idempotency-Key on every write, and HTTP answers
     turned into the backend's codes.                                      */
 
 #include "sb_timesheet_http.h"
 #include "sb_date.h"
-#include <curl/curl.h>
+#include "sb_http.h"
 
 #define S_MAX_ANSWER  (1024 * 1024)     //  a year of entries is ~100 KiB
 
@@ -26,7 +26,7 @@ static const struct {
 struct _sb_timesheet_http_t {
     char *base_url;
     char *templates [S_TEMPLATES];
-    char *authorization;                //  "Authorization: Bearer ...", or NULL
+    char *token;                        //  the bearer token (a secret), or NULL
     long timeout_ms;
 };
 
@@ -58,13 +58,10 @@ static int
 s_configure (sb_timesheet_http_t *self, zconfig_t *section, char *err, size_t errlen)
 {
     const char *base = section? zconfig_get (section, "base_url", ""): "";
-    if (strncmp (base, "http://", 7) && strncmp (base, "https://", 8))
+    self->base_url = sb_http_base_url (base);       //  templates start with '/'
+    if (!self->base_url)
         return sb_error_set (err, errlen, "timesheet/http/base_url: '%.64s' is not an http:// "
                              "or https:// URL (required with backend = http)", base);
-    self->base_url = strdup (base);
-    size_t length = strlen (self->base_url);
-    while (length && self->base_url [length - 1] == '/')
-        self->base_url [--length] = 0;      //  templates start with '/'
     for (int index = 0; index < S_TEMPLATES; index++) {
         const char *text = section? zconfig_get (section, s_templates [index].key, NULL): NULL;
         self->templates [index] = strdup (text? text: s_templates [index].fallback);
@@ -82,7 +79,7 @@ s_configure (sb_timesheet_http_t *self, zconfig_t *section, char *err, size_t er
                                   : "SB_TIMESHEET_TOKEN";
     const char *token = getenv (variable);
     if (token && *token)
-        self->authorization = zsys_sprintf ("Authorization: Bearer %s", token);
+        self->token = strdup (token);
     else
         zsys_warning ("timesheet: $%s is not set: requests carry no bearer token", variable);
     return 0;
@@ -106,24 +103,11 @@ sb_timesheet_http_destroy (sb_timesheet_http_t **self_p)
     free (self->base_url);
     for (int index = 0; index < S_TEMPLATES; index++)
         free (self->templates [index]);
-    zstr_free (&self->authorization);
+    if (self->token)                    //  a secret: not left in freed memory
+        memset (self->token, 0, strlen (self->token));
+    zstr_free (&self->token);
     free (self);
     *self_p = NULL;
-}
-
-//  Appends value percent-encoded (all but A-Z a-z 0-9 - . _ ~) to url.
-static void
-s_append_escaped (zchunk_t *url, const char *value)
-{
-    for (const unsigned char *at = (const unsigned char *) value; *at; at++) {
-        char escaped [4];
-        if (isalnum (*at) || strchr ("-._~", *at))
-            zchunk_extend (url, at, 1);
-        else {
-            snprintf (escaped, sizeof escaped, "%%%02X", *at);
-            zchunk_extend (url, escaped, 3);
-        }
-    }
 }
 
 //  Expands template with values (names[i] -> values[i], count of them),
@@ -140,8 +124,10 @@ s_url (sb_timesheet_http_t *self, s_template_t which, const char **names, const 
             if (strlen (names [name]) == (size_t) (close - at - 1)
             &&  strncmp (at + 1, names [name], (size_t) (close - at - 1)) == 0)
                 index = name;
-        if (index < count) {
-            s_append_escaped (url, values [index]);
+        char *escaped = index < count? sb_http_escape (values [index]): NULL;
+        if (escaped) {
+            zchunk_extend (url, escaped, strlen (escaped));
+            zstr_free (&escaped);
             at = close;
         }
         else
@@ -153,17 +139,6 @@ s_url (sb_timesheet_http_t *self, s_template_t which, const char **names, const 
     return text;
 }
 
-//  Collects an answer's body, refusing more than S_MAX_ANSWER bytes.
-static size_t
-s_on_data (char *data, size_t size, size_t count, void *chunk)
-{
-    size_t bytes = size * count;
-    if (zchunk_size ((zchunk_t *) chunk) + bytes > S_MAX_ANSWER)
-        return 0;       //  curl fails the transfer: CURLE_WRITE_ERROR
-    zchunk_extend ((zchunk_t *) chunk, data, bytes);
-    return bytes;
-}
-
 //  One exchange: method and url, body (JSON text, NULL: none), key (for
 //  Idempotency-Key, NULL: none). Returns the HTTP status with the answer
 //  parsed into *answer (NULL when it is empty or not JSON), or
@@ -173,43 +148,25 @@ s_exchange (sb_timesheet_http_t *self, const char *method, const char *url, cons
             const char *key, json_t **answer, char *err, size_t errlen)
 {
     *answer = NULL;
-    CURL *curl = curl_easy_init ();
-    zchunk_t *chunk = zchunk_new (NULL, 0);
-    struct curl_slist *headers = curl_slist_append (NULL, "Accept: application/json");
-    if (body)
-        headers = curl_slist_append (headers, "Content-Type: application/json");
-    if (self->authorization)
-        headers = curl_slist_append (headers, self->authorization);
     char *idempotency = key? zsys_sprintf ("Idempotency-Key: %s", key): NULL;
-    if (idempotency)
-        headers = curl_slist_append (headers, idempotency);
+    if (key && !idempotency)            //  never a write without its key
+        return sb_timesheet_error (SB_TIMESHEET_TRANSIENT, err, errlen,
+                                   "timesheet service: out of memory");
+    sb_http_request_t request = {
+        .method = method, .url = url, .lines = { "Accept: application/json", idempotency },
+        .content_type = body? "application/json": NULL, .body = body, .bearer = self->token,
+        .timeout_ms = (int) self->timeout_ms, .answer_max = S_MAX_ANSWER
+    };
+    sb_http_answer_t reply;
     long status = SB_TIMESHEET_TRANSIENT;
-    if (curl && chunk && headers) {
-        curl_easy_setopt (curl, CURLOPT_URL, url);
-        curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, self->timeout_ms);
-        curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);     //  threads: no SIGALRM
-        curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_data);
-        curl_easy_setopt (curl, CURLOPT_WRITEDATA, chunk);
-        curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        if (body)
-            curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
-        CURLcode code = curl_easy_perform (curl);
-        if (code == CURLE_OK)
-            curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-        else
-            snprintf (err, errlen, "timesheet service: %s %s: %s", method, url,
-                      curl_easy_strerror (code));
-    }
+    if (sb_http_request (NULL, &request, &reply) == 0)
+        status = reply.status;
     else
-        snprintf (err, errlen, "timesheet service: out of memory");
-    if (status > 0 && zchunk_size (chunk))
-        *answer = json_loadb ((const char *) zchunk_data (chunk), zchunk_size (chunk), 0, NULL);
+        snprintf (err, errlen, "timesheet service: %s %s: %s", method, url, reply.error);
+    if (status > 0 && reply.size)
+        *answer = json_loadb (reply.body, reply.size, 0, NULL);
     zstr_free (&idempotency);
-    curl_slist_free_all (headers);
-    zchunk_destroy (&chunk);
-    curl_easy_cleanup (curl);
+    sb_http_answer_clear (&reply);
     return status;
 }
 

@@ -1,12 +1,12 @@
 /*  sb_timesheet_http.h — the HTTP backend: a timesheet service reached
-    over HTTPS with libcurl, at URLs built from templates in the config
+    over HTTPS with sb_http, at URLs built from templates in the config
     (timesheet/http/...; docs/actors/timesheet.md), a bearer token from an
     environment variable. Time-outs, connection failures and 5xx answers
     are TRANSIENT; 404 on lookup is NOT_FOUND; 409 and 422 are REFUSED
     with the service's reason; other 4xx and unreadable answers BROKEN.
 
-    The object holds settings only: each call opens its own handle, so
-    threads may share it.                                                  */
+    The object holds settings only: each call has a connection of its
+    own, so threads may share it. The token is wiped when it goes.        */
 
 #ifndef SB_TIMESHEET_HTTP_H_INCLUDED
 #define SB_TIMESHEET_HTTP_H_INCLUDED
