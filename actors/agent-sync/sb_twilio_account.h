@@ -1,7 +1,7 @@
 /*  sb_twilio_account.h — checks a tenant's Twilio account SID and auth
     token: GET {base}/2010-04-01/Accounts/{sid}.json with basic auth
     (https://www.twilio.com/docs/iam/api/account). The token is a secret:
-    it goes only into curl's basic-auth option.                           */
+    it goes only into the request's basic auth (sb_http).                 */
 
 #ifndef SB_TWILIO_ACCOUNT_H_INCLUDED
 #define SB_TWILIO_ACCOUNT_H_INCLUDED
