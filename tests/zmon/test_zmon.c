@@ -17,6 +17,7 @@
 #include "sb_testmsg.h"
 #include "sb_testutil.h"
 #include "sb_testworld.h"
+#include "sb_testzmon.h"
 #include <signal.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -35,21 +36,7 @@
 static void
 s_broker_start (sb_testworld_t *world)
 {
-    char *config = zsys_sprintf (
-        "broker\n"
-        "    heartbeat = 100\n"
-        "    poll = 20\n"
-        "    tap = ipc://%s/tap\n"
-        "    monitor = ipc://%s/monitor\n"
-        "services\n"
-        "    default\n"
-        "        max-attempts = 3\n"
-        "        initial-interval = 20\n"
-        "        max-interval = 100\n"
-        "alerts\n"
-        "    failure-rate = 0.1\n", world->dir, world->dir);
-    assert_int_equal (sb_testworld_broker_start (world, 0, config), 0);
-    zstr_free (&config);
+    assert_int_equal (sb_testzmon_broker_start (world), 0);
 }
 
 //  Runs zmon with args (NULL-terminated, after the program) against
@@ -99,34 +86,14 @@ s_zmon_stop (sb_testproc_t *zmon, const char *what)
 static char *
 s_read (sb_testworld_t *world, const char *name)
 {
-    char path [SB_TESTWORLD_PATH_MAX];
-    assert_int_equal (sb_testworld_path (world, name, path, sizeof path), 0);
-    zfile_t *file = zfile_new (NULL, path);
-    zchunk_t *chunk = file && zfile_input (file) == 0? zfile_read (file, 1 << 22, 0): NULL;
-    char *text = chunk? zchunk_strdup (chunk): strdup ("");
-    zchunk_destroy (&chunk);
-    zfile_destroy (&file);
-    return text;
+    return sb_testzmon_read (world, name);
 }
 
 //  Polls DIR/name until it holds each of the needles, up to S_WAIT_MS.
 static bool
 s_wait_output (sb_testworld_t *world, const char *name, const char *first, const char *second)
 {
-    int64_t deadline = zclock_mono () + S_WAIT_MS;
-    while (zclock_mono () < deadline) {
-        char *text = s_read (world, name);
-        bool found = strstr (text, first) && (!second || strstr (text, second));
-        free (text);
-        if (found)
-            return true;
-        zclock_sleep (20);   //  polling interval, not a synchronisation
-    }
-    char *text = s_read (world, name);
-    fprintf (stderr, "test_zmon: %s never held '%s'%s%s; it holds:\n%s\n", name, first,
-             second? " and ": "", second? second: "", text);
-    free (text);
-    return false;
+    return sb_testzmon_wait_output (world, name, first, second);
 }
 
 //  The JSON lines of text, parsed (a new array); a line that is not JSON
@@ -158,10 +125,7 @@ s_json_lines (const char *text)
 static void
 s_flow (sb_testworld_t *world, char retry_id [SB_ID_LEN + 1], char fail_id [SB_ID_LEN + 1])
 {
-    assert_int_equal (sb_testecho_workers (world, world->programs [S_WORKER], 0, 1), 0);
-    assert_int_equal (sb_testecho_publish (world, 0, "k-retry", "retry-once", 0, 0, retry_id), 0);
-    assert_int_equal (sb_testecho_publish (world, 0, "k-fail", "fail", 0, 0, fail_id), 0);
-    assert_true (sb_testworld_wait_drained (world, 0));
+    assert_int_equal (sb_testzmon_flow (world, world->programs [S_WORKER], retry_id, fail_id), 0);
 }
 
 //  The events of a trace's --json rows, space-separated.

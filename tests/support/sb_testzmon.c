@@ -1,0 +1,74 @@
+/*  sb_testzmon.c — test support for zmon's tests (see sb_testzmon.h).     */
+
+#include "sb_testzmon.h"
+#include "sb_testecho.h"
+
+int
+sb_testzmon_broker_start (sb_testworld_t *world)
+{
+    char *config = zsys_sprintf (
+        "broker\n"
+        "    heartbeat = 100\n"
+        "    poll = 20\n"
+        "    tap = ipc://%s/tap\n"
+        "    monitor = ipc://%s/monitor\n"
+        "services\n"
+        "    default\n"
+        "        max-attempts = 3\n"
+        "        initial-interval = 20\n"
+        "        max-interval = 100\n"
+        "alerts\n"
+        "    failure-rate = 0.1\n", world->dir, world->dir);
+    int rc = sb_testworld_broker_start (world, 0, config);
+    zstr_free (&config);
+    return rc;
+}
+
+int
+sb_testzmon_flow (sb_testworld_t *world, const char *worker, char retry_id [SB_ID_LEN + 1],
+                  char fail_id [SB_ID_LEN + 1])
+{
+    if (sb_testecho_workers (world, worker, 0, 1)
+    ||  sb_testecho_publish (world, 0, "k-retry", "retry-once", 0, 0, retry_id)
+    ||  sb_testecho_publish (world, 0, "k-fail", "fail", 0, 0, fail_id))
+        return -1;
+    if (!sb_testworld_wait_drained (world, 0)) {
+        fprintf (stderr, "sb_testzmon: the flow did not drain\n");
+        return -1;
+    }
+    return 0;
+}
+
+char *
+sb_testzmon_read (sb_testworld_t *world, const char *name)
+{
+    char path [SB_TESTWORLD_PATH_MAX];
+    if (sb_testworld_path (world, name, path, sizeof path))
+        return strdup ("");
+    zfile_t *file = zfile_new (NULL, path);
+    zchunk_t *chunk = file && zfile_input (file) == 0? zfile_read (file, 1 << 22, 0): NULL;
+    char *text = chunk? zchunk_strdup (chunk): strdup ("");
+    zchunk_destroy (&chunk);
+    zfile_destroy (&file);
+    return text;
+}
+
+bool
+sb_testzmon_wait_output (sb_testworld_t *world, const char *name, const char *first,
+                         const char *second)
+{
+    int64_t deadline = zclock_mono () + SB_TESTWORLD_WAIT_MS;
+    while (zclock_mono () < deadline) {
+        char *text = sb_testzmon_read (world, name);
+        bool found = strstr (text, first) && (!second || strstr (text, second));
+        free (text);
+        if (found)
+            return true;
+        zclock_sleep (20);   //  polling interval, not a synchronisation
+    }
+    char *text = sb_testzmon_read (world, name);
+    fprintf (stderr, "sb_testzmon: %s never held '%s'%s%s; it holds:\n%s\n", name, first,
+             second? " and ": "", second? second: "", text);
+    free (text);
+    return false;
+}
