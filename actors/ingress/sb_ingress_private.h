@@ -65,6 +65,16 @@ const char *sb_ingress_tenant_for (sb_ingress_t *self, const char *number);
 //  parameters ("; charset=utf-8").
 bool sb_ingress_content_type_is (struct MHD_Connection *connection, const char *media_type);
 
+//  The whatsapp.received envelopes of a gateway's JSON body, all checked
+//  before any is published (nothing half-processed): a list that destroys
+//  them (possibly empty: no text messages), or NULL with the first fault,
+//  named (payload.messages[2].key.remoteJid: ...), in err.
+zlistx_t *sb_ingress_whatsapp_envelopes (const char *body, size_t size, char *err, size_t errlen);
+
+//  The workspace.saved body from a save's JSON (camelCase names, as a
+//  browser sends them): new, or NULL with the missing or wrong field named.
+json_t *sb_ingress_saved_body (const json_t *json, char *err, size_t errlen);
+
 //  The endpoints, each answering one complete request.
 enum MHD_Result sb_ingress_on_sms (sb_ingress_t *self, sb_ingress_request_t *request);
 enum MHD_Result sb_ingress_on_whatsapp (sb_ingress_t *self, sb_ingress_request_t *request);

@@ -255,6 +255,43 @@ s_envelope_destructor (void **item)
     sb_envelope_destroy ((sb_envelope_t **) item);
 }
 
+zlistx_t *
+sb_ingress_whatsapp_envelopes (const char *body, size_t size, char *err, size_t errlen)
+{
+    json_error_t error;
+    json_t *json = json_loadb (body, size, JSON_REJECT_DUPLICATES, &error);
+    if (!json) {
+        sb_error_set (err, errlen, "malformed JSON at line %d, column %d: %s",
+                      error.line, error.column, error.text);
+        return NULL;
+    }
+    const char *tenant = json_string_value (json_object_get (json, "tenantId"));
+    const json_t *messages = json_object_get (json_object_get (json, "payload"), "messages");
+    if (!tenant || !*tenant || !json_is_array (messages)) {
+        json_decref (json);
+        sb_error_set (err, errlen, "needs tenantId and payload.messages (an array)");
+        return NULL;
+    }
+    zlistx_t *envelopes = zlistx_new ();
+    zlistx_set_destructor (envelopes, s_envelope_destructor);
+    *err = 0;
+    size_t index;
+    json_t *message;
+    json_array_foreach (messages, index, message) {
+        bool skip;
+        sb_envelope_t *env = s_whatsapp_message (tenant, message, index, &skip, err, errlen);
+        if (env)
+            zlistx_add_end (envelopes, env);
+        else
+        if (!skip)
+            break;
+    }
+    json_decref (json);
+    if (*err)
+        zlistx_destroy (&envelopes);
+    return envelopes;
+}
+
 //  Every message is checked before any is published: a bad one refuses
 //  the whole request (nothing half-processed); the gateway's retry of a
 //  partly published batch is deduplicated by the messages' keys.
@@ -268,35 +305,12 @@ sb_ingress_on_whatsapp (sb_ingress_t *self, sb_ingress_request_t *request)
     }
     if (!sb_ingress_content_type_is (connection, "application/json"))
         return sb_ingress_refuse (self, request, MHD_HTTP_BAD_REQUEST, "content type must be application/json");
-    json_error_t error;
-    json_t *json = json_loadb (request->body? request->body: "", request->size,
-                               JSON_REJECT_DUPLICATES, &error);
-    if (!json)
-        return sb_ingress_refuse (self, request, MHD_HTTP_BAD_REQUEST, "malformed JSON at line %d, column %d: %s",
-                         error.line, error.column, error.text);
-    const char *tenant = json_string_value (json_object_get (json, "tenantId"));
-    const json_t *messages = json_object_get (json_object_get (json, "payload"), "messages");
-    if (!tenant || !*tenant || !json_is_array (messages)) {
-        json_decref (json);
-        return sb_ingress_refuse (self, request, MHD_HTTP_BAD_REQUEST, "needs tenantId and payload.messages (an array)");
-    }
-    zlistx_t *envelopes = zlistx_new ();
-    zlistx_set_destructor (envelopes, s_envelope_destructor);
     char err [512] = "", reason [600];
-    size_t index;
-    json_t *message;
-    json_array_foreach (messages, index, message) {
-        bool skip;
-        sb_envelope_t *env = s_whatsapp_message (tenant, message, index, &skip, err, sizeof err);
-        if (env)
-            zlistx_add_end (envelopes, env);
-        else
-        if (!skip)
-            break;
-    }
-    json_decref (json);
-    unsigned int status = *err? MHD_HTTP_BAD_REQUEST: MHD_HTTP_OK;
-    snprintf (reason, sizeof reason, "%s", err);
+    zlistx_t *envelopes = sb_ingress_whatsapp_envelopes (request->body? request->body: "",
+                                                         request->size, err, sizeof err);
+    if (!envelopes)
+        return sb_ingress_refuse (self, request, MHD_HTTP_BAD_REQUEST, "%s", err);
+    unsigned int status = MHD_HTTP_OK;
     for (sb_envelope_t *env = (sb_envelope_t *) zlistx_first (envelopes);
          env && status == MHD_HTTP_OK; env = (sb_envelope_t *) zlistx_next (envelopes))
         status = sb_ingress_publish (self, env, reason, sizeof reason);

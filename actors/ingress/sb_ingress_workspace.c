@@ -61,10 +61,8 @@ s_authorize (sb_ingress_t *self, sb_ingress_request_t *request, const json_t *js
     return body_tenant && *body_tenant? body_tenant: NULL;
 }
 
-//  The workspace.saved body from the request's JSON (camelCase names, as
-//  a browser sends them), or NULL with the missing field named.
-static json_t *
-s_saved_body (const json_t *json, char *err, size_t errlen)
+json_t *
+sb_ingress_saved_body (const json_t *json, char *err, size_t errlen)
 {
     static const char *fields [][2] = {
         { "vapiApiKey", "vapi_api_key" }, { "twilioAccountSid", "twilio_account_sid" },
@@ -205,7 +203,7 @@ s_start_save (sb_ingress_t *self, sb_ingress_request_t *request, json_t *json)
             sb_metrics_auth_failure (self->metrics, request->path);
         return sb_ingress_refuse (self, request, status, "%s", reason);
     }
-    json_t *body = s_saved_body (json, reason, sizeof reason);
+    json_t *body = sb_ingress_saved_body (json, reason, sizeof reason);
     if (!body)
         return sb_ingress_refuse (self, request, MHD_HTTP_BAD_REQUEST, "%s", reason);
     if (!sb_replies_ready (self->replies)) {
