@@ -153,7 +153,7 @@ s_parse (s_options_t *self, int argc, char *argv [])
     const char *with_value = " -l --listen -p --port -b --broker -c --config -s --supervise "
                              "-t --timeout ";
     bool listen_given = false;
-    for (int index = 1; index < argc; index++) {
+    for (int index = 1; index < argc; index += 2) {
         char word [32];
         snprintf (word, sizeof word, " %s ", argv [index]);
         if (streq (argv [index], "-h") || streq (argv [index], "--help")) {
@@ -170,7 +170,6 @@ s_parse (s_options_t *self, int argc, char *argv [])
             fprintf (stderr, "zmon-web: %s: bad value '%s'\n", argv [index], argv [index + 1]);
             return S_EXIT_USAGE;
         }
-        index++;
     }
     if (s_configure (self, listen_given))
         return S_EXIT_CONFIG;
