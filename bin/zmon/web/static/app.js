@@ -1,7 +1,7 @@
 /* zmon-web's script (bin/zmon/web/static): the pages Fleet, Dead letters,
    Conversation and Supervisor, built from the JSON API (docs/zmon.md, Web
    console). Everything shown is put in the page with textContent (message
-   bodies are user input): no innerHTML, no inline handlers. */
+   bodies are user input): never parsed as markup, no inline handlers. */
 'use strict';
 
 const POLL_MS = 2000;
@@ -140,6 +140,7 @@ async function dlqPage(mine) {
   try {
     const results = await api('/api/dlq');
     if (mine !== generation) return;
+    const filters = [];
     const nodes = [tokenField(),
                    el('button', { onclick: () => replay('all', 'every dead letter') },
                       'Replay all')];
@@ -150,9 +151,18 @@ async function dlqPage(mine) {
       }
       nodes.push(el('h2', {}, 'Broker ' + result.endpoint + ': ' + result.reply.length +
                     ' dead letters'));
-      nodes.push(table(['entry', 'failed', 'service', 'type', 'attempts', 'reason', 'envelope id'],
-                       result.reply.map(dlqRow)));
+      const rows = result.reply.map(entry => [JSON.stringify(entry), dlqRow(entry)]);
+      const body = el('tbody', {}, rows.map(([, row]) => row));
+      filters.push(text => body.replaceChildren(
+        ...rows.filter(([json]) => json.includes(text)).map(([, row]) => row)));
+      nodes.push(el('table', {}, el('thead', {}, el('tr', {},
+        ['entry', 'failed', 'service', 'type', 'attempts', 'reason', 'envelope id']
+          .map(h => el('th', {}, h)))), body));
     }
+    const filter = el('input', { type: 'text', id: 'filter',
+                                 placeholder: 'filter: any text of the entry, e.g. a phone number' });
+    filter.addEventListener('input', () => filters.forEach(apply => apply(filter.value.trim())));
+    nodes.splice(2, 0, el('p', {}, filter));
     show(...nodes);
     status(new Date().toLocaleTimeString());
   } catch (error) {
@@ -202,7 +212,7 @@ function searchForm(corr) {
   });
   return el('div', {}, form, el('p', { class: 'muted' },
     'By conversation id. The brokers\' traces hold no phone numbers, so a number cannot be ' +
-    'searched here; a number in a dead letter\'s envelope is on the Dead letters page.'));
+    'searched here; the Dead letters page filters its envelopes by any text, a number too.'));
 }
 
 function traceRow(row) {
