@@ -118,3 +118,13 @@ agent-sync
     args = --config fleet/switchboard.zpl --instance agent-sync-${instance}
     depends = broker dev-key
     optional-secrets = CREDENTIALS_KEY
+
+#   zmon's web console, http://127.0.0.1:8081 (docs/zmon.md, Web console):
+#   read-only unless ZMON_WEB_TOKEN is set
+zmon-web
+    command = ${SB_BUILD:-build}/bin/zmon-web
+    args = --config fleet/switchboard.zpl --listen 127.0.0.1:8081 --broker tcp://127.0.0.1:5555 --supervise run/supervise.sock
+    depends = broker
+    ready = tcp 127.0.0.1:8081
+    ports = 8081
+    optional-secrets = ZMON_WEB_TOKEN
