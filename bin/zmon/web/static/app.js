@@ -1,7 +1,9 @@
 /* zmon-web's script (bin/zmon/web/static): the pages Fleet, Dead letters,
    Conversation and Supervisor, built from the JSON API (docs/zmon.md, Web
    console). Everything shown is put in the page with textContent (message
-   bodies are user input): never parsed as markup, no inline handlers. */
+   bodies are user input): never parsed as markup, no inline handlers. Rows
+   carry data-service, data-entry/data-id and data-event (set as attributes,
+   so escaped too) for the page tests (tests/zmon/test_zmon_web_pages.c). */
 'use strict';
 
 const POLL_MS = 2000;
@@ -60,7 +62,9 @@ function failure(error) { return el('p', { class: 'bad' }, 'Error: ' + error.mes
 
 function serviceRow(name, s) {
   const alerts = s.alerts || [];
-  return el('tr', alerts.length ? { class: 'alert' } : {},
+  const attributes = { 'data-service': name };
+  if (alerts.length) attributes.class = 'alert';
+  return el('tr', attributes,
     cell(name), cell(s.workers, 1), cell(s.capacity, 1), cell(s.queued, 1), cell(s.in_flight, 1),
     cell(rate(s.delivered_rate), 1), cell(rate(s.retry_rate), 1), cell(s.dead_lettered, 1),
     cell(age(s.oldest_age_ms), 1), cell(micros(s.p50_us), 1), cell(micros(s.p99_us), 1),
@@ -130,7 +134,8 @@ async function replay(what, label) {
 
 function dlqRow(entry) {
   const open = () => { location.hash = '#dlq/' + encodeURIComponent(entry.entry); };
-  return el('tr', { class: 'link', onclick: open },
+  return el('tr', { class: 'link', onclick: open, 'data-entry': entry.entry || '',
+                    'data-id': entry.id || '' },
     cell(entry.entry), cell(time(entry.failed_ms)), cell(entry.service),
     cell((entry.envelope && entry.envelope.type) || ''), cell(entry.attempts, 1),
     cell(entry.reason), cell(entry.id));
@@ -216,7 +221,9 @@ function searchForm(corr) {
 }
 
 function traceRow(row) {
-  return el('tr', row.event === 'dead' ? { class: 'alert' } : {},
+  const attributes = { 'data-event': row.event || '' };
+  if (row.event === 'dead') attributes.class = 'alert';
+  return el('tr', attributes,
     cell('+' + row.offset_ms + ' ms', 1), cell(time(row.at_ms)), cell(row.event), cell(row.type),
     cell(row.service), cell(row.attempt, 1), cell(row.delay_ms ? row.delay_ms + ' ms' : '', 1),
     cell(row.reason), cell(row.id));
