@@ -28,7 +28,6 @@
 #include "sb_teststream.h"
 #include "sb_date.h"
 #include "sb_tz.h"
-#include <curl/curl.h>
 #include <hiredis/hiredis.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -91,57 +90,14 @@ typedef struct {
 } s_fleet_t;
 
 //  --------------------------------------------------------------------------
-//  HTTP to the fake Twilio and ingress, with bodies of any size
-
-static size_t
-s_collect (char *data, size_t size, size_t count, void *user)
-{
-    zchunk_extend ((zchunk_t *) user, data, size * count);
-    return size * count;
-}
-
-//  Sends method path (POST: with body) to port on 127.0.0.1. Returns the
-//  whole answer's body as a string (caller frees) if the status was 200,
-//  else NULL with the reason on stderr.
-static char *
-s_http (int port, const char *method, const char *path, const char *body)
-{
-    char url [512];
-    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", port, path);
-    CURL *curl = curl_easy_init ();
-    zchunk_t *chunk = zchunk_new (NULL, 0);
-    if (!curl || !chunk) {
-        curl_easy_cleanup (curl);
-        zchunk_destroy (&chunk);
-        return NULL;
-    }
-    curl_easy_setopt (curl, CURLOPT_URL, url);
-    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) S_HTTP_MS);
-    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_collect);
-    curl_easy_setopt (curl, CURLOPT_WRITEDATA, chunk);
-    if (streq (method, "POST"))
-        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body? body: "");
-    CURLcode rc = curl_easy_perform (curl);
-    long status = 0;
-    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup (curl);
-    char *text = rc == CURLE_OK && status == 200? zchunk_strdup (chunk): NULL;
-    if (!text)
-        fprintf (stderr, "test_e2e: %s %s: %s, HTTP %ld\n", method, url, curl_easy_strerror (rc),
-                 status);
-    zchunk_destroy (&chunk);
-    return text;
-}
+//  The fake Twilio's state and script
 
 //  The fake's /_fake/messages answer (caller decrefs); fails the test if
 //  the fake does not answer.
 static json_t *
 s_fake_state (s_fleet_t *self)
 {
-    char *text = s_http (self->twilio_port, "GET", "/_fake/messages", NULL);
-    json_t *state = text? json_loads (text, 0, NULL): NULL;
-    free (text);
+    json_t *state = sb_testtwilio_fake_state (self->twilio_port);
     if (!state)
         fail_msg ("the fake Twilio did not answer /_fake/messages");
     return state;
@@ -158,9 +114,7 @@ s_fake_count (const json_t *state, const char *name)
 static void
 s_fake_script (s_fleet_t *self, const char *steps)
 {
-    char *answer = s_http (self->twilio_port, "POST", "/_fake/script", steps);
-    assert_non_null (answer);
-    free (answer);
+    assert_int_equal (sb_testtwilio_fake_script (self->twilio_port, steps), 0);
 }
 
 //  --------------------------------------------------------------------------
@@ -739,7 +693,8 @@ test_sender_killed (void **state)
 static bool
 s_ingress_duplicates (s_fleet_t *self, int duplicates)
 {
-    char *metrics = s_http (self->world->port, "GET", "/metrics", NULL), line [64];
+    char *metrics = sb_testhttp_fetch (self->world->port, "GET", "/metrics", NULL, S_HTTP_MS);
+    char line [64];
     snprintf (line, sizeof line, "\nsb_ingress_duplicates_total %d\n", duplicates);
     bool found = metrics && strstr (metrics, line);
     if (!found)

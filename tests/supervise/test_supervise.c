@@ -19,6 +19,7 @@
 #include "sb_check.h"
 #include "sb_control.h"
 #include "sb_testproc.h"
+#include "sb_testsupervise.h"
 #include "sb_testutil.h"
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -251,13 +252,7 @@ s_wait_marks (s_fixture_t *self, const char *event, const char *program, size_t 
 static json_t *
 s_status (s_fixture_t *self)
 {
-    char err [256];
-    char *answer = sb_control_call (self->socket, "status --json", 5000, err, sizeof err);
-    if (!answer)
-        return NULL;
-    json_t *status = strncmp (answer, "ok\n", 3) == 0? json_loads (answer + 3, 0, NULL): NULL;
-    free (answer);
-    return status;
+    return sb_testsupervise_status (self->socket, true);
 }
 
 //  The command's answer, as `supervise ctl` gets it.
@@ -300,13 +295,7 @@ s_rows (json_t *status, const char *program, const char *state)
 static json_t *
 s_row (json_t *status, const char *program, int instance)
 {
-    size_t index;
-    json_t *row;
-    json_array_foreach (json_object_get (status, "instances"), index, row)
-        if (streq (json_string_value (json_object_get (row, "program")), program)
-        &&  json_integer_value (json_object_get (row, "instance")) == instance)
-            return row;
-    return NULL;
+    return sb_testsupervise_row (status, program, instance);
 }
 
 //  Waits until program has exactly count rows in state, and no others

@@ -12,8 +12,8 @@ typedef struct {
     sb_testhttp_answer_t *answer;
 } s_exchange_t;
 
-static size_t
-s_on_data (char *data, size_t size, size_t count, void *user)
+size_t
+sb_testhttp_keep_body (char *data, size_t size, size_t count, void *user)
 {
     sb_testhttp_answer_t *answer = (sb_testhttp_answer_t *) user;
     size_t bytes = size * count;
@@ -48,7 +48,7 @@ s_exchange_init (s_exchange_t *exchange, int port, const sb_testhttp_request_t *
     curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) timeout_ms);
     curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt (curl, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_data);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, sb_testhttp_keep_body);
     curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
     if (streq (request->method, "POST"))
         curl_easy_setopt (curl, CURLOPT_COPYPOSTFIELDS, request->body? request->body: "");
@@ -170,6 +170,48 @@ sb_testhttp_send_all (int port, const sb_testhttp_request_t *requests, size_t co
     free (results);
     free (exchanges);
     return rc? -1: 0;
+}
+
+static size_t
+s_on_chunk (char *data, size_t size, size_t count, void *user)
+{
+    zchunk_extend ((zchunk_t *) user, data, size * count);
+    return size * count;
+}
+
+char *
+sb_testhttp_fetch (int port, const char *method, const char *path, const char *body,
+                   int timeout_ms)
+{
+    char url [1024];
+    snprintf (url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    CURL *curl = curl_easy_init ();
+    zchunk_t *chunk = zchunk_new (NULL, 0);
+    if (!curl || !chunk) {
+        curl_easy_cleanup (curl);
+        zchunk_destroy (&chunk);
+        return NULL;
+    }
+    curl_easy_setopt (curl, CURLOPT_URL, url);
+    curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) timeout_ms);
+    curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_chunk);
+    curl_easy_setopt (curl, CURLOPT_WRITEDATA, chunk);
+    if (streq (method, "POST"))
+        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body? body: "");
+    else
+    if (!streq (method, "GET"))
+        curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+    CURLcode rc = curl_easy_perform (curl);
+    long status = 0;
+    curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup (curl);
+    char *text = rc == CURLE_OK && status == 200? zchunk_strdup (chunk): NULL;
+    if (!text)
+        fprintf (stderr, "sb_testhttp: %s %s: %s, HTTP %ld\n", method, url,
+                 curl_easy_strerror (rc), status);
+    zchunk_destroy (&chunk);
+    return text;
 }
 
 int

@@ -54,6 +54,20 @@ int sb_testhttp_send (int port, const sb_testhttp_request_t *request, int timeou
 int sb_testhttp_send_all (int port, const sb_testhttp_request_t *requests, size_t count,
                           int timeout_ms, sb_testhttp_answer_t *answers);
 
+//  Sends method (GET, POST or another) path to port on 127.0.0.1, with
+//  body for POST (NULL: empty), and waits up to timeout_ms. Returns the
+//  whole answer's body, of any size, as a new string (caller frees) if the
+//  status was 200; else NULL with the status (0: no answer) and curl's
+//  reason on stderr.
+char *sb_testhttp_fetch (int port, const char *method, const char *path, const char *body,
+                         int timeout_ms);
+
+//  For a test that drives libcurl itself: a write function
+//  (CURLOPT_WRITEFUNCTION) that keeps what fits of an answer's body in
+//  the sb_testhttp_answer_t given as CURLOPT_WRITEDATA (NUL-terminated,
+//  cut at SB_TESTHTTP_ANSWER_MAX), and takes the whole of it.
+size_t sb_testhttp_keep_body (char *data, size_t size, size_t count, void *answer);
+
 //  GETs path, as sb_testhttp_send.
 int sb_testhttp_get (int port, const char *path, int timeout_ms, sb_testhttp_answer_t *answer);
 

@@ -251,6 +251,19 @@ s_start_redirected (char *const argv [], int file)
     return self;
 }
 
+sb_testproc_t *
+sb_testproc_new_logged (char *const argv [], const char *path)
+{
+    int file = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (file < 0) {
+        fprintf (stderr, "sb_testproc: %s: %s\n", path, strerror (errno));
+        return NULL;
+    }
+    sb_testproc_t *self = s_start_redirected (argv, file);
+    close (file);
+    return self;
+}
+
 int
 sb_testproc_run (char *const argv [], const char *path, char *output, size_t size,
                  int timeout_ms)

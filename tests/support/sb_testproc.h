@@ -53,6 +53,13 @@ int sb_testproc_kill (sb_testproc_t *self, int timeout_ms);
 //  happened (named by what) on stderr: under ASan a leak shows here.
 int sb_testproc_wait_clean (sb_testproc_t *self, int timeout_ms, const char *what);
 
+//  Starts argv as sb_testproc_new does, with its stdout and stderr
+//  appended to the file at path (made if missing): for a child whose
+//  output is too much for the test's log (a fleet under load). Returns
+//  NULL, with the reason on stderr, if the file cannot be opened or the
+//  program run.
+sb_testproc_t *sb_testproc_new_logged (char *const argv [], const char *path);
+
 //  Runs argv to its end (at most timeout_ms) with its stdout and stderr
 //  in the file at path, then reads that file back into output (size
 //  bytes, NUL-terminated). Returns its exit status, or -1 if it did not

@@ -101,3 +101,32 @@ sb_testtwilio_post_signed (int port, const char *token, const char *path,
         return -1;
     return sb_testtwilio_post (port, path, body, signature, NULL, answer);
 }
+
+json_t *
+sb_testtwilio_fake_state (int port)
+{
+    char *text = sb_testhttp_fetch (port, "GET", "/_fake/messages", NULL,
+                                    SB_TESTTWILIO_HTTP_MS);
+    json_t *state = text? json_loads (text, 0, NULL): NULL;
+    if (text && !state)
+        fprintf (stderr, "sb_testtwilio: the fake's /_fake/messages is not JSON\n");
+    free (text);
+    return state;
+}
+
+int
+sb_testtwilio_fake_script (int port, const char *steps)
+{
+    char *answer = sb_testhttp_fetch (port, "POST", "/_fake/script", steps,
+                                      SB_TESTTWILIO_HTTP_MS);
+    free (answer);
+    return answer? 0: -1;
+}
+
+int
+sb_testtwilio_fake_reset (int port)
+{
+    char *answer = sb_testhttp_fetch (port, "POST", "/_fake/reset", NULL, SB_TESTTWILIO_HTTP_MS);
+    free (answer);
+    return answer? 0: -1;
+}

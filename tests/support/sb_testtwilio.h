@@ -61,4 +61,18 @@ int sb_testtwilio_post_signed (int port, const char *token, const char *path,
                                const char *url_path, const sb_testtwilio_params_t *params,
                                sb_testhttp_answer_t *answer);
 
+//  The fake Twilio (tests/fakes/fake_twilio) on port: GET /_fake/messages,
+//  its counts (requests, creates, lists, unauthorized) and every message
+//  it accepted, oldest first, under "messages" (caller decrefs); NULL, with
+//  the reason on stderr, if it did not answer.
+json_t *sb_testtwilio_fake_state (int port);
+
+//  Appends steps (one per line, as fake_twilio --help says) to the fake's
+//  script. Returns 0, or -1 with the reason on stderr.
+int sb_testtwilio_fake_script (int port, const char *steps);
+
+//  Makes the fake forget its messages, script and counters (POST
+//  /_fake/reset). Returns 0, or -1 with the reason on stderr.
+int sb_testtwilio_fake_reset (int port);
+
 #endif

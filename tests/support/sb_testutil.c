@@ -1,4 +1,5 @@
-/*  sb_testutil.c — free ports and temp trees for tests (sb_testutil.h).  */
+/*  sb_testutil.c — free ports, temp trees and resident memory for tests
+    (sb_testutil.h).                                                      */
 
 #include "sb_classes.h"
 #include "sb_testutil.h"
@@ -63,4 +64,19 @@ sb_testutil_remove_tree (const char *path)
 {
     nftw (path, s_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return access (path, F_OK) == 0? -1: 0;
+}
+
+long
+sb_testutil_rss_kb (int pid)
+{
+    char path [64], line [256];
+    snprintf (path, sizeof path, "/proc/%d/status", pid);
+    FILE *file = fopen (path, "r");
+    long rss = -1;
+    while (file && rss < 0 && fgets (line, sizeof line, file))
+        if (sscanf (line, "VmRSS: %ld kB", &rss) != 1)
+            rss = -1;
+    if (file)
+        fclose (file);
+    return rss;
 }

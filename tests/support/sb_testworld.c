@@ -15,6 +15,13 @@ static const char *s_program_variables [] = {
     "REDIS_PASSWORD", "CREDENTIALS_KEY", "CREDENTIALS_KEY_FILE", NULL
 };
 
+void
+sb_testworld_clean_env (void)
+{
+    for (const char **name = s_program_variables; *name; name++)
+        unsetenv (*name);
+}
+
 int
 sb_testworld_run (int argc, char *argv [], int programs, const char *usage,
                   const struct CMUnitTest *tests, size_t count)
@@ -29,8 +36,7 @@ sb_testworld_run (int argc, char *argv [], int programs, const char *usage,
     }
     if (argc > programs + 1)
         cmocka_set_test_filter (argv [programs + 1]);
-    for (const char **name = s_program_variables; *name; name++)
-        unsetenv (*name);
+    sb_testworld_clean_env ();
     struct CMUnitTest *cases = (struct CMUnitTest *) calloc (count, sizeof (struct CMUnitTest));
     if (!cases)
         return 1;

@@ -77,6 +77,11 @@ struct CMUnitTest;
 int sb_testworld_run (int argc, char *argv [], int programs, const char *usage,
                       const struct CMUnitTest *tests, size_t count);
 
+//  Unsets the variables through which the caller's environment would reach
+//  the programs under test (SB_BROKER, SB_REDIS_URL, ingress's tokens,
+//  secrets and keys), as sb_testworld_run does: for a test's own main.
+void sb_testworld_clean_env (void);
+
 //  cmocka setup: *state holds main's argv + 1 (the programs' paths, the
 //  broker first); replaces it by a new world
 //  with a directory of its own ($TMPDIR, else /tmp). Returns 0, or -1 with
