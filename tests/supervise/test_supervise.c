@@ -476,7 +476,9 @@ test_crash_restarts_with_backoff (void **state)
             fprintf (stderr, "restart %zu came %" PRId64 " ms after the exit, backoff %" PRId64
                      "\n", index + 1, gap, backoff);
         assert_true (gap >= backoff - 5);               //  ms clocks round
-        assert_true (gap <= backoff * 3 + 200);
+        //  An upper bound only against "never restarts": a loaded machine
+        //  (a sanitizer build, other tests) delays a start by seconds
+        assert_true (gap <= backoff * 3 + 5000);
     }
     json_t *status = s_status (self);
     assert_non_null (status);
@@ -485,7 +487,10 @@ test_crash_restarts_with_backoff (void **state)
     assert_true (json_integer_value (json_object_get (row, "restarts")) >= 4);
     json_decref (status);
     assert_true (s_log_has (self, "crasher[1]: exit 3; restarting in"));
-    assert_int_equal (s_stop_supervise (self), 0);
+    //  The crasher also crashes on its own while the fleet stops (exit 3 is
+    //  not a clean stop: 1), unless SIGTERM finds it first (0)
+    int code = s_stop_supervise (self);
+    assert_true (code == 0 || code == 1);
 }
 
 //  Up longer than backoff-reset, a program restarts after the first step
