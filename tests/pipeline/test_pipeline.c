@@ -41,27 +41,46 @@ typedef struct {
     unsigned sequence;
 } s_world_t;
 
-//  Waits until the broker's STATS shows a worker for every actor service.
+static const char *s_services [S_ACTORS] = { "planner", "timesheet", "branding", "quality" };
+
+//  Polls the broker's STATS (with a deadline) until every actor service
+//  passes check. Returns 0, or -1 at the deadline.
+typedef bool (s_check_fn) (const json_t *service);
 static int
-s_wait_workers (s_world_t *world)
+s_wait_services (s_world_t *world, s_check_fn *check)
 {
-    const char *services [S_ACTORS] = { "planner", "timesheet", "branding", "quality" };
     int64_t deadline = zclock_mono () + S_WAIT_MS;
     while (zclock_mono () < deadline) {
         char err [256];
         json_t *stats = sb_client_request (world->client, "STATS", NULL, 1000, err, sizeof err);
-        size_t ready = 0;
-        for (size_t index = 0; index < S_ACTORS; index++) {
-            json_t *service = json_object_get (json_object_get (stats, "services"), services [index]);
-            if (json_integer_value (json_object_get (service, "workers")) > 0)
-                ready++;
-        }
+        size_t passing = 0;
+        for (size_t index = 0; stats && index < S_ACTORS; index++)
+            passing += check (json_object_get (json_object_get (stats, "services"),
+                                               s_services [index]));
         json_decref (stats);
-        if (ready == S_ACTORS)
+        if (passing == S_ACTORS)
             return 0;
-        zclock_sleep (50);
+        zclock_sleep (20);      //  polling, with the deadline above
     }
     return -1;
+}
+
+//  A worker has said HELLO.
+static bool
+s_has_worker (const json_t *service)
+{
+    return json_integer_value (json_object_get (service, "workers")) > 0;
+}
+
+//  Nothing queued, delayed or in flight: the conversation has settled.
+static bool
+s_is_quiet (const json_t *service)
+{
+    const char *figures [] = { "queued", "pending", "delayed", "in_flight" };
+    for (size_t index = 0; index < 4; index++)
+        if (json_integer_value (json_object_get (service, figures [index])) != 0)
+            return false;
+    return service != NULL;
 }
 
 static int
@@ -94,7 +113,7 @@ s_setup (void **state)
     char err [256];
     world->client = sb_client_new (world->endpoint, err, sizeof err);
     assert_non_null (world->client);
-    assert_int_equal (s_wait_workers (world), 0);
+    assert_int_equal (s_wait_services (world, s_has_worker), 0);
     *state = world;
     return 0;
 }
@@ -203,8 +222,9 @@ s_reply (s_world_t *world, const char *corr)
     }
     if (!found)
         fail_msg ("no approved reply for %s within %d ms", corr, S_WAIT_MS);
-    //  A second approval would come right behind the first: look again
-    zclock_sleep (300);
+    //  A second approval would come from work still under way: look again
+    //  once the actors have nothing queued or in flight
+    assert_int_equal (s_wait_services (world, s_is_quiet), 0);
     zlistx_destroy (&found);
     found = s_approved (world, corr);
     assert_int_equal (zlistx_size (found), 1);
