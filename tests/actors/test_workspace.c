@@ -179,16 +179,32 @@ s_ingress_start (sb_testworld_t *world, bool with_tokens)
     assert_true (sb_testworld_wait_workers (world, 0, S_REPLY_SERVICE, 1));
 }
 
+//  Starts agent-sync (the program at index in the world's programs) on the
+//  world's broker and Redis, and waits for its HELLO.
+static void
+s_agent_start (sb_testworld_t *world, size_t program, const char *instance)
+{
+    char *argv [] = { world->programs [program], "-b", world->brokers [0].endpoint,
+                      "-r", (char *) sb_testredis_url (world->redis), "-i", (char *) instance,
+                      NULL };
+    assert_non_null (sb_testworld_spawn (world, argv, instance));
+    assert_true (sb_testworld_wait_workers (world, 0, "agent-sync", 1));
+}
+
+//  Redis and the broker.
+static void
+s_store_start (sb_testworld_t *world)
+{
+    assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
+    assert_int_equal (sb_testworld_broker_start (world, 0, NULL), 0);
+}
+
 //  Redis, the broker, the stub agent-sync, ingress; all connected.
 static void
 s_world_start (sb_testworld_t *world, bool with_tokens)
 {
-    assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
-    assert_int_equal (sb_testworld_broker_start (world, 0, NULL), 0);
-    char *argv [] = { world->programs [S_AGENT_PROGRAM], "-b", world->brokers [0].endpoint,
-                      "-i", "stub", NULL };
-    assert_non_null (sb_testworld_spawn (world, argv, "stub_agent_sync"));
-    assert_true (sb_testworld_wait_workers (world, 0, "agent-sync", 1));
+    s_store_start (world);
+    s_agent_start (world, S_AGENT_PROGRAM, "stub");
     s_ingress_start (world, with_tokens);
 }
 
@@ -450,8 +466,7 @@ static void
 test_real_agent_sync (void **state)
 {
     sb_testworld_t *world = (sb_testworld_t *) *state;
-    assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
-    assert_int_equal (sb_testworld_broker_start (world, 0, NULL), 0);
+    s_store_start (world);
     char vapi_url [64], account_url [64];
     const char *vapi_args [] = { "--key", S_VAPI_KEY, NULL };
     const char *account_args [] = { "--account", S_ACCOUNT, "--token", S_SAVED_TOKEN, NULL };
@@ -464,10 +479,7 @@ test_real_agent_sync (void **state)
     setenv ("CREDENTIALS_KEY", S_CREDENTIALS_KEY, 1);
     setenv ("VAPI_API_BASE", vapi_url, 1);
     setenv ("TWILIO_API_BASE", account_url, 1);
-    char *argv [] = { world->programs [S_REAL_AGENT], "-b", world->brokers [0].endpoint,
-                      "-r", (char *) sb_testredis_url (world->redis), "-i", "real", NULL };
-    assert_non_null (sb_testworld_spawn (world, argv, "agent-sync"));
-    assert_true (sb_testworld_wait_workers (world, 0, "agent-sync", 1));
+    s_agent_start (world, S_REAL_AGENT, "agent-sync");
     s_ingress_start (world, true);
 
     char json [S_BODY_MAX];
