@@ -6,16 +6,11 @@
     reply_to (the waiting ingress request).                               */
 
 #include "sb_agent_sync.h"
-#include <curl/curl.h>
+#include "sb_http.h"
 
 int
 main (int argc, char *argv [])
 {
-    //  Process-wide, once, before any thread: libcurl's global state
-    if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf (stderr, "agent-sync: libcurl cannot start\n");
-        return 1;
-    }
     sb_actor_def_t def = {
         .name = "agent-sync",
         .summary = "Stores a tenant's workspace credentials (encrypted), checks them with Vapi "
@@ -26,7 +21,5 @@ main (int argc, char *argv [])
         .config_help = sb_agent_sync_config_help,
         .needs_redis = true,         //  credentials and agent records live there
     };
-    int rc = sb_actor_main (&def, argc, argv);
-    curl_global_cleanup ();
-    return rc;
+    return sb_http_actor_main (&def, argc, argv);
 }

@@ -365,3 +365,15 @@ sb_http_base_url (const char *text)
         length--;
     return strndup (text, length);
 }
+
+int
+sb_http_actor_main (const sb_actor_def_t *def, int argc, char *argv [])
+{
+    if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf (stderr, "%s: libcurl cannot start\n", def->name);
+        return 70;          //  EX_SOFTWARE
+    }
+    int rc = sb_actor_main (def, argc, argv);
+    curl_global_cleanup ();
+    return rc;
+}

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sb_actor.h"
 
 #define SB_HTTP_ANSWER_MAX  (1024 * 1024)   /* default bound on an answer's body  */
 #define SB_HTTP_LINES_MAX   8               /* extra header lines of a request     */
@@ -132,5 +133,10 @@ int64_t sb_http_retry_after_ms (const char *value, int64_t now_s);
 //  '/', as a new string for the caller to free; NULL if it does not (or
 //  text is NULL, or out of memory).
 char *sb_http_base_url (const char *text);
+
+//  Runs an actor that makes HTTP requests (sb_actor_main): libcurl's
+//  process-wide state is set up once before any thread starts and released
+//  when the actor stops. Returns the exit code; 70 if libcurl cannot start.
+int sb_http_actor_main (const sb_actor_def_t *def, int argc, char *argv []);
 
 #endif

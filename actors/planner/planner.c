@@ -5,16 +5,11 @@
     quality.rejected, message.sent; emits plan.tool_call, draft.composed.  */
 
 #include "sb_planner.h"
-#include <curl/curl.h>
+#include "sb_http.h"
 
 int
 main (int argc, char *argv [])
 {
-    //  Process-wide, once, before any thread: libcurl's global state
-    if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf (stderr, "planner: libcurl cannot start\n");
-        return 1;
-    }
     sb_actor_def_t def = {
         .name = "planner",
         .summary = "Reads what an employee wants (rules or an LLM), asks the timesheet actor, "
@@ -25,7 +20,5 @@ main (int argc, char *argv [])
         .config_help = sb_planner_config_help,
         .needs_redis = true,     //  conversation memory and tenant profiles
     };
-    int rc = sb_actor_main (&def, argc, argv);
-    curl_global_cleanup ();
-    return rc;
+    return sb_http_actor_main (&def, argc, argv);
 }

@@ -9,7 +9,7 @@
     ./run/outbox.jsonl. The handler and its modules: sb_sender.h.          */
 
 #include "sb_sender.h"
-#include <curl/curl.h>
+#include "sb_http.h"
 
 static void *
 s_setup (zconfig_t *section, char *err, size_t errlen)
@@ -26,11 +26,6 @@ s_teardown (void **state_p)
 int
 main (int argc, char *argv [])
 {
-    //  Process-wide, once, before any thread: libcurl's global state
-    if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf (stderr, "sender: libcurl cannot initialise\n");
-        return 70;
-    }
     //  The auth token and the credentials key come only from the
     //  environment, and sending through Twilio needs one of them: with
     //  either, the Redis of the never-twice record and of tenants'
@@ -49,7 +44,5 @@ main (int argc, char *argv [])
         .config_help = SB_SENDER_CONFIG_HELP,
         .needs_redis = (token && *token) || (key && *key) || (key_file && *key_file),
     };
-    int rc = sb_actor_main (&def, argc, argv);
-    curl_global_cleanup ();
-    return rc;
+    return sb_http_actor_main (&def, argc, argv);
 }

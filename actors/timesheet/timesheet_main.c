@@ -3,7 +3,7 @@
     timesheet service.                                                    */
 
 #include "sb_timesheet.h"
-#include <curl/curl.h>
+#include "sb_http.h"
 
 static void *
 s_setup (zconfig_t *section, char *err, size_t errlen)
@@ -50,12 +50,5 @@ main (int argc, char *argv [])
             "  tenants/<id>/<key>       tenant profile keys (docs/tenants.md), under Redis's\n"
             "                           sb:tenant:<id>\n",
     };
-    //  Process-wide, once, before any thread: libcurl's global state
-    if (curl_global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf (stderr, "timesheet: cannot initialise libcurl\n");
-        return 78;
-    }
-    int rc = sb_actor_main (&def, argc, argv);
-    curl_global_cleanup ();
-    return rc;
+    return sb_http_actor_main (&def, argc, argv);
 }
