@@ -3,7 +3,7 @@
     worth another try later.
 
     Each call has a connection of its own, so any thread may call at once;
-    curl_global_init is main's. Credentials go in the Authorization header
+    libcurl is started by sb_http_actor_main. Credentials go in the Authorization header
     (a bearer token, or basic auth), never in the URL, so no reason this
     module writes can hold them; sb_http wipes its header lines.          */
 

@@ -5,8 +5,8 @@
     named, the body, and what went wrong in classes a caller can act on,
     with libcurl's own text.
 
-    No libcurl type or header leaves sb_http.c. curl_global_init is the
-    program's (main, before any thread). A request made without a client
+    No libcurl type or header leaves sb_http.c. libcurl's global state is
+    set up once per process, before any thread, by sb_http_actor_main. A request made without a client
     has a handle of its own for that call only, so any thread may make one
     at any time; an sb_http_t client keeps its connections open between its
     requests and belongs to one thread at a time.
