@@ -10,20 +10,16 @@
                          [--concurrency C]                                 */
 
 #include "sb_classes.h"
-#include "bench_load.h"
+#include "bench_http.h"
 #include "sb_client.h"
-#include "sb_form.h"
 #include "sb_testproc.h"
 #include "sb_testredis.h"
 #include "sb_testutil.h"
-#include "sb_twilio.h"
 #include <curl/curl.h>
 #include <libgen.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #define S_TOKEN "bench-auth-token-0123456789abcdef"
-#define S_MAX_SLOTS 512
 
 typedef struct {
     double rate;
@@ -31,200 +27,74 @@ typedef struct {
     size_t requests;
 } s_options_t;
 
-//  One connection's request in flight.
-typedef struct {
-    CURL *easy;
-    struct curl_slist *headers;
+//  Sends the next request on driver: a signed SMS form with a new
+//  MessageSid (from *sequence), or a GET. Returns false if no slot is free.
+static bool
+s_send (bench_http_t *driver, bool post, uint64_t *sequence, int64_t start_us)
+{
     char body [512];
-    int64_t start_us;            //  scheduled (open loop) or sent (closed loop)
-    bool busy;
-} s_slot_t;
-
-typedef struct {
-    CURLM *multi;
-    s_slot_t slots [S_MAX_SLOTS];
-    int count;
-    char url [128];
-    bool post;                   //  signed SMS, else GET
-    uint64_t sequence;           //  unique MessageSids
-    bench_samples_t latency;     //  microseconds
-    size_t ok, failed;
-} s_load_t;
-
-static size_t
-s_discard (char *data, size_t size, size_t count, void *arg)
-{
-    (void) data;
-    (void) arg;
-    return size * count;
-}
-
-//  Prepares slot for the next request: a signed form with a new MessageSid.
-static void
-s_prepare (s_load_t *load, s_slot_t *slot)
-{
-    curl_easy_setopt (slot->easy, CURLOPT_URL, load->url);
-    if (!load->post)
-        return;
-    snprintf (slot->body, sizeof slot->body,
+    snprintf (body, sizeof body,
               "MessageSid=SM%032" PRIx64 "&AccountSid=AC0123456789abcdef0123456789abcdef"
               "&From=%%2B15551234567&To=%%2B15557654321&Body=how+many+hours+this+week%%3F&NumMedia=0",
-              ++load->sequence);
-    char err [128], signature [SB_TWILIO_SIGNATURE_SIZE], header [128];
-    sb_form_t *form = sb_form_parse (slot->body, strlen (slot->body), 64, err, sizeof err);
-    sb_twilio_signature (S_TOKEN, load->url, form, signature);
-    sb_form_destroy (&form);
-    snprintf (header, sizeof header, "X-Twilio-Signature: %s", signature);
-    curl_slist_free_all (slot->headers);
-    slot->headers = curl_slist_append (NULL, "Content-Type: application/x-www-form-urlencoded");
-    slot->headers = curl_slist_append (slot->headers, header);
-    curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, slot->headers);
-    curl_easy_setopt (slot->easy, CURLOPT_POSTFIELDS, slot->body);
-}
-
-static s_slot_t *
-s_free_slot (s_load_t *load)
-{
-    for (int index = 0; index < load->count; index++)
-        if (!load->slots [index].busy)
-            return &load->slots [index];
-    return NULL;
+              *sequence + 1);
+    if (!bench_http_send (driver, post? body: NULL, S_TOKEN, start_us))
+        return false;
+    ++*sequence;
+    return true;
 }
 
 static void
-s_start (s_load_t *load, s_slot_t *slot, int64_t start_us)
+s_report (const char *what, bench_http_t *driver, int64_t elapsed_us)
 {
-    s_prepare (load, slot);
-    slot->start_us = start_us;
-    slot->busy = true;
-    curl_multi_add_handle (load->multi, slot->easy);
-}
-
-//  Collects finished requests; returns how many finished.
-static size_t
-s_reap (s_load_t *load)
-{
-    size_t finished = 0;
-    int left;
-    CURLMsg *message;
-    while ((message = curl_multi_info_read (load->multi, &left))) {
-        if (message->msg != CURLMSG_DONE)
-            continue;
-        s_slot_t *slot = NULL;
-        curl_easy_getinfo (message->easy_handle, CURLINFO_PRIVATE, (char **) &slot);
-        long status = 0;
-        curl_easy_getinfo (message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-        if (message->data.result == CURLE_OK && status == 200) {
-            load->ok++;
-            bench_samples_add (&load->latency, bench_now_us () - slot->start_us);
-        }
-        else
-            load->failed++;
-        curl_multi_remove_handle (load->multi, slot->easy);
-        slot->busy = false;
-        finished++;
-    }
-    return finished;
-}
-
-static void
-s_load_init (s_load_t *load, const char *url, bool post, int concurrency)
-{
-    memset (load, 0, sizeof *load);
-    load->multi = curl_multi_init ();
-    load->count = concurrency < S_MAX_SLOTS? concurrency: S_MAX_SLOTS;
-    snprintf (load->url, sizeof load->url, "%s", url);
-    load->post = post;
-    for (int index = 0; index < load->count; index++) {
-        CURL *easy = curl_easy_init ();
-        curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, s_discard);
-        curl_easy_setopt (easy, CURLOPT_PRIVATE, &load->slots [index]);
-        curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, 10000L);
-        load->slots [index].easy = easy;
-    }
-}
-
-static void
-s_load_end (s_load_t *load)
-{
-    for (int index = 0; index < load->count; index++) {
-        curl_easy_cleanup (load->slots [index].easy);
-        curl_slist_free_all (load->slots [index].headers);
-    }
-    curl_multi_cleanup (load->multi);
-    bench_samples_clear (&load->latency);
-}
-
-static void
-s_report (const char *what, s_load_t *load, int64_t elapsed_us)
-{
+    bench_samples_t *latency = bench_http_latency (driver);
     printf ("  %-34s %9.0f req/s  ack p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  (%zu ok, %zu failed)\n",
-            what, (double) load->ok * 1e6 / (double) elapsed_us,
-            (double) bench_samples_percentile (&load->latency, 0.50) / 1000.0,
-            (double) bench_samples_percentile (&load->latency, 0.99) / 1000.0,
-            (double) bench_samples_percentile (&load->latency, 0.999) / 1000.0,
-            load->ok, load->failed);
+            what, (double) bench_http_ok (driver) * 1e6 / (double) elapsed_us,
+            (double) bench_samples_percentile (latency, 0.50) / 1000.0,
+            (double) bench_samples_percentile (latency, 0.99) / 1000.0,
+            (double) bench_samples_percentile (latency, 0.999) / 1000.0,
+            bench_http_ok (driver), bench_http_failed (driver));
 }
 
 //  Closed loop: every slot busy until `requests` have been answered.
 static void
-s_saturate (const char *what, const char *url, bool post, const s_options_t *options)
+s_saturate (const char *what, const char *url, bool post, const s_options_t *options,
+            uint64_t *sequence)
 {
-    s_load_t load;
-    s_load_init (&load, url, post, options->concurrency);
+    bench_http_t *driver = bench_http_new (url, options->concurrency, 200);
+    if (!driver)
+        return;
     size_t started = 0, finished = 0;
     int64_t begin = bench_now_us ();
     while (finished < options->requests) {
-        s_slot_t *slot;
-        while (started < options->requests && (slot = s_free_slot (&load))) {
-            s_start (&load, slot, bench_now_us ());
+        while (started < options->requests && s_send (driver, post, sequence, bench_now_us ()))
             started++;
-        }
-        int running;
-        curl_multi_perform (load.multi, &running);
-        curl_multi_poll (load.multi, NULL, 0, 10, NULL);
-        finished += s_reap (&load);
+        finished += bench_http_run (driver, bench_now_us () + 10000);
     }
-    s_report (what, &load, bench_now_us () - begin);
-    s_load_end (&load);
+    s_report (what, driver, bench_now_us () - begin);
+    bench_http_destroy (&driver);
 }
 
 //  Open loop at options->rate for options->seconds.
 static void
-s_fixed_rate (const char *what, const char *url, const s_options_t *options)
+s_fixed_rate (const char *what, const char *url, const s_options_t *options,
+              uint64_t *sequence)
 {
-    s_load_t load;
-    s_load_init (&load, url, true, options->concurrency);
+    bench_http_t *driver = bench_http_new (url, options->concurrency, 200);
+    if (!driver)
+        return;
     size_t total = (size_t) (options->rate * options->seconds), started = 0, finished = 0;
     int64_t begin = bench_now_us ();
     double interval_us = 1e6 / options->rate;
-    //  curl_multi_poll waits in whole milliseconds: a timer fd wakes it at
-    //  the next request's time to the microsecond, so the generator adds
-    //  no delay of its own to what it measures
-    int timer = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     while (finished < total) {
-        int64_t now = bench_now_us ();
-        s_slot_t *slot;
-        while (started < total && begin + (int64_t) (started * interval_us) <= now
-               && (slot = s_free_slot (&load))) {
-            s_start (&load, slot, begin + (int64_t) (started * interval_us));
+        int64_t due = begin + (int64_t) ((double) started * interval_us);
+        while (started < total && due <= bench_now_us () && s_send (driver, true, sequence, due)) {
             started++;
+            due = begin + (int64_t) ((double) started * interval_us);
         }
-        int running;
-        curl_multi_perform (load.multi, &running);
-        int64_t wait_us = started < total? begin + (int64_t) (started * interval_us) - bench_now_us (): 1000;
-        struct itimerspec when = { .it_value = { .tv_sec = 0, .tv_nsec = (wait_us > 1? wait_us: 1) * 1000 } };
-        timerfd_settime (timer, 0, &when, NULL);
-        struct curl_waitfd wake = { .fd = timer, .events = CURL_WAIT_POLLIN };
-        curl_multi_poll (load.multi, &wake, 1, 10, NULL);
-        uint64_t expirations;
-        if (read (timer, &expirations, sizeof expirations) < 0)
-            expirations = 0;     //  not expired yet: a socket woke us
-        finished += s_reap (&load);
+        finished += bench_http_run (driver, started < total? due: bench_now_us () + 1000);
     }
-    close (timer);
-    s_report (what, &load, bench_now_us () - begin);
-    s_load_end (&load);
+    s_report (what, driver, bench_now_us () - begin);
+    bench_http_destroy (&driver);
 }
 
 static void
@@ -243,25 +113,6 @@ s_parse (s_options_t *options, int argc, char *argv [])
         fprintf (stderr, "bench_ingress: rate, seconds, requests and concurrency must be > 0\n");
         exit (2);
     }
-}
-
-//  Polls url until it answers 200 (ingress up and the broker ready).
-static int
-s_wait_http (const char *url)
-{
-    CURL *easy = curl_easy_init ();
-    curl_easy_setopt (easy, CURLOPT_URL, url);
-    curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, s_discard);
-    curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, 1000L);
-    long status = 0;
-    for (int tries = 0; tries < 100 && status != 200; tries++) {
-        if (curl_easy_perform (easy) == CURLE_OK)
-            curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &status);
-        if (status != 200)
-            zclock_sleep (100);
-    }
-    curl_easy_cleanup (easy);
-    return status == 200? 0: -1;
 }
 
 int
@@ -299,17 +150,18 @@ main (int argc, char *argv [])
     snprintf (ready, sizeof ready, "%s/ready", base);
     snprintf (health, sizeof health, "%s/health", base);
     snprintf (sms, sizeof sms, "%s/webhook/sms", base);
-    if (!broker || !ingress || s_wait_http (ready)) {
+    if (!broker || !ingress || bench_http_wait (ready, 10000)) {
         fprintf (stderr, "bench_ingress: the broker or ingress did not start\n");
         return 1;
     }
     printf ("bench_ingress: %d connections, Redis AOF everysec, 2 cores shared by Redis, broker,\n"
             "ingress and this load generator\n", options.concurrency);
-    s_saturate ("ceiling: GET /health, saturation", health, false, &options);
-    s_saturate ("POST /webhook/sms, saturation", sms, true, &options);
+    uint64_t sequence = 0;       //  unique MessageSids
+    s_saturate ("ceiling: GET /health, saturation", health, false, &options, &sequence);
+    s_saturate ("POST /webhook/sms, saturation", sms, true, &options, &sequence);
     char what [64];
     snprintf (what, sizeof what, "POST /webhook/sms, %.0f req/s offered", options.rate);
-    s_fixed_rate (what, sms, &options);
+    s_fixed_rate (what, sms, &options, &sequence);
     sb_testproc_stop (&ingress, 10000, "ingress");
     sb_testproc_stop (&broker, 10000, "broker");
     sb_testredis_destroy (&redis);

@@ -24,29 +24,27 @@
                           [--connections C] [--capacity N]                 */
 
 #include "sb_classes.h"
-#include "bench_load.h"
+#include "bench_http.h"
 #include "sb_client.h"
-#include "sb_form.h"
 #include "sb_testproc.h"
 #include "sb_testredis.h"
 #include "sb_testutil.h"
-#include "sb_twilio.h"
 #include <curl/curl.h>
 #include <hiredis/hiredis.h>
 #include <libgen.h>
-#include <poll.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #define S_TOKEN        "bench-auth-token-0123456789abcdef"
 #define S_ACCOUNT      "AC0123456789abcdef0123456789abcdef"
 #define S_TENANT_NUMBER "+15557654321"
-#define S_SLOTS_MAX    256
 #define S_PROCS_MAX    16
 #define S_WAIT_MS      120000    //  for a phase to drain
 #define S_STATS_MS     10        //  between looks at the broker's STATS
 #define S_TARGET_RATE  2750.0    //  issue 7: conversations/s at saturation
 #define S_TARGET_P99   10.0      //  ms, at half that rate
+#define S_FAKE_BODY    "To=%2B15551234567&From=%2B15557654321&Body=Hi+Dana%2C+you+have+32+" \
+    "hours+logged+this+week.+All+on+Acme+Portal.+Expected+so+far%3A+40+hours%2C+so+8+" \
+    "hours+are+missing.%0AThanks%2C+Acme+HR"
 
 //  The demo's employees (timesheet-demo) and what they ask, in turn
 static const char *s_phones [] = { "+15551234567", "+15551234568", "+15551234569",
@@ -66,28 +64,6 @@ typedef struct {
     pid_t pid;
     double cpu_mark;             //  CPU seconds at the phase's start
 } s_proc_t;
-
-//  One request on the wire.
-typedef struct {
-    CURL *easy;
-    struct curl_slist *headers;
-    char body [512];
-    int64_t start_us;            //  scheduled (open loop) or sent
-    bool busy;
-} s_slot_t;
-
-//  Requests over libcurl multi: webhooks to ingress (keep-alive, signed),
-//  or creates to the fake Twilio (a fresh connection each, basic auth).
-typedef struct {
-    CURLM *multi;
-    s_slot_t slots [S_SLOTS_MAX];
-    int count;
-    bool to_fake;
-    char url [192];
-    int timer;                   //  wakes curl_multi_poll at a request's time
-    bench_samples_t latency;     //  us, HTTP answers (the fake's ceiling)
-    size_t ok, failed;
-} s_driver_t;
 
 typedef struct {
     s_options_t options;
@@ -181,149 +157,18 @@ s_redis_pid (s_bench_t *self)
 //  --------------------------------------------------------------------------
 //  HTTP load
 
-static size_t
-s_discard (char *data, size_t size, size_t count, void *user)
+//  Sends conversation number's webhook on driver, due at start_us: a form
+//  as Twilio posts it, signed with the fleet's token. Returns false if
+//  every slot is busy.
+static bool
+s_webhook (bench_http_t *driver, uint64_t number, int64_t start_us)
 {
-    (void) data;
-    (void) user;
-    return size * count;
-}
-
-static size_t
-s_collect (char *data, size_t size, size_t count, void *user)
-{
-    zchunk_extend ((zchunk_t *) user, data, size * count);
-    return size * count;
-}
-
-static void
-s_driver_init (s_driver_t *self, const char *url, bool to_fake, int connections)
-{
-    memset (self, 0, sizeof *self);
-    self->multi = curl_multi_init ();
-    self->count = connections < S_SLOTS_MAX? connections: S_SLOTS_MAX;
-    self->to_fake = to_fake;
-    self->timer = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    snprintf (self->url, sizeof self->url, "%s", url);
-    for (int index = 0; index < self->count; index++) {
-        CURL *easy = curl_easy_init ();
-        curl_easy_setopt (easy, CURLOPT_URL, self->url);
-        curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, s_discard);
-        curl_easy_setopt (easy, CURLOPT_PRIVATE, &self->slots [index]);
-        curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, 10000L);
-        curl_easy_setopt (easy, CURLOPT_POSTFIELDS, self->slots [index].body);
-        if (to_fake) {
-            curl_easy_setopt (easy, CURLOPT_USERPWD, S_ACCOUNT ":" S_TOKEN);
-            curl_easy_setopt (easy, CURLOPT_FRESH_CONNECT, 1L);
-            curl_easy_setopt (easy, CURLOPT_FORBID_REUSE, 1L);
-        }
-        self->slots [index].easy = easy;
-    }
-}
-
-static void
-s_driver_end (s_driver_t *self)
-{
-    for (int index = 0; index < self->count; index++) {
-        curl_easy_cleanup (self->slots [index].easy);
-        curl_slist_free_all (self->slots [index].headers);
-    }
-    curl_multi_cleanup (self->multi);
-    close (self->timer);
-    bench_samples_clear (&self->latency);
-}
-
-//  Writes conversation number's webhook into slot: a form as Twilio posts
-//  it, signed with the fleet's token over the URL.
-static void
-s_webhook (s_driver_t *self, s_slot_t *slot, uint64_t number)
-{
-    snprintf (slot->body, sizeof slot->body,
+    char body [512];
+    snprintf (body, sizeof body,
               "MessageSid=SM%032" PRIx64 "&AccountSid=" S_ACCOUNT "&From=%%2B%s&To=%%2B%s"
               "&Body=%s&NumMedia=0", number, s_phones [number % 4] + 1, &S_TENANT_NUMBER [1],
               s_texts [(number / 4) % 4]);
-    char err [128], signature [SB_TWILIO_SIGNATURE_SIZE], header [128];
-    sb_form_t *form = sb_form_parse (slot->body, strlen (slot->body), 32, err, sizeof err);
-    if (!form || sb_twilio_signature (S_TOKEN, self->url, form, signature))
-        *signature = 0;
-    sb_form_destroy (&form);
-    snprintf (header, sizeof header, "X-Twilio-Signature: %s", signature);
-    curl_slist_free_all (slot->headers);
-    slot->headers = curl_slist_append (NULL, "Content-Type: application/x-www-form-urlencoded");
-    slot->headers = curl_slist_append (slot->headers, header);
-    curl_easy_setopt (slot->easy, CURLOPT_HTTPHEADER, slot->headers);
-}
-
-//  Starts a request on a free slot, due at start_us: webhook number, or a
-//  create at the fake. Returns false if every slot is busy.
-static bool
-s_driver_send (s_driver_t *self, uint64_t number, int64_t start_us)
-{
-    s_slot_t *slot = NULL;
-    for (int index = 0; index < self->count && !slot; index++)
-        if (!self->slots [index].busy)
-            slot = &self->slots [index];
-    if (!slot)
-        return false;
-    if (self->to_fake)
-        snprintf (slot->body, sizeof slot->body, "To=%%2B15551234567&From=%%2B15557654321&Body="
-                  "Hi+Dana%%2C+you+have+32+hours+logged+this+week.+All+on+Acme+Portal.+"
-                  "Expected+so+far%%3A+40+hours%%2C+so+8+hours+are+missing.%%0AThanks%%2C+"
-                  "Acme+HR");
-    else
-        s_webhook (self, slot, number);
-    slot->start_us = start_us;
-    slot->busy = true;
-    curl_multi_add_handle (self->multi, slot->easy);
-    return true;
-}
-
-//  Lets libcurl work until due_us (or 10 ms, or an answer), then collects
-//  the answers. Returns how many came.
-static size_t
-s_driver_run (s_driver_t *self, int64_t due_us)
-{
-    int running;
-    curl_multi_perform (self->multi, &running);
-    int64_t wait_us = due_us - bench_now_us ();
-    wait_us = wait_us < 1? 1: wait_us > 10000? 10000: wait_us;
-    struct itimerspec when = { .it_value = { .tv_sec = 0, .tv_nsec = wait_us * 1000 } };
-    timerfd_settime (self->timer, 0, &when, NULL);
-    struct curl_waitfd wake = { .fd = self->timer, .events = CURL_WAIT_POLLIN };
-    curl_multi_poll (self->multi, &wake, 1, 10, NULL);
-    uint64_t expired;
-    if (read (self->timer, &expired, sizeof expired) < 0)
-        expired = 0;             //  an answer came first
-    size_t answers = 0;
-    int left;
-    for (CURLMsg *message; (message = curl_multi_info_read (self->multi, &left));) {
-        s_slot_t *slot = NULL;
-        long status = 0;
-        curl_easy_getinfo (message->easy_handle, CURLINFO_PRIVATE, (char **) &slot);
-        curl_easy_getinfo (message->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-        bool ok = message->data.result == CURLE_OK && status == (self->to_fake? 201: 200);
-        self->ok += ok;
-        self->failed += !ok;
-        if (ok)
-            bench_samples_add (&self->latency, bench_now_us () - slot->start_us);
-        curl_multi_remove_handle (self->multi, slot->easy);
-        slot->busy = false;
-        answers++;
-    }
-    return answers;
-}
-
-//  Waits until every request started has its answer.
-static void
-s_driver_finish (s_driver_t *self)
-{
-    bool busy = true;
-    while (busy) {
-        s_driver_run (self, bench_now_us () + 10000);
-        busy = false;
-        for (int index = 0; index < self->count; index++)
-            busy = busy || self->slots [index].busy;
-    }
+    return bench_http_send (driver, body, S_TOKEN, start_us);
 }
 
 //  --------------------------------------------------------------------------
@@ -445,21 +290,7 @@ s_wait_ingress (s_bench_t *self)
     char url [128];
     snprintf (url, sizeof url, "%.*s/ready",
               (int) (strlen (self->ingress_url) - strlen ("/webhook/sms")), self->ingress_url);
-    CURL *easy = curl_easy_init ();
-    curl_easy_setopt (easy, CURLOPT_URL, url);
-    curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, s_discard);
-    curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, 1000L);
-    long status = 0;
-    int64_t deadline = zclock_mono () + S_WAIT_MS;
-    while (status != 200 && zclock_mono () < deadline) {
-        if (curl_easy_perform (easy) != CURLE_OK
-        ||  curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
-            status = 0;
-        if (status != 200)
-            zclock_sleep (20);
-    }
-    curl_easy_cleanup (easy);
-    return status == 200? 0: -1;
+    return bench_http_wait (url, S_WAIT_MS);
 }
 
 //  Starts the whole fleet. Returns 0, or -1 with the reason on stderr.
@@ -615,23 +446,15 @@ s_fake_take (s_bench_t *self, size_t *messages, size_t *creates)
 {
     char url [160];
     snprintf (url, sizeof url, "%s/_fake/messages", self->fake_base);
-    CURL *easy = curl_easy_init ();
     zchunk_t *chunk = zchunk_new (NULL, 0);
-    curl_easy_setopt (easy, CURLOPT_URL, url);
-    curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, s_collect);
-    curl_easy_setopt (easy, CURLOPT_WRITEDATA, chunk);
-    curl_easy_perform (easy);
+    bench_http_fetch (url, NULL, chunk);
     json_t *state = json_loadb ((const char *) zchunk_data (chunk), zchunk_size (chunk), 0, NULL);
     *messages = json_array_size (json_object_get (state, "messages"));
     *creates = (size_t) json_integer_value (json_object_get (state, "creates"));
     json_decref (state);
     zchunk_destroy (&chunk);
     snprintf (url, sizeof url, "%s/_fake/reset", self->fake_base);
-    curl_easy_setopt (easy, CURLOPT_URL, url);
-    curl_easy_setopt (easy, CURLOPT_POSTFIELDS, "");
-    curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, s_discard);
-    curl_easy_perform (easy);
-    curl_easy_cleanup (easy);
+    bench_http_fetch (url, "", NULL);
 }
 
 //  The latency samples' p50 and p99 in ms, into text.
@@ -677,28 +500,30 @@ s_phase_fake (s_bench_t *self)
     snprintf (url, sizeof url, "%s/2010-04-01/Accounts/" S_ACCOUNT "/Messages.json",
               self->fake_base);
     int connections = self->options.capacity? self->options.capacity: 4;
-    s_driver_t driver;
-    s_driver_init (&driver, url, true, connections);
+    bench_http_t *driver = bench_http_new (url, connections, 201);
+    if (!driver)
+        return 0;
+    bench_http_set_basic_auth (driver, S_ACCOUNT ":" S_TOKEN);
     s_cpu_mark (self);
     double self_mark = s_cpu (getpid ());
     int64_t begin = bench_now_us (), end = begin + (int64_t) self->options.seconds * 1000000;
     while (bench_now_us () < end) {
-        while (s_driver_send (&driver, 0, bench_now_us ()))
+        while (bench_http_send (driver, S_FAKE_BODY, NULL, bench_now_us ()))
             ;
-        s_driver_run (&driver, bench_now_us () + 10000);
+        bench_http_run (driver, bench_now_us () + 10000);
     }
-    s_driver_finish (&driver);
+    bench_http_finish (driver);
     double elapsed_s = (double) (bench_now_us () - begin) / 1e6;
-    double per_second = (double) driver.ok / elapsed_s;
+    double per_second = (double) bench_http_ok (driver) / elapsed_s;
     char latency [64], what [96];
-    s_percentiles (&driver.latency, latency, sizeof latency);
+    s_percentiles (bench_http_latency (driver), latency, sizeof latency);
     snprintf (what, sizeof what, "1. fake Twilio alone, %d at once", connections);
     printf ("  %-38s %7.0f req/s   %s  (%zu created, %zu failed)\n", what, per_second, latency,
-            driver.ok, driver.failed);
-    s_cpu_report (self, self_mark, driver.ok, elapsed_s);
+            bench_http_ok (driver), bench_http_failed (driver));
+    s_cpu_report (self, self_mark, bench_http_ok (driver), elapsed_s);
     size_t messages, creates;
     s_fake_take (self, &messages, &creates);
-    s_driver_end (&driver);
+    bench_http_destroy (&driver);
     return per_second;
 }
 
@@ -707,8 +532,9 @@ s_phase_fake (s_bench_t *self)
 static double
 s_phase_saturation (s_bench_t *self)
 {
-    s_driver_t driver;
-    s_driver_init (&driver, self->ingress_url, false, self->options.connections);
+    bench_http_t *driver = bench_http_new (self->ingress_url, self->options.connections, 200);
+    if (!driver)
+        return 0;
     s_look (self, NULL);
     int64_t base = self->completed, next_look = 0;
     uint64_t first = self->sequence + 1;
@@ -723,20 +549,20 @@ s_phase_saturation (s_bench_t *self)
         int64_t in_flight = (int64_t) (self->sequence - first + 1) - (self->completed - base);
         for (; in_flight < self->options.window; in_flight++) {
             int64_t now = bench_now_us ();
-            if (!s_driver_send (&driver, self->sequence + 1, now))
+            if (!s_webhook (driver, self->sequence + 1, now))
                 break;
             s_note_posted (self, ++self->sequence, now);
         }
-        s_driver_run (&driver, bench_now_us () + 1000);
+        bench_http_run (driver, bench_now_us () + 1000);
     }
     s_look (self, NULL);
     double per_second = (double) (self->completed - base) * 1e6
                       / (double) (bench_now_us () - begin);
-    s_driver_finish (&driver);
+    bench_http_finish (driver);
     char what [96];
     snprintf (what, sizeof what, "2. saturation, window %d", self->options.window);
     s_phase_report (self, what, first, base, per_second, self_mark, begin);
-    s_driver_end (&driver);
+    bench_http_destroy (&driver);
     return per_second;
 }
 
@@ -745,8 +571,9 @@ s_phase_saturation (s_bench_t *self)
 static void
 s_phase_rate (s_bench_t *self, double rate)
 {
-    s_driver_t driver;
-    s_driver_init (&driver, self->ingress_url, false, self->options.connections);
+    bench_http_t *driver = bench_http_new (self->ingress_url, self->options.connections, 200);
+    if (!driver)
+        return;
     s_look (self, NULL);
     int64_t base = self->completed;
     uint64_t first = self->sequence + 1;
@@ -757,19 +584,19 @@ s_phase_rate (s_bench_t *self, double rate)
     double interval_us = 1e6 / rate;
     while (started < total) {
         int64_t due = begin + (int64_t) ((double) started * interval_us);
-        if (bench_now_us () >= due && s_driver_send (&driver, self->sequence + 1, due)) {
+        if (bench_now_us () >= due && s_webhook (driver, self->sequence + 1, due)) {
             s_note_posted (self, ++self->sequence, due);
             started++;
             continue;
         }
-        s_driver_run (&driver, due);
+        bench_http_run (driver, due);
     }
-    s_driver_finish (&driver);
+    bench_http_finish (driver);
     char what [96];
     snprintf (what, sizeof what, "3. %.0f conversations/s offered", rate);
     s_phase_report (self, what, first, base, (double) total * 1e6 /
                     (double) (bench_now_us () - begin), self_mark, begin);
-    s_driver_end (&driver);
+    bench_http_destroy (&driver);
 }
 
 static int
