@@ -173,6 +173,14 @@ void sb_broker_answer_queue (sb_broker_t *self, s_delivery_t *delivery,
                              sb_store_kind_t kind, const char *reason, int64_t delay_ms);
 void sb_broker_release (s_delivery_t *delivery);
 
+//  Services, workers and deliveries (sb_broker_workers.c): a service (name
+//  copied, policy borrowed; NULL if out of memory), and the zhashx/zlistx
+//  destructors of each.
+s_service_t *sb_broker_service_new (const char *name, const sb_policy_t *policy);
+void sb_broker_service_destructor (void **item);
+void sb_broker_worker_destructor (void **item);
+void sb_broker_delivery_destructor (void **item);
+
 //  Looks a worker up by its identity frame (NULL: not registered); puts
 //  it back in its service's idle list when it has credit.
 s_worker_t *sb_broker_worker_lookup (sb_broker_t *self, zframe_t *identity);
