@@ -311,7 +311,8 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
     }
     else
     if (streq (command, SB_PROTO_STATS) || streq (command, SB_PROTO_DLQ_LIST)
-    ||  streq (command, SB_PROTO_DLQ_REPLAY) || streq (command, SB_PROTO_TRACE)) {
+    ||  streq (command, SB_PROTO_DLQ_REPLAY) || streq (command, SB_PROTO_TRACE)
+    ||  streq (command, SB_PROTO_CONVERSATIONS)) {
         //  Tools talk to Redis synchronously: they wait for the gap between
         //  rounds, when no pipeline is in flight on the connection
         zmsg_pushstr (msg, command);

@@ -77,6 +77,12 @@ s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
     view.type [0] = 0;   //  stays empty when the bytes fail before the header
     int rc = sb_schemas_check_bytes (self->schemas, zframe_data (frame), zframe_size (frame),
                                      &self->config.limits, &unpacked, &view, err, errlen);
+    //  The person it names, for finding its conversation by phone: only
+    //  while the trace is on, the one reader of that index
+    if (rc == 0 && self->config.trace
+    &&  sb_schemas_index_value (self->schemas, view.type, view.body, publish->phone,
+                                sizeof publish->phone) != 1)
+        publish->phone [0] = 0;
     msgpack_unpacked_destroy (&unpacked);
     *code = rc && *view.type && !sb_schemas_has (self->schemas, view.type)
           ? "unknown-type": "invalid";
@@ -96,6 +102,7 @@ s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
     memcpy (publish->id, view.id, sizeof publish->id);
     memcpy (publish->corr, view.corr, sizeof publish->corr);
     memcpy (publish->type, view.type, sizeof publish->type);
+    memcpy (publish->tenant, view.tenant, sizeof publish->tenant);
     publish->due_ms = view.not_before_ms;
     return 0;
 }
@@ -185,7 +192,7 @@ sb_broker_queue_publishes (sb_broker_t *self)
         self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
             zframe_data (publish->envelope), zframe_size (publish->envelope),
             publish->due_ms, publish->services, publish->service_count, publish->corr,
-            publish->type };
+            publish->type, publish->phone, publish->tenant };
     sb_store_publish (self->store, self->puts, count, zclock_time (),
                       self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
 }
@@ -319,7 +326,8 @@ s_prepare_outputs (sb_broker_t *self, s_answer_t *answer, char *err, size_t errl
             return sb_error_set (err, errlen, "output %zu refused (%s): %s", index, code, reason);
         answer->puts [index] = (sb_store_put_t) { head->key, head->id,
             zframe_data (frame), zframe_size (frame), head->due_ms,
-            head->services, head->service_count, head->corr, head->type };
+            head->services, head->service_count, head->corr, head->type, head->phone,
+            head->tenant };
     }
     answer->put_count = count;
     return 0;

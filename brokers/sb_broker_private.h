@@ -91,6 +91,8 @@ typedef struct {
     char id [SB_ID_LEN + 1];
     char corr [SB_ENVELOPE_MAX_CORR + 1];
     char type [SB_ENVELOPE_MAX_NAME + 1];
+    char tenant [SB_ENVELOPE_MAX_NAME + 1];
+    char phone [SB_SCHEMAS_PHONE_MAX + 1];   //  its indexed value; "": none
     int64_t due_ms;
     const char *const *services;
     size_t service_count;

@@ -1,6 +1,6 @@
 /*  sb_broker_tools.c — what the broker answers between rounds, when it
     may talk to Redis synchronously: tools (STATS, DLQ-LIST, DLQ-REPLAY,
-    TRACE) and the first HELLO of a reply service.                         */
+    TRACE, CONVERSATIONS) and the first HELLO of a reply service.                         */
 
 #include "sb_broker_private.h"
 
@@ -177,6 +177,36 @@ s_on_trace (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     }
 }
 
+//  CONVERSATIONS phone [tenant]: the conversations noted under a phone
+//  number (normalised as the schemas' index is), newest first; every
+//  tenant's when none is given.
+static void
+s_on_conversations (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
+{
+    char text [SB_ENVELOPE_MAX_NAME + 1], tenant [SB_ENVELOPE_MAX_NAME + 1] = "";
+    char phone [SB_SCHEMAS_PHONE_MAX + 1], err [256];
+    json_t *conversations = NULL;
+    if (sb_proto_pop_string (args, text, sizeof text)
+    ||  (zmsg_size (args) && sb_proto_pop_string (args, tenant, sizeof tenant)))
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR,
+                                "CONVERSATIONS needs a phone number and optionally a tenant "
+                                "(<= 64 bytes each)", NULL, NULL);
+    else
+    if (sb_schemas_phone_normalise (text, strlen (text), phone, sizeof phone, err, sizeof err))
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, err, NULL, NULL);
+    else
+    if (sb_store_conversations (self->store, phone, *tenant? tenant: NULL, zclock_time (),
+                                &conversations))
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, sb_store_error (self->store),
+                                NULL, NULL);
+    else {
+        zmsg_t *reply = zmsg_new ();
+        sb_proto_add_json (reply, conversations);
+        json_decref (conversations);
+        sb_broker_send (self, identity, SB_PROTO_CONVERSATIONS, reply);
+    }
+}
+
 //  A HELLO for a reply service met for the first time: its queue is
 //  created, then the HELLO is taken like any other.
 static void
@@ -216,6 +246,9 @@ sb_broker_tool_requests (sb_broker_t *self)
         else
         if (identity && command && streq (command, SB_PROTO_TRACE))
             s_on_trace (self, identity, msg);
+        else
+        if (identity && command && streq (command, SB_PROTO_CONVERSATIONS))
+            s_on_conversations (self, identity, msg);
         else
         if (identity && command)
             s_on_reply_hello (self, identity, msg);

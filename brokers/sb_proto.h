@@ -31,6 +31,7 @@
 #define SB_PROTO_DLQ_REPLAY  "DLQ-REPLAY"
 #define SB_PROTO_REPLAYED    "REPLAYED"
 #define SB_PROTO_TRACE       "TRACE"
+#define SB_PROTO_CONVERSATIONS "CONVERSATIONS"
 #define SB_PROTO_ERROR       "ERROR"
 
 //  Returns a new message holding the header and command; append the

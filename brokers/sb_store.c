@@ -304,6 +304,8 @@ s_args_add_put (sb_store_args_t *args, const sb_store_put_t *item)
     sb_store_args_add_int (args, (int64_t) item->service_count);
     for (size_t index = 0; index < item->service_count; index++)
         sb_store_args_add_str (args, item->services [index]);
+    sb_store_args_add_str (args, item->phone? item->phone: "");
+    sb_store_args_add_str (args, item->tenant? item->tenant: "");
 }
 
 static int

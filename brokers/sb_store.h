@@ -29,6 +29,10 @@ typedef struct {
     size_t service_count;
     const char *corr;            //  its conversation, for the trace (NULL: "")
     const char *type;            //  its type, for the trace (NULL: "")
+    const char *phone;           //  the person it names (its schema's index,
+                                 //  normalised), noted with the trace; NULL
+                                 //  or "": none
+    const char *tenant;          //  its tenant, with the phone (NULL: "")
 } sb_store_put_t;
 
 typedef enum {
@@ -128,6 +132,16 @@ void sb_store_set_trace (sb_store_t *self, int64_t ttl_ms);
 //  delivered_ms} (empty when none: unknown, expired, or the trace is off).
 //  The caller owns *events.
 int sb_store_trace (sb_store_t *self, const char *corr, json_t **events);
+
+//  The conversations noted under phone (a normalised number, see
+//  sb_schemas_phone_normalise) while the trace was on, newest first, as a
+//  JSON array of {corr, tenant, first_ms} (first_ms: when the number was
+//  first seen in it); only tenant's when tenant is not NULL; none older
+//  than the trace's time to live at now_ms (their traces are gone). Empty
+//  when none. The caller owns *conversations. Returns 0, or -1 with the
+//  reason in sb_store_error.
+int sb_store_conversations (sb_store_t *self, const char *phone, const char *tenant,
+                            int64_t now_ms, json_t **conversations);
 
 //  Creates service's queue and consumer group if missing.
 int sb_store_ensure_service (sb_store_t *self, const char *service);

@@ -296,3 +296,55 @@ sb_store_trace (sb_store_t *self, const char *corr, json_t **events)
     *events = array;
     return 0;
 }
+
+//  One member of a phone's conversations (tenant TAB corr) with its score,
+//  as {corr, tenant, first_ms}; NULL if it is not one or not tenant's.
+static json_t *
+s_conversation (const redisReply *member, const redisReply *score, const char *tenant)
+{
+    if (member->type != REDIS_REPLY_STRING)
+        return NULL;
+    const char *tab = memchr (member->str, '\t', member->len);
+    if (!tab)
+        return NULL;
+    size_t tenant_length = (size_t) (tab - member->str);
+    if (tenant && (strlen (tenant) != tenant_length
+               ||  memcmp (tenant, member->str, tenant_length) != 0))
+        return NULL;
+    int64_t first_ms = score->type == REDIS_REPLY_STRING? strtoll (score->str, NULL, 10): 0;
+    return json_pack ("{s:s%, s:s%, s:I}",
+                      "corr", tab + 1, member->len - tenant_length - 1,
+                      "tenant", member->str, tenant_length,
+                      "first_ms", (json_int_t) first_ms);
+}
+
+int
+sb_store_conversations (sb_store_t *self, const char *phone, const char *tenant,
+                        int64_t now_ms, json_t **conversations)
+{
+    char *key = zsys_sprintf ("%sphone:%s", self->prefix, phone);
+    char oldest [24] = "-inf";
+    if (self->trace_ttl_ms > 0)
+        snprintf (oldest, sizeof oldest, "%" PRId64, now_ms - self->trace_ttl_ms);
+    sb_store_args_t args;
+    sb_store_args_init (&args);
+    const char *words [] = { "ZREVRANGEBYSCORE", key? key: "", "+inf", oldest, "WITHSCORES" };
+    for (size_t index = 0; index < 5; index++)
+        sb_store_args_add_str (&args, words [index]);
+    redisReply *reply = key? sb_store_command (self, &args): NULL;
+    sb_store_args_clear (&args);
+    zstr_free (&key);
+    if (!reply)
+        return -1;
+    json_t *array = json_array ();
+    for (size_t index = 0; reply->type == REDIS_REPLY_ARRAY && index + 1 < reply->elements;
+         index += 2) {
+        json_t *conversation = s_conversation (reply->element [index],
+                                               reply->element [index + 1], tenant);
+        if (conversation)
+            json_array_append_new (array, conversation);
+    }
+    freeReplyObject (reply);
+    *conversations = array;
+    return 0;
+}

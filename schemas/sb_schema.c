@@ -23,6 +23,7 @@ struct _s_field_t {
     char *choices;           //  enum: "a|b|c", or NULL
     char *prefixes;          //  prefix: "SM|MM", or NULL
     char *doc;
+    char *index;             //  "phone": the body's value names a person, or NULL
     json_t *example;         //  NULL when none given
     s_field_t *fields;       //  nested fields of a map (or map items)
     size_t field_count;
@@ -34,6 +35,7 @@ typedef struct {
     char *emitted_by;
     char *consumed_by;
     s_field_t body;          //  a map field holding the body's fields
+    const s_field_t *indexed;    //  the body field with an index, or NULL
 } s_schema_t;
 
 struct _sb_schemas_t {
@@ -51,6 +53,7 @@ s_field_clear (s_field_t *field)
     free (field->choices);
     free (field->prefixes);
     free (field->doc);
+    free (field->index);
     json_decref (field->example);
     memset (field, 0, sizeof *field);
 }
@@ -150,6 +153,21 @@ s_parse_example (s_kind_t kind, const char *text)
 static int s_parse_fields (s_field_t *parent, zconfig_t *block, const char *where,
                            char *err, size_t errlen);
 
+//  index = phone: only on a top-level field ("body.NAME"), the one kind
+//  of index the broker keeps (docs/schemas.md).
+static int
+s_parse_index (s_field_t *field, const char *value, const char *where, char *err, size_t errlen)
+{
+    if (!streq (value, "phone"))
+        return sb_error_set (err, errlen, "%s: index: unknown index '%s' (phone is the one known)",
+                             where, value);
+    if (strncmp (where, "body.", 5) || strchr (where + 5, '.'))
+        return sb_error_set (err, errlen, "%s: index applies to top-level body fields only", where);
+    free (field->index);
+    field->index = strdup (value);
+    return field->index? 0: sb_error_set (err, errlen, "%s: out of memory", where);
+}
+
 //  Applies one attribute (key = value) of a field definition.
 static int
 s_parse_attribute (s_field_t *field, zconfig_t *item, const char *where,
@@ -183,6 +201,9 @@ s_parse_attribute (s_field_t *field, zconfig_t *item, const char *where,
     else
     if (streq (key, "doc"))     field->doc = strdup (value);
     else
+    if (streq (key, "index"))
+        return s_parse_index (field, value, where, err, errlen);
+    else
     if (streq (key, "example")) {}   //  parsed once the type is known
     else
     if (streq (key, "fields"))
@@ -200,8 +221,9 @@ s_check_field (s_field_t *field, zconfig_t *block, const char *where,
 {
     if (!zconfig_locate (block, "type"))
         return sb_error_set (err, errlen, "%s: no type given", where);
-    if ((field->choices || field->prefixes) && field->kind != S_STRING)
-        return sb_error_set (err, errlen, "%s: enum and prefix apply to strings only", where);
+    if ((field->choices || field->prefixes || field->index) && field->kind != S_STRING)
+        return sb_error_set (err, errlen, "%s: enum, prefix and index apply to strings only",
+                             where);
     if (field->field_count && field->kind != S_MAP
     &&  !(field->kind == S_ARRAY && field->items == S_MAP))
         return sb_error_set (err, errlen, "%s: fields apply to maps and arrays of maps only", where);
@@ -278,6 +300,14 @@ s_parse_schema (s_schema_t *schema, zconfig_t *root, char *err, size_t errlen)
         return sb_error_set (err, errlen, "no summary given");
     if (!schema->body.fields)
         return sb_error_set (err, errlen, "no body given");
+    for (size_t index = 0; index < schema->body.field_count; index++) {
+        const s_field_t *field = &schema->body.fields [index];
+        if (field->index && schema->indexed)
+            return sb_error_set (err, errlen, "body.%s: index: only one field may be indexed "
+                                 "(body.%s is)", field->name, schema->indexed->name);
+        if (field->index)
+            schema->indexed = field;
+    }
     return 0;
 }
 
@@ -572,6 +602,68 @@ sb_schemas_check_bytes (const sb_schemas_t *self, const uint8_t *data, size_t si
 }
 
 //  --------------------------------------------------------------------------
+//  Indexes
+
+int
+sb_schemas_phone_normalise (const char *text, size_t length, char *value, size_t size,
+                            char *err, size_t errlen)
+{
+    const char *scheme = "whatsapp:";
+    if (length >= strlen (scheme) && memcmp (text, scheme, strlen (scheme)) == 0) {
+        text += strlen (scheme);
+        length -= strlen (scheme);
+    }
+    size_t used = 0, digits = 0;
+    bool plus = false;
+    for (size_t index = 0; index < length; index++) {
+        char c = text [index];
+        if (strchr (" -.()", c))
+            continue;   //  how people write numbers: not part of them
+        if (c == '+' && !plus && used == 0)
+            plus = true;
+        else
+        if (!isdigit ((unsigned char) c) || !plus)
+            return sb_error_set (err, errlen, "'%.*s' is not a phone number in E.164 "
+                                 "(+ and 1 to 15 digits, optionally after whatsapp:)",
+                                 (int) (length < 64? length: 64), text);
+        else
+            digits++;
+        if (used + 1 < size)
+            value [used++] = c;
+    }
+    if (!plus || digits == 0 || digits > SB_SCHEMAS_PHONE_DIGITS || used + 1 > size
+    ||  used != digits + 1)
+        return sb_error_set (err, errlen, "'%.*s' is not a phone number in E.164 "
+                             "(+ and 1 to 15 digits, optionally after whatsapp:)",
+                             (int) (length < 64? length: 64), text);
+    value [used] = 0;
+    return 0;
+}
+
+const char *
+sb_schemas_index (const sb_schemas_t *self, const char *type)
+{
+    const s_schema_t *schema = type? (s_schema_t *) zhashx_lookup (self->by_type, type): NULL;
+    return schema && schema->indexed? schema->indexed->index: NULL;
+}
+
+int
+sb_schemas_index_value (const sb_schemas_t *self, const char *type, const msgpack_object *body,
+                        char *value, size_t size)
+{
+    const s_schema_t *schema = type? (s_schema_t *) zhashx_lookup (self->by_type, type): NULL;
+    if (!schema || !schema->indexed || !body || body->type != MSGPACK_OBJECT_MAP)
+        return 0;
+    const msgpack_object *field = s_lookup (body, schema->indexed->name);
+    if (!field || field->type != MSGPACK_OBJECT_STR)
+        return 0;
+    char err [128];
+    return sb_schemas_phone_normalise (field->via.str.size? field->via.str.ptr: "",
+                                       field->via.str.size, value, size, err, sizeof err)
+         ? 0: 1;
+}
+
+//  --------------------------------------------------------------------------
 //  Docs and examples
 
 //  Builds a field's example: its own, else one made of its nested fields'
@@ -644,8 +736,10 @@ s_write_fields (const s_field_t *parent, const char *prefix, FILE *file)
             memmove (bar + 1, bar, strlen (bar) + 1);   //  escape for tables
             *bar = '\\';
         }
-        fprintf (file, "| `%s` | %s | %s | %s | %s |\n", name, kind,
-                 field->required? "yes": "no", bounds, field->doc? field->doc: "");
+        fprintf (file, "| `%s` | %s | %s | %s | %s%s%s%s |\n", name, kind,
+                 field->required? "yes": "no", bounds, field->doc? field->doc: "",
+                 field->index? " Indexed (`index = ": "", field->index? field->index: "",
+                 field->index? "`): its conversations are found by it.": "");
         if (field->field_count) {
             char nested [512];
             snprintf (nested, sizeof nested, "%.480s%s", name, field->kind == S_ARRAY? "[].": ".");

@@ -61,6 +61,31 @@ int sb_schemas_check_bytes (const sb_schemas_t *self, const uint8_t *data, size_
 int sb_schemas_check (const sb_schemas_t *self, const sb_envelope_t *env,
                       char *err, size_t errlen);
 
+//  Indexes: a top-level string field marked `index = phone` names the
+//  person a message is from or to; the broker notes each conversation
+//  under that value (docs/broker.md, Conversations by phone number).
+
+#define SB_SCHEMAS_PHONE_DIGITS 15     /* E.164's most                    */
+#define SB_SCHEMAS_PHONE_MAX    16     /* '+' and the digits               */
+
+//  Normalises a phone number (length bytes of text, not terminated): an
+//  optional "whatsapp:" prefix dropped, spaces, dashes, dots and
+//  parentheses ignored, then '+' and 1 to 15 digits required. Writes
+//  "+DIGITS" into value (size >= SB_SCHEMAS_PHONE_MAX + 1). Returns 0, or
+//  -1 with the reason in err.
+int sb_schemas_phone_normalise (const char *text, size_t length, char *value, size_t size,
+                                char *err, size_t errlen);
+
+//  The index type's schema declares ("phone", borrowed), or NULL if none.
+const char *sb_schemas_index (const sb_schemas_t *self, const char *type);
+
+//  The normalised value of type's indexed field in body (a checked body,
+//  borrowed) into value (size >= SB_SCHEMAS_PHONE_MAX + 1). Returns 1 if
+//  written; 0 if the type has no index, or the body lacks the field or its
+//  value is not a phone number (then nothing is indexed, nothing refused).
+int sb_schemas_index_value (const sb_schemas_t *self, const char *type,
+                            const msgpack_object *body, char *value, size_t size);
+
 //  Writes the Markdown reference of every type (fields, bounds, who emits
 //  and consumes) to file. Returns 0 or -1 on a write error.
 int sb_schemas_write_doc (const sb_schemas_t *self, FILE *file);

@@ -9,7 +9,7 @@
 --   held (deliveries this broker holds for the service), corr, type,
 --   delivered_ms (when the worker was handed it), then
 --   kind "D": noutputs, per output: key, id, corr, type, envelope, due_ms,
---             nservices, service...
+--             nservices, service..., phone, tenant (as publish.lua)
 --   kind "R": due_ms, reason, envelope (attempts become the entry's base)
 --   kind "F": reason, envelope
 -- Returns per op: "OK", or "STALE" (fenced: nothing changed).
@@ -63,6 +63,17 @@ local function trace (corr, line)
     end
 end
 
+-- Notes an output's conversation under the phone number it names, as
+-- publish.lua does
+local function index_phone (phone, tenant, corr)
+    if trace_ttl > 0 and phone ~= '' then
+        local conversations = prefix .. 'phone:' .. phone
+        redis.call('ZADD', conversations, 'NX', now, tenant .. '\t' .. corr)
+        redis.call('ZREMRANGEBYRANK', conversations, 0, -101)
+        redis.call('PEXPIRE', conversations, trace_ttl)
+    end
+end
+
 -- Stores one output like publish.lua does, skipping a duplicate key
 local function store_output (position)
     local key, id, corr = ARGV[position], ARGV[position + 1], ARGV[position + 2]
@@ -82,9 +93,10 @@ local function store_output (position)
         end
         trace (corr, 'published\t' .. type .. '\t' .. id .. '\t' .. table.concat(services, ' ')
                .. '\t0\t' .. (due > now and (due - now) or 0) .. '\t\t0')
+        index_phone (ARGV[position + 7 + nservices], ARGV[position + 8 + nservices], corr)
         backlog_change = backlog_change + nservices
     end
-    return position + 7 + nservices
+    return position + 9 + nservices
 end
 
 -- One answer's trace line after the time: event, type, id, service,
@@ -116,7 +128,7 @@ for op = 1, count do
             if valid then
                 at = store_output (at)
             else
-                at = at + 7 + tonumber(ARGV[at + 6])
+                at = at + 9 + tonumber(ARGV[at + 6])
             end
         end
     elseif kind == 'R' then

@@ -25,6 +25,7 @@ body
         example = "sms"
     to
         type = string
+        index = phone
         required = 1
         min = 1
         max = 80

@@ -28,6 +28,7 @@ body
         example = "sms"
     from
         type = string
+        index = phone
         required = 1
         min = 1
         max = 64

@@ -19,6 +19,7 @@ body
         example = "whatsapp"
     from
         type = string
+        index = phone
         required = 1
         min = 1
         max = 64

@@ -208,7 +208,7 @@ s_store_put (sb_testworld_t *world, sb_store_t *store, const char *key, char id 
                                        &size);
     assert_non_null (data);
     const char *services [] = { "svc" };
-    sb_store_put_t put = { key, id, data, size, 0, services, 1, NULL, NULL };
+    sb_store_put_t put = { key, id, data, size, 0, services, 1, NULL, NULL, NULL, NULL };
     sb_store_put_result_t result;
     assert_int_equal (sb_store_publish (store, &put, 1, zclock_time (), 60000, 1000, &result), 0);
     assert_int_equal (result.status, SB_STORE_STORED);

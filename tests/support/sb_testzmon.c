@@ -39,6 +39,50 @@ sb_testzmon_flow (sb_testworld_t *world, const char *worker, char retry_id [SB_I
     return 0;
 }
 
+int
+sb_testzmon_publish_from (sb_testworld_t *world, size_t broker, const char *type,
+                          const char *key, const char *tenant, const char *from,
+                          char id [SB_ID_LEN + 1])
+{
+    char err [256];
+    sb_schemas_t *schemas = sb_schemas_new_builtin (err, sizeof err);
+    json_t *body = schemas? sb_schemas_example_body (schemas, type): NULL;
+    sb_schemas_destroy (&schemas);
+    sb_client_t *client = sb_testworld_client (world, broker);
+    if (!body || !client) {
+        fprintf (stderr, "sb_testzmon: no example body of %s, or no client\n", type);
+        json_decref (body);
+        return -1;
+    }
+    json_object_set_new (body, "from", json_string (from));
+    sb_testmsg_t msg = { .type = type, .key = key, .tenant = tenant };
+    return sb_testmsg_publish_acked (client, world->ids, &msg, body, SB_TESTWORLD_REPLY_MS, id);
+}
+
+int
+sb_testzmon_web_start (sb_testworld_t *world, const char *program, const char *name,
+                       const char *token, const char *args)
+{
+    char path [SB_TESTWORLD_PATH_MAX];
+    if (sb_testworld_path (world, name, path, sizeof path))
+        return -1;
+    char *command = zsys_sprintf ("exec env %s%s '%s' -b '%s' %s > '%s' 2>&1",
+                                  token? "ZMON_WEB_TOKEN=": "", token? token: "", program,
+                                  world->brokers [0].endpoint, args, path);
+    char *argv [] = { "/bin/sh", "-c", command, NULL };
+    bool started = sb_testworld_spawn (world, argv, name) != NULL;
+    zstr_free (&command);
+    if (!started || !sb_testzmon_wait_output (world, name, "listening on http://", NULL))
+        return -1;
+    char *text = sb_testzmon_read (world, name);
+    const char *at = strstr (text, "listening on http://127.0.0.1:");
+    int port = at? atoi (at + strlen ("listening on http://127.0.0.1:")): -1;
+    if (port <= 0)
+        fprintf (stderr, "sb_testzmon: zmon-web not on loopback: %s\n", text);
+    free (text);
+    return port > 0? port: -1;
+}
+
 char *
 sb_testzmon_read (sb_testworld_t *world, const char *name)
 {

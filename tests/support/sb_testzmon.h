@@ -1,8 +1,10 @@
 /*  sb_testzmon.h — test support shared by zmon's tests (tests/zmon:
-    test_zmon for the zmon program, test_zmon_web for its web console): a
-    broker with its tap, monitor and an alert configured, the known flow
-    run through it, and the output files of the zmon processes a test
-    starts, read and polled with a deadline.
+    test_zmon for the zmon program, test_zmon_web and test_zmon_web_pages
+    for its web console, test_broker_conversations): a broker with its
+    tap, monitor and an alert configured, the known flow run through it,
+    inbound messages from a phone number, zmon-web started on a free port,
+    and the output files of the processes a test starts, read and polled
+    with a deadline.
 
     Failures are reported on stderr and by the return value, so that the
     test asserts where it stands.                                          */
@@ -24,6 +26,22 @@ int sb_testzmon_broker_start (sb_testworld_t *world);
 //  Returns 0, or -1 with the reason on stderr.
 int sb_testzmon_flow (sb_testworld_t *world, const char *worker, char retry_id [SB_ID_LEN + 1],
                       char fail_id [SB_ID_LEN + 1]);
+
+//  Publishes a message of type (sms.received, whatsapp.received: the
+//  body of its schema's example) whose from is from, keyed and correlated
+//  key, for tenant, to broker; its id written to id. Returns 0 if it was
+//  ACKed with that id, else -1 with the reason on stderr.
+int sb_testzmon_publish_from (sb_testworld_t *world, size_t broker, const char *type,
+                              const char *key, const char *tenant, const char *from,
+                              char id [SB_ID_LEN + 1]);
+
+//  Starts zmon-web (program: its path) on broker-a with the arguments
+//  args (e.g. "--port 0") and ZMON_WEB_TOKEN=token (NULL: unset), its
+//  output in DIR/name. Returns the port it says it listens on at
+//  127.0.0.1, or -1 with the reason on stderr (not up within
+//  SB_TESTWORLD_WAIT_MS, or listening elsewhere).
+int sb_testzmon_web_start (sb_testworld_t *world, const char *program, const char *name,
+                           const char *token, const char *args);
 
 //  The file DIR/name's text (a new string; "" if absent).
 char *sb_testzmon_read (sb_testworld_t *world, const char *name);

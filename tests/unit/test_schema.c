@@ -175,7 +175,16 @@ test_definition_rejections (void **state)
     s_expect_bad_definition (S_HEAD "    x\n        type = int\n        min = 5\n        max = 1\n",
                              "body.x: min is above max");
     s_expect_bad_definition (S_HEAD "    x\n        type = int\n        enum = \"a|b\"\n",
-                             "body.x: enum and prefix apply to strings only");
+                             "body.x: enum, prefix and index apply to strings only");
+    s_expect_bad_definition (S_HEAD "    x\n        type = string\n        index = email\n",
+                             "body.x: index: unknown index 'email' (phone is the one known)");
+    s_expect_bad_definition (S_HEAD "    m\n        type = map\n        fields\n"
+                             "            y\n                type = string\n"
+                             "                index = phone\n",
+                             "body.m.y: index applies to top-level body fields only");
+    s_expect_bad_definition (S_HEAD "    x\n        type = string\n        index = phone\n"
+                             "    y\n        type = string\n        index = phone\n",
+                             "body.y: index: only one field may be indexed (body.x is)");
     s_expect_bad_definition (S_HEAD "    x\n        type = int\n        example = abc\n",
                              "body.x: example: 'abc' is not valid JSON");
     s_expect_bad_definition (S_HEAD "    x\n        type = string\n        fields\n"
@@ -305,6 +314,79 @@ test_duplicate_keys (void **state)
     sb_schemas_destroy (&schemas);
 }
 
+//  Phone numbers as the index keeps them: E.164, however written.
+static void
+test_phone_normalise (void **state)
+{
+    (void) state;
+    const char *good [][2] = {
+        { "+15551230001", "+15551230001" }, { "whatsapp:+15551230001", "+15551230001" },
+        { "+1 (555) 123-0001", "+15551230001" }, { "+972.50.123.4567", "+972501234567" },
+        { "+123456789012345", "+123456789012345" } };
+    for (size_t index = 0; index < 5; index++) {
+        char value [SB_SCHEMAS_PHONE_MAX + 1], err [256];
+        assert_int_equal (sb_schemas_phone_normalise (good [index][0], strlen (good [index][0]),
+                                                      value, sizeof value, err, sizeof err), 0);
+        assert_string_equal (value, good [index][1]);
+    }
+    const char *bad [] = { "", "+", "15551230001", "+1555abc", "++1555", "+1234567890123456",
+                           "whatsapp:", "sms:+1555", "+1555+1", "972501234567@s.whatsapp.net" };
+    for (size_t index = 0; index < sizeof bad / sizeof bad [0]; index++) {
+        char value [SB_SCHEMAS_PHONE_MAX + 1], err [256] = "";
+        assert_int_equal (sb_schemas_phone_normalise (bad [index], strlen (bad [index]), value,
+                                                      sizeof value, err, sizeof err), -1);
+        assert_non_null (strstr (err, "is not a phone number in E.164"));
+    }
+}
+
+//  The built-in inbound types index their sender; the value is read from
+//  a body in its msgpack form, normalised, and absent when unfit.
+static void
+test_index_value (void **state)
+{
+    (void) state;
+    char err [256];
+    sb_schemas_t *schemas = sb_schemas_new_builtin (err, sizeof err);
+    assert_non_null (schemas);
+    assert_string_equal (sb_schemas_index (schemas, "sms.received"), "phone");
+    assert_string_equal (sb_schemas_index (schemas, "whatsapp.received"), "phone");
+    assert_string_equal (sb_schemas_index (schemas, "message.sent"), "phone");
+    assert_null (sb_schemas_index (schemas, "echo.request"));
+    assert_null (sb_schemas_index (schemas, "no.such"));
+    const char *cases [][3] = {
+        { "whatsapp.received", "{\"from\":\"whatsapp:+15551230001\"}", "+15551230001" },
+        { "sms.received", "{\"from\":\"+15551230001\",\"to\":\"+15557654321\"}",
+          "+15551230001" },
+        { "message.sent", "{\"to\":\"whatsapp:+15551230001\"}", "+15551230001" },
+        { "sms.received", "{\"from\":\"anonymous\"}", NULL },
+        { "sms.received", "{\"from\":5}", NULL },
+        { "sms.received", "{}", NULL },
+        { "echo.request", "{\"from\":\"+15551230001\"}", NULL } };
+    for (size_t index = 0; index < sizeof cases / sizeof cases [0]; index++) {
+        json_t *body = json_loads (cases [index][1], 0, NULL);
+        msgpack_sbuffer buffer;
+        msgpack_sbuffer_init (&buffer);
+        msgpack_packer pk;
+        msgpack_packer_init (&pk, &buffer, msgpack_sbuffer_write);
+        assert_int_equal (sb_msgpack_pack_json (&pk, body), 0);
+        msgpack_unpacked unpacked;
+        msgpack_unpacked_init (&unpacked);
+        size_t offset = 0;
+        assert_int_equal (msgpack_unpack_next (&unpacked, buffer.data, buffer.size, &offset),
+                          MSGPACK_UNPACK_SUCCESS);
+        char value [SB_SCHEMAS_PHONE_MAX + 1] = "";
+        int found = sb_schemas_index_value (schemas, cases [index][0], &unpacked.data, value,
+                                            sizeof value);
+        assert_int_equal (found, cases [index][2]? 1: 0);
+        if (cases [index][2])
+            assert_string_equal (value, cases [index][2]);
+        msgpack_unpacked_destroy (&unpacked);
+        msgpack_sbuffer_destroy (&buffer);
+        json_decref (body);
+    }
+    sb_schemas_destroy (&schemas);
+}
+
 int
 main (void)
 {
@@ -315,6 +397,8 @@ main (void)
         cmocka_unit_test (test_examples_and_docs),
         cmocka_unit_test (test_builtin_examples_validate),
         cmocka_unit_test (test_duplicate_keys),
+        cmocka_unit_test (test_phone_normalise),
+        cmocka_unit_test (test_index_value),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

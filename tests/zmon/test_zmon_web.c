@@ -133,27 +133,11 @@ s_replay (int port, const char *authorization, const char *body, int status)
 }
 
 //  Starts zmon-web (args after the broker's) with token (NULL: none), its
-//  output in DIR/name; returns the port it says it listens on, after
-//  checking it says 127.0.0.1.
+//  output in DIR/name; returns the port it listens on at 127.0.0.1.
 static int
 s_web_start (sb_testworld_t *world, const char *name, const char *token, const char *args)
 {
-    char path [SB_TESTWORLD_PATH_MAX];
-    assert_int_equal (sb_testworld_path (world, name, path, sizeof path), 0);
-    char *command = zsys_sprintf ("exec env %s%s '%s' -b '%s' %s > '%s' 2>&1",
-                                  token? "ZMON_WEB_TOKEN=": "", token? token: "",
-                                  world->programs [S_WEB], world->brokers [0].endpoint, args, path);
-    char *argv [] = { "/bin/sh", "-c", command, NULL };
-    assert_non_null (sb_testworld_spawn (world, argv, name));
-    zstr_free (&command);
-    assert_true (sb_testzmon_wait_output (world, name, "listening on http://", NULL));
-    char *text = sb_testzmon_read (world, name);
-    const char *at = strstr (text, "listening on http://127.0.0.1:");
-    if (!at)
-        fprintf (stderr, "test_zmon_web: not on loopback: %s\n", text);
-    assert_non_null (at);
-    int port = atoi (at + strlen ("listening on http://127.0.0.1:"));
-    free (text);
+    int port = sb_testzmon_web_start (world, world->programs [S_WEB], name, token, args);
     assert_true (port > 0);
     return port;
 }

@@ -84,23 +84,12 @@ s_wait_dead_letter (int port, const char *id, bool present)
 }
 
 //  Starts zmon-web with the token on a free port, its output in DIR/name;
-//  returns the port it says it listens on.
+//  returns the port it listens on.
 static int
 s_web_start (sb_testworld_t *world, const char *name)
 {
-    char path [SB_TESTWORLD_PATH_MAX];
-    assert_int_equal (sb_testworld_path (world, name, path, sizeof path), 0);
-    char *command = zsys_sprintf ("exec env ZMON_WEB_TOKEN=%s '%s' -b '%s' --port 0 "
-                                  "--timeout 1000 > '%s' 2>&1", S_TOKEN, world->programs [S_WEB],
-                                  world->brokers [0].endpoint, path);
-    char *argv [] = { "/bin/sh", "-c", command, NULL };
-    assert_non_null (sb_testworld_spawn (world, argv, name));
-    zstr_free (&command);
-    assert_true (sb_testzmon_wait_output (world, name, "listening on http://127.0.0.1:", NULL));
-    char *text = sb_testzmon_read (world, name);
-    int port = atoi (strstr (text, "listening on http://127.0.0.1:")
-                     + strlen ("listening on http://127.0.0.1:"));
-    free (text);
+    int port = sb_testzmon_web_start (world, world->programs [S_WEB], name, S_TOKEN,
+                                      "--port 0 --timeout 1000");
     assert_true (port > 0);
     return port;
 }
