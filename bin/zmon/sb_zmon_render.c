@@ -194,6 +194,37 @@ sb_zmon_render_trace (FILE *file, const char *corr, const json_t *rows)
 }
 
 void
+sb_zmon_render_conversations (FILE *file, const json_t *document)
+{
+    const json_t *brokers = json_object_get (document, "brokers");
+    for (size_t index = 0; index < json_array_size (brokers); index++) {
+        const json_t *broker = json_array_get (brokers, index);
+        if (json_object_get (broker, "error"))
+            fprintf (file, "broker %s: %s (%s)\n",
+                     json_string_value (json_object_get (broker, "endpoint")),
+                     json_is_true (json_object_get (broker, "reachable"))? "error": "UNREACHABLE",
+                     json_string_value (json_object_get (broker, "error")));
+    }
+    const json_t *list = json_object_get (document, "conversations");
+    fprintf (file, "phone %s: %zu conversations\n",
+             json_string_value (json_object_get (document, "phone")), json_array_size (list));
+    for (size_t index = 0; index < json_array_size (list); index++) {
+        const json_t *entry = json_array_get (list, index);
+        char at [32];
+        sb_zmon_render_time (s_int (entry, "first_ms"), at);
+        const char *tenant = json_string_value (json_object_get (entry, "tenant"));
+        fprintf (file, "%s  tenant %-16s %s\n", at, tenant && *tenant? tenant: "-",
+                 json_string_value (json_object_get (entry, "corr")));
+    }
+    const json_t *newest = json_object_get (document, "newest");
+    if (json_is_object (newest)) {
+        fprintf (file, "\nnewest: ");
+        sb_zmon_render_trace (file, json_string_value (json_object_get (newest, "corr")),
+                              json_object_get (newest, "rows"));
+    }
+}
+
+void
 sb_zmon_render_dlq (FILE *file, const json_t *results)
 {
     for (size_t index = 0; index < json_array_size (results); index++) {

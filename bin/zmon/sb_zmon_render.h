@@ -26,6 +26,11 @@ void sb_zmon_render_socket (FILE *file, const json_t *event);
 //  A trace's rows (sb_zmon_trace.h), one line each.
 void sb_zmon_render_trace (FILE *file, const char *corr, const json_t *rows);
 
+//  A phone number's conversations (sb_zmon_trace_phone's document): its
+//  brokers that did not answer, one line per conversation, newest first,
+//  then the newest one's trace when the document holds it.
+void sb_zmon_render_conversations (FILE *file, const json_t *document);
+
 //  DLQ-LIST results of several brokers: one line per dead letter.
 void sb_zmon_render_dlq (FILE *file, const json_t *results);
 

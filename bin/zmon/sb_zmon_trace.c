@@ -1,6 +1,8 @@
 /*  sb_zmon_trace.c — a conversation's rows (see sb_zmon_trace.h).         */
 
 #include "sb_zmon_trace.h"
+#include "sb_proto.h"
+#include "sb_zmon_source.h"
 
 static int
 s_compare (const void *one, const void *two)
@@ -84,4 +86,111 @@ sb_zmon_trace_rows (const json_t *results)
     free (items);
     json_decref (rows);
     return sorted;
+}
+
+//  Newest first; the same millisecond: by corr, for a stable order.
+static int
+s_compare_newest (const void *one, const void *two)
+{
+    const json_t *a = *(const json_t *const *) one, *b = *(const json_t *const *) two;
+    json_int_t first_a = json_integer_value (json_object_get (a, "first_ms"));
+    json_int_t first_b = json_integer_value (json_object_get (b, "first_ms"));
+    if (first_a != first_b)
+        return first_a > first_b? -1: 1;
+    return -strcmp (json_string_value (json_object_get (a, "corr")),
+                    json_string_value (json_object_get (b, "corr")));
+}
+
+//  Adds a broker's entry to merged (tenant TAB corr -> entry), keeping
+//  the earliest first_ms of a repeat; skips what is not an entry.
+static void
+s_merge (json_t *merged, const json_t *entry)
+{
+    const char *corr = json_string_value (json_object_get (entry, "corr"));
+    const char *tenant = json_string_value (json_object_get (entry, "tenant"));
+    json_t *first = json_object_get (entry, "first_ms");
+    if (!corr || !tenant || !json_is_integer (first))
+        return;
+    char *key = zsys_sprintf ("%s\t%s", tenant, corr);
+    json_t *seen = key? json_object_get (merged, key): NULL;
+    if (key && (!seen || json_integer_value (first)
+                         < json_integer_value (json_object_get (seen, "first_ms"))))
+        json_object_set_new (merged, key, json_pack ("{s:s, s:s, s:O}", "corr", corr,
+                                                     "tenant", tenant, "first_ms", first));
+    zstr_free (&key);
+}
+
+json_t *
+sb_zmon_trace_conversations (const json_t *results)
+{
+    json_t *merged = json_object ();
+    for (size_t index = 0; index < json_array_size (results); index++) {
+        const json_t *list = json_object_get (json_array_get (results, index), "reply");
+        for (size_t at = 0; at < json_array_size (list); at++)
+            s_merge (merged, json_array_get (list, at));
+    }
+    size_t count = json_object_size (merged), used = 0;
+    json_t **items = (json_t **) calloc (count + 1, sizeof (json_t *));
+    const char *key;
+    json_t *entry;
+    json_object_foreach (merged, key, entry)
+        if (items)
+            items [used++] = entry;
+    if (items)
+        qsort (items, used, sizeof (json_t *), s_compare_newest);
+    json_t *sorted = json_array ();
+    for (size_t index = 0; index < used; index++)
+        json_array_append (sorted, items [index]);
+    free (items);
+    json_decref (merged);
+    return sorted;
+}
+
+//  The results of a request to every broker, each without its reply.
+static json_t *
+s_brokers_only (const json_t *results)
+{
+    json_t *brokers = json_deep_copy (results);
+    size_t index;
+    json_t *result;
+    json_array_foreach (brokers, index, result)
+        json_object_del (result, "reply");
+    return brokers;
+}
+
+//  {corr, tenant, rows} of the newest of conversations, or null.
+static json_t *
+s_newest (const char *const *brokers, size_t count, const json_t *conversations,
+          int timeout_ms)
+{
+    json_t *newest = json_array_get (conversations, 0);
+    if (!newest)
+        return json_null ();
+    const char *corr = json_string_value (json_object_get (newest, "corr"));
+    json_t *results = sb_zmon_request_all (brokers, count, SB_PROTO_TRACE, corr, timeout_ms);
+    json_t *trace = json_pack ("{s:s, s:O, s:o}", "corr", corr,
+                               "tenant", json_object_get (newest, "tenant"),
+                               "rows", sb_zmon_trace_rows (results));
+    json_decref (results);
+    return trace;
+}
+
+json_t *
+sb_zmon_trace_phone (const char *const *brokers, size_t count, const char *phone,
+                     bool newest, int timeout_ms, char *err, size_t errlen)
+{
+    char value [SB_SCHEMAS_PHONE_MAX + 1];
+    if (sb_schemas_phone_normalise (phone, strlen (phone), value, sizeof value, err, errlen))
+        return NULL;
+    json_t *results = sb_zmon_request_all (brokers, count, SB_PROTO_CONVERSATIONS, value,
+                                           timeout_ms);
+    json_t *conversations = sb_zmon_trace_conversations (results);
+    json_t *document = json_pack ("{s:s, s:o, s:o}", "phone", value,
+                                  "conversations", conversations,
+                                  "brokers", s_brokers_only (results));
+    json_decref (results);
+    if (document && newest)
+        json_object_set_new (document, "newest", s_newest (brokers, count, conversations,
+                                                           timeout_ms));
+    return document;
 }

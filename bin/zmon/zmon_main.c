@@ -34,6 +34,7 @@ typedef struct {
     int64_t for_ms;              //  tap/sockets: stop after; 0: no end
     const char *type;            //  tap filters
     const char *corr;
+    const char *phone;           //  trace --phone
     const char *all;             //  dlq replay --all
     const char *args [S_MAX_ENDPOINTS + 2];
     size_t arg_count;            //  the command and its operands
@@ -55,6 +56,8 @@ s_usage (FILE *file)
         "  sockets [ENDPOINT...]  socket events of brokers and actors (default: each\n"
         "                         broker's monitor endpoint; actors: their --monitor)\n"
         "  trace CORR             one conversation's history, from what brokers stored\n"
+        "  trace --phone NUMBER   the conversations of a phone number (E.164), newest\n"
+        "                         first, and the newest one's history\n"
         "  dlq list               dead letters, newest first (--count N, default 100)\n"
         "  dlq show ID            one dead letter (entry or envelope id) in full\n"
         "  dlq replay ID|--all    back to their queue, attempts reset\n\n"
@@ -74,6 +77,7 @@ s_usage (FILE *file)
         "      --for MS           tap, sockets: stop after MS\n"
         "      --type TYPE        tap: only this message type\n"
         "      --corr ID          tap: only this conversation\n"
+        "      --phone NUMBER     trace: by phone number instead of CORR\n"
         "  -h, --help             this text\n\n"
         "Exit codes: 0 done; 1 done, but a broker did not answer (said in the\n"
         "output); 64 bad command line; 69 no broker answered; 78 bad config.\n");
@@ -122,6 +126,9 @@ s_option (s_options_t *self, const char *name, const char *value)
     if (streq (name, "--corr"))
         self->corr = value;
     else
+    if (streq (name, "--phone"))
+        self->phone = value;
+    else
         return -1;
     return 0;
 }
@@ -130,7 +137,7 @@ static bool
 s_takes_value (const char *name)
 {
     const char *names [] = { "-b", "--broker", "-s", "--supervise", "-t", "--timeout",
-                             "--interval", "--count", "--for", "--type", "--corr", "-c",
+                             "--interval", "--count", "--for", "--type", "--corr", "--phone", "-c",
                              "--config" };
     for (size_t index = 0; index < sizeof names / sizeof names [0]; index++)
         if (streq (name, names [index]))
@@ -430,9 +437,36 @@ s_stream (s_options_t *self, bool tap)
     return code;
 }
 
+//  trace --phone: the number's conversations (sb_zmon_trace.h).
+static int
+s_trace_phone (s_options_t *self)
+{
+    char err [256];
+    json_t *document = self->arg_count == 1
+        ? sb_zmon_trace_phone (self->brokers, self->broker_count, self->phone, true,
+                               self->timeout_ms, err, sizeof err): NULL;
+    if (!document) {
+        fprintf (stderr, "zmon: trace --phone: %s\n", self->arg_count == 1? err
+                 : "takes a phone number instead of a conversation id, not both");
+        return S_EXIT_USAGE;
+    }
+    if (self->json)
+        s_print_json (document);
+    else
+        sb_zmon_render_conversations (stdout, document);
+    const json_t *brokers = json_object_get (document, "brokers");
+    size_t answered = 0, count = json_array_size (brokers);
+    for (size_t index = 0; index < count; index++)
+        answered += json_object_get (json_array_get (brokers, index), "error") == NULL;
+    json_decref (document);
+    return answered == 0? S_EXIT_UNAVAILABLE: answered < count? S_EXIT_PARTIAL: 0;
+}
+
 static int
 s_trace (s_options_t *self)
 {
+    if (self->phone)
+        return s_trace_phone (self);
     if (self->arg_count != 2) {
         fprintf (stderr, "zmon: trace takes one conversation id (corr)\n");
         return S_EXIT_USAGE;

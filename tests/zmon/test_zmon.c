@@ -2,8 +2,9 @@
     zmon program against a real broker (tap, monitor, alerts configured),
     a private redis-server and test workers serving echo and echo-sink, on
     a known flow: a conversation that retries once (k-retry) and one that
-    is dead-lettered (k-fail). Each subcommand's output is checked as text
-    and, with --json, parsed back; an echo actor's socket events are seen
+    is dead-lettered (k-fail); and for trace --phone, an SMS and a
+    WhatsApp message from one number. Each subcommand's output is checked
+    as text and, with --json, parsed back; an echo actor's socket events are seen
     as it connects and is killed; an unreachable broker is reported.
 
     Synchronisation is by polling with a deadline (STATS, zmon's output
@@ -283,6 +284,61 @@ test_trace (void **state)
     free (output);
 }
 
+//  trace --phone: an SMS and a WhatsApp message from one number are both
+//  its conversations, newest first, with the newest one's history; as
+//  text and JSON; however the number is written; another number has none;
+//  a number that is not one is refused (64) with the reason.
+static void
+test_trace_phone (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    s_broker_start (world);
+    char id [SB_ID_LEN + 1];
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-sms", "acme",
+                                                "+15551230001", id), 0);
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "whatsapp.received", "k-whatsapp",
+                                                "acme", "whatsapp:+15551230001", id), 0);
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-other", "acme",
+                                                "+15559990000", id), 0);
+    char *output = (char *) malloc (S_OUTPUT);
+    assert_int_equal (s_zmon (world, output, "trace", "--phone", "+15551230001", NULL), 0);
+    assert_non_null (strstr (output, "phone +15551230001: 2 conversations"));
+    const char *whatsapp = strstr (output, "tenant acme             k-whatsapp\n");
+    const char *sms = strstr (output, "tenant acme             k-sms\n");
+    assert_non_null (whatsapp);
+    assert_non_null (sms);
+    assert_true (whatsapp < sms);             //  newest first (or, in one ms, by corr)
+    assert_non_null (strstr (output, "newest: conversation k-whatsapp: 1 events"));
+    assert_non_null (strstr (output, "published whatsapp.received"));
+    assert_null (strstr (output, "k-other"));
+
+    assert_int_equal (s_zmon (world, output, "--json", "trace", "--phone", "whatsapp:+1 555 123 0001",
+                              NULL), 0);
+    json_t *document = json_loads (output, 0, NULL);
+    assert_non_null (document);
+    assert_string_equal (json_string_value (json_object_get (document, "phone")), "+15551230001");
+    json_t *list = json_object_get (document, "conversations");
+    assert_int_equal (json_array_size (list), 2);
+    assert_string_equal (json_string_value (json_object_get (json_array_get (list, 0), "corr")),
+                         "k-whatsapp");
+    assert_string_equal (json_string_value (json_object_get (json_array_get (list, 1), "corr")),
+                         "k-sms");
+    json_t *newest = json_object_get (document, "newest");
+    assert_string_equal (json_string_value (json_object_get (newest, "corr")), "k-whatsapp");
+    json_t *row = json_array_get (json_object_get (newest, "rows"), 0);
+    assert_string_equal (json_string_value (json_object_get (row, "event")), "published");
+    assert_string_equal (json_string_value (json_object_get (row, "service")), "planner");
+    json_decref (document);
+
+    assert_int_equal (s_zmon (world, output, "trace", "--phone", "+15550000000", NULL), 0);
+    assert_non_null (strstr (output, "phone +15550000000: 0 conversations"));
+    assert_int_equal (s_zmon (world, output, "trace", "--phone", "555-abc", NULL), 64);
+    assert_non_null (strstr (output, "'555-abc' is not a phone number in E.164"));
+    assert_int_equal (s_zmon (world, output, "trace", "--phone", "+15551230001", "k-sms", NULL),
+                      64);
+    free (output);
+}
+
 //  dlq list, show, replay: the dead letter, as text and JSON, and back.
 static void
 test_dlq (void **state)
@@ -452,6 +508,7 @@ test_sockets (void **state)
 static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_tap),
     SB_TESTWORLD_CASE (test_trace),
+    SB_TESTWORLD_CASE (test_trace_phone),
     SB_TESTWORLD_CASE (test_dlq),
     SB_TESTWORLD_CASE (test_stats),
     SB_TESTWORLD_CASE (test_unreachable),
