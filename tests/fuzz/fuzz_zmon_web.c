@@ -1,8 +1,10 @@
 /*  fuzz_zmon_web.c — libFuzzer target: arbitrary bytes as what a browser
     sends zmon's web console (bin/zmon/web/sb_zmon_web_http): lines of
-    method, path, query count, Authorization, Host, then the body. A
+    method, path, query count, Authorization, Host, then the body (read
+    also as a query's phone number). A
     refusal says why; an accepted route's id is printable ASCII without
-    spaces; a replay body gives "all" or such an id; only "Bearer " and
+    spaces; a replay body gives "all" or such an id; a phone is refused
+    with a reason or given as '+' and 1 to 15 digits; only "Bearer " and
     the exact token authorize; a loopback Host is one of its three names.
     Aborts otherwise.                                                      */
 
@@ -90,6 +92,24 @@ s_check_body (const uint8_t *data, size_t size)
         s_check_id (id);
 }
 
+static void
+s_check_phone (const uint8_t *data, size_t size)
+{
+    char text [SB_ZMON_WEB_ARG_MAX + 8], phone [SB_SCHEMAS_PHONE_MAX + 1], err [256] = "";
+    size_t length = size < sizeof text - 1? size: sizeof text - 1;
+    memcpy (text, data, length);
+    text [length] = 0;
+    if (sb_zmon_web_phone (text, phone, err, sizeof err)) {
+        if (!*err)
+            abort ();
+        return;
+    }
+    size_t digits = strlen (phone) - 1;
+    if (phone [0] != '+' || digits < 1 || digits > SB_SCHEMAS_PHONE_DIGITS
+    ||  strspn (phone + 1, "0123456789") != digits)
+        abort ();
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -107,5 +127,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     s_check_authorization (authorization);
     s_check_host (host);
     s_check_body (data, size);
+    s_check_phone (data, size);
     return 0;
 }

@@ -234,6 +234,45 @@ s_check_trace (int port)
     json_decref (empty);
 }
 
+//  Conversations by phone number: the SMS and the WhatsApp message from
+//  +15551230001, newest first, however the number is sent (encoded, its
+//  '+' unencoded, after whatsapp:); another number has none; a query
+//  without a number, or with one that is not, is refused with the reason.
+static void
+s_check_conversations (int port)
+{
+    const char *paths [] = { "/api/conversations?phone=%2B15551230001",
+                             "/api/conversations?phone=+15551230001",
+                             "/api/conversations?phone=whatsapp%3A%2B1%20555%20123%200001" };
+    for (size_t index = 0; index < 3; index++) {
+        json_t *found = s_get_json (port, paths [index], 200);
+        assert_string_equal (json_string_value (json_object_get (found, "phone")), "+15551230001");
+        json_t *list = json_object_get (found, "conversations");
+        assert_int_equal (json_array_size (list), 2);
+        assert_string_equal (json_string_value (json_object_get (json_array_get (list, 0), "corr")),
+                             "k-whatsapp");
+        assert_string_equal (json_string_value (json_object_get (json_array_get (list, 1), "corr")),
+                             "k-sms");
+        assert_string_equal (json_string_value (json_object_get (json_array_get (list, 0),
+                                                                 "tenant")), "acme");
+        assert_true (json_integer_value (json_object_get (json_array_get (list, 1), "first_ms")) > 0);
+        assert_true (json_is_true (json_object_get (json_array_get (json_object_get (
+            found, "brokers"), 0), "reachable")));
+        json_decref (found);
+    }
+    json_t *none = s_get_json (port, "/api/conversations?phone=%2B15550000000", 200);
+    assert_int_equal (json_array_size (json_object_get (none, "conversations")), 0);
+    json_decref (none);
+    json_t *refused = s_get_json (port, "/api/conversations?phone=555-abc", 400);
+    assert_non_null (strstr (json_string_value (json_object_get (refused, "error")),
+                             "phone: '555-abc' is not a phone number in E.164"));
+    json_decref (refused);
+    refused = s_get_json (port, "/api/conversations", 400);
+    assert_non_null (strstr (json_string_value (json_object_get (refused, "error")),
+                             "phone is required"));
+    json_decref (refused);
+}
+
 //  Dead letters: the list (the failed one with its attempts' errors, the
 //  <script> one with its body as data), one by either id, an unknown one.
 static void
@@ -332,6 +371,12 @@ test_console (void **state)
     assert_int_equal (sb_testzmon_broker_start (world), 0);
     char retry_id [SB_ID_LEN + 1], fail_id [SB_ID_LEN + 1], script_id [SB_ID_LEN + 1];
     assert_int_equal (sb_testzmon_flow (world, world->programs [S_WORKER], retry_id, fail_id), 0);
+    //  An SMS and a WhatsApp message from one number
+    char phone_id [SB_ID_LEN + 1];
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-sms", "acme",
+                                                "+15551230001", phone_id), 0);
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "whatsapp.received", "k-whatsapp",
+                                                "acme", "whatsapp:+15551230001", phone_id), 0);
     //  A message whose body holds markup: its deadline passes while it
     //  waits for its time, so it is dead-lettered with the body intact
     int64_t now = zclock_time ();
@@ -344,6 +389,7 @@ test_console (void **state)
     s_wait_dead_letter (port, script_id, true);
     s_check_stats (port);
     s_check_trace (port);
+    s_check_conversations (port);
     s_check_dlq (port, fail_id, script_id);
     s_check_pages (port);
     s_check_replay (port, fail_id);

@@ -11,6 +11,9 @@
     <script> one; a dead letter's detail shows the <script> body as text
     (&lt;script&gt; inside an element, no <script>alert element on any
     page); the retried conversation's timeline lists its hops in order;
+    searched by phone number, the Conversation page lists the SMS and the
+    WhatsApp conversation of +15551230001, newest first, and the link of
+    one opens its timeline (published to planner);
     after a replay through the API, with the token, the replayed message
     is gone from the Dead letters page (its workers stopped first, so that
     it waits in its queue instead of failing again).
@@ -186,6 +189,11 @@ test_pages (void **state)
     int64_t now = zclock_time ();
     assert_int_equal (sb_testecho_publish (world, 0, "k-script", S_SCRIPT, now + 300, now + 100,
                                            script_id), 0);
+    char phone_id [SB_ID_LEN + 1];
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-sms", "acme",
+                                                "+15551230001", phone_id), 0);
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "whatsapp.received", "k-whatsapp",
+                                                "acme", "whatsapp:+15551230001", phone_id), 0);
     int port = s_web_start (world, "web.out");
     s_wait_dead_letter (port, script_id, true);
     s_wait_dead_letter (port, fail_id, true);
@@ -239,6 +247,28 @@ test_pages (void **state)
         fprintf (stderr, "test_zmon_web_pages: the timeline's events: %s\n", events);
     assert_non_null (strstr (events, "published delivered retry delivered done"));
     free (events);
+    free (dom);
+
+    //  Searched by phone number: both conversations, newest first, each a
+    //  link to its timeline; following the first one's opens it
+    dom = s_chromium_page (world, port, "conversation/%2B15551230001", "conversation-phone");
+    if (!strstr (dom, "<h2>Conversations of +15551230001</h2>"))
+        fprintf (stderr, "test_zmon_web_pages: no conversations list in:\n%s\n", dom);
+    assert_non_null (strstr (dom, "<h2>Conversations of +15551230001</h2>"));
+    const char *whatsapp = strstr (dom, " data-corr=\"k-whatsapp\"");
+    const char *sms = strstr (dom, " data-corr=\"k-sms\"");
+    assert_non_null (whatsapp);
+    assert_non_null (sms);
+    assert_true (whatsapp < sms);
+    const char *link = "<a href=\"#conversation/k-whatsapp\">k-whatsapp</a>";
+    assert_non_null (strstr (dom, link));
+    free (dom);
+    dom = s_chromium_page (world, port, "conversation/k-whatsapp", "conversation-phone-open");
+    assert_non_null (strstr (dom, "<h2>Conversation k-whatsapp</h2>"));
+    events = s_events (dom);
+    assert_string_equal (events, "published");
+    free (events);
+    assert_non_null (strstr (dom, "<td>whatsapp.received</td><td>planner</td>"));
     free (dom);
 
     //  Replay the failed one through the API with the token, its workers

@@ -150,6 +150,24 @@ s_on_trace (sb_zmon_web_t *self, struct MHD_Connection *connection, const char *
     return s_answer_json (connection, MHD_HTTP_OK, document);
 }
 
+//  GET /api/conversations?phone=NUMBER: the number's conversations, as
+//  `zmon trace --phone --json` gives them (without the newest's trace:
+//  the page asks for the one chosen).
+static enum MHD_Result
+s_on_conversations (sb_zmon_web_t *self, struct MHD_Connection *connection)
+{
+    const char *text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "phone");
+    char phone [SB_SCHEMAS_PHONE_MAX + 1], err [256];
+    if (sb_zmon_web_phone (text, phone, err, sizeof err))
+        return s_refuse (connection, MHD_HTTP_BAD_REQUEST, err);
+    json_t *document = sb_zmon_trace_phone (self->config.brokers, self->config.broker_count,
+                                            phone, false, self->config.timeout_ms, err,
+                                            sizeof err);
+    if (!document)
+        return s_refuse (connection, MHD_HTTP_BAD_REQUEST, err);
+    return s_answer_json (connection, MHD_HTTP_OK, document);
+}
+
 //  Every broker's dead letters (up to count each), their envelopes'
 //  secrets redacted. Returns the results, never NULL.
 static json_t *
@@ -286,6 +304,7 @@ s_dispatch (sb_zmon_web_t *self, struct MHD_Connection *connection, const char *
         case SB_ZMON_WEB_DLQ_SHOW:   return s_on_dlq_show (self, connection, route.arg);
         case SB_ZMON_WEB_DLQ_REPLAY: return s_on_replay (self, connection, request);
         case SB_ZMON_WEB_SUPERVISE:  return s_on_supervise (self, connection);
+        case SB_ZMON_WEB_CONVERSATIONS: return s_on_conversations (self, connection);
     }
     return s_refuse (connection, MHD_HTTP_NOT_FOUND, "no such page");
 }

@@ -5,6 +5,9 @@
 
         GET  /api/stats           the stats view (sb_zmon_stats.h)
         GET  /api/trace/CORR      {corr, rows, brokers} as `zmon trace --json`
+        GET  /api/conversations?phone=NUMBER
+                                  {phone, conversations, brokers}: the number's
+                                  conversations, newest first (400: not a number)
         GET  /api/dlq[?count=N]   DLQ-LIST results, redacted, as `zmon dlq list --json`
         GET  /api/dlq/ID          one dead letter, as `zmon dlq show --json`
         GET  /api/supervise       supervise's status, when its socket is set

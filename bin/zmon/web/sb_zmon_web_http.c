@@ -49,6 +49,7 @@ static const struct {
     { "/api/dlq/replay", "POST", SB_ZMON_WEB_DLQ_REPLAY },
     { "/api/dlq/", "GET", SB_ZMON_WEB_DLQ_SHOW },
     { "/api/trace/", "GET", SB_ZMON_WEB_TRACE },
+    { "/api/conversations", "GET", SB_ZMON_WEB_CONVERSATIONS },
 };
 #define S_ROUTES (sizeof s_routes / sizeof s_routes [0])
 
@@ -110,6 +111,25 @@ sb_zmon_web_replay_parse (const char *body, size_t size, char *id, char *err, si
         rc = s_id (text, id, err, errlen)? -1: 0;
     json_decref (root);
     return rc;
+}
+
+int
+sb_zmon_web_phone (const char *text, char *phone, char *err, size_t errlen)
+{
+    if (!text || !*text)
+        return sb_error_set (err, errlen, "phone is required: /api/conversations?phone=%%2B15551230001");
+    size_t length = strnlen (text, SB_ZMON_WEB_ARG_MAX + 1);
+    if (length > SB_ZMON_WEB_ARG_MAX)
+        return sb_error_set (err, errlen, "phone: longer than %d characters", SB_ZMON_WEB_ARG_MAX);
+    char copy [SB_ZMON_WEB_ARG_MAX + 1];
+    memcpy (copy, text, length + 1);
+    if (copy [0] == ' ' && isdigit ((unsigned char) copy [1]))
+        copy [0] = '+';
+    char reason [256];
+    if (sb_schemas_phone_normalise (copy, length, phone, SB_SCHEMAS_PHONE_MAX + 1, reason,
+                                    sizeof reason))
+        return sb_error_set (err, errlen, "phone: %s", reason);
+    return 0;
 }
 
 int

@@ -1,6 +1,6 @@
 /*  sb_zmon_web_http.h — the web console's reading of what a browser sends
     (docs/zmon.md, Web console): a request's method and path to a route,
-    the body of POST /api/dlq/replay, the query's count, the Authorization
+    the body of POST /api/dlq/replay, the query's count and phone, the Authorization
     header against the configured token, and the embedded pages' content
     types. Every byte comes from outside: bounded, checked, refused with
     an HTTP status and a reason, never trusted (tests/fuzz/fuzz_zmon_web.c).
@@ -23,7 +23,8 @@ typedef enum {
     SB_ZMON_WEB_DLQ_LIST,              //  GET /api/dlq
     SB_ZMON_WEB_DLQ_SHOW,              //  GET /api/dlq/ID: arg
     SB_ZMON_WEB_DLQ_REPLAY,            //  POST /api/dlq/replay (an action)
-    SB_ZMON_WEB_SUPERVISE              //  GET /api/supervise
+    SB_ZMON_WEB_SUPERVISE,             //  GET /api/supervise
+    SB_ZMON_WEB_CONVERSATIONS          //  GET /api/conversations?phone=NUMBER
 } sb_zmon_web_kind_t;
 
 typedef struct {
@@ -51,6 +52,12 @@ int sb_zmon_web_replay_parse (const char *body, size_t size, char *id, char *err
 //  Reads the query's count (NULL: default) into count. Returns 0, or -1
 //  if it is not a number in 1..SB_ZMON_WEB_COUNT_MAX.
 int sb_zmon_web_count (const char *text, int64_t default_count, int64_t *count);
+
+//  Reads the query's phone (NULL: absent) into phone (SB_SCHEMAS_PHONE_MAX
+//  + 1 bytes), normalised (sb_schemas_phone_normalise). A '+' sent
+//  unencoded in a query arrives as a space: a leading space is read as
+//  '+'. Returns 0, or -1 with the reason in err.
+int sb_zmon_web_phone (const char *text, char *phone, char *err, size_t errlen);
 
 //  True if authorization (the header's value, or NULL) is "Bearer TOKEN"
 //  with token's exact bytes; compared in time that does not depend on

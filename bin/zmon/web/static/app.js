@@ -205,19 +205,49 @@ async function dlqDetail(mine, id) {
 }
 
 // --------------------------------------------------------------------------
-// Conversation: one conversation's history, hop by hop, with offsets.
+// Conversation: one conversation's history, hop by hop, with offsets; or,
+// searched by phone number, the number's conversations, newest first.
 
-function searchForm(corr) {
-  const input = el('input', { type: 'text', id: 'corr', placeholder: 'conversation id (corr)' });
-  input.value = corr || '';
+// A phone number as the brokers index it: E.164, maybe after whatsapp:.
+function isPhone(text) { return /^(whatsapp:)?\s*\+[0-9 ().-]+$/.test(text); }
+
+function searchForm(value) {
+  const input = el('input', { type: 'text', id: 'corr',
+                              placeholder: 'conversation id (corr) or phone number (+15551230001)' });
+  input.value = value || '';
   const form = el('form', {}, input, el('button', { type: 'submit' }, 'Show'));
   form.addEventListener('submit', event => {
     event.preventDefault();
     location.hash = '#conversation/' + encodeURIComponent(input.value.trim());
   });
   return el('div', {}, form, el('p', { class: 'muted' },
-    'By conversation id. The brokers\' traces hold no phone numbers, so a number cannot be ' +
-    'searched here; the Dead letters page filters its envelopes by any text, a number too.'));
+    'A conversation id shows its timeline. A phone number in E.164 (+…, or whatsapp:+…) lists ' +
+    'the conversations it wrote or was written in, newest first, for as long as the brokers ' +
+    'keep their traces (broker/trace-ttl).'));
+}
+
+function conversationLink(corr) {
+  return el('a', { href: '#conversation/' + encodeURIComponent(corr) }, corr);
+}
+
+async function phonePage(mine, phone) {
+  show(searchForm(phone), el('p', { class: 'muted' }, 'loading…'));
+  try {
+    const found = await api('/api/conversations?phone=' + encodeURIComponent(phone));
+    if (mine !== generation) return;
+    const down = found.brokers.filter(b => b.error)
+      .map(b => el('p', { class: 'bad' }, 'Broker ' + b.endpoint + ': ' + b.error));
+    const rows = found.conversations.map(c => el('tr', { class: 'link', 'data-corr': c.corr,
+        onclick: () => { location.hash = '#conversation/' + encodeURIComponent(c.corr); } },
+      cell(time(c.first_ms)), cell(c.tenant || '-'), el('td', {}, conversationLink(c.corr))));
+    show(searchForm(phone), ...down, el('h2', {}, 'Conversations of ' + found.phone),
+      rows.length
+        ? table(['first seen', 'tenant', 'conversation'], rows)
+        : el('p', { class: 'muted' },
+             'No conversation noted for this number (or broker/trace is off, or it expired).'));
+  } catch (error) {
+    if (mine === generation) show(searchForm(phone), failure(error));
+  }
 }
 
 function traceRow(row) {
@@ -232,6 +262,10 @@ function traceRow(row) {
 async function conversationPage(mine, corr) {
   if (!corr) {
     show(searchForm(''));
+    return;
+  }
+  if (isPhone(corr)) {
+    phonePage(mine, corr);
     return;
   }
   show(searchForm(corr), el('p', { class: 'muted' }, 'loading…'));
