@@ -7,15 +7,17 @@
     CONVERSATIONS, as zmon does. The SMS from +15551230001 and the
     WhatsApp message from whatsapp:+15551230001 are both found under
     +15551230001, newest first, however the operator writes the number;
-    another number finds none; a tenant narrows the answer; a number that
-    is not one is refused with the reason; with the broker's trace off
-    nothing is noted.
+    another number finds none; a tenant narrows the answer; a reply a
+    worker emits in its DONE (message.sent, `index = phone` on to) is noted
+    under the number it goes to; a number that is not one is refused with
+    the reason; with the broker's trace off nothing is noted.
 
     Usage: test_broker_conversations BROKER TESTWORKER TESTPUBLISH [TEST]
     (CTest passes them). Exits 77 (skipped) without redis-server.        */
 
 #include "sb_classes.h"
 #include "sb_proto.h"
+#include "sb_testmsg.h"
 #include "sb_testzmon.h"
 #include <setjmp.h>
 #include <cmocka.h>
@@ -126,6 +128,76 @@ test_by_phone (void **state)
     json_decref (list);
 }
 
+//  Polls CONVERSATIONS phone until it lists count conversations; returns
+//  the last answer.
+static json_t *
+s_wait_conversations (sb_testworld_t *world, const char *phone, size_t count)
+{
+    int64_t deadline = zclock_mono () + SB_TESTWORLD_WAIT_MS;
+    char error [256];
+    json_t *list = s_conversations (world, phone, NULL, error, sizeof error);
+    while (json_array_size (list) != count && zclock_mono () < deadline) {
+        json_decref (list);
+        zclock_sleep (20);       //  polling interval, not a synchronisation
+        list = s_conversations (world, phone, NULL, error, sizeof error);
+    }
+    return list;
+}
+
+//  A DONE's output is noted too (complete.lua): the test, as the planner,
+//  answers the SMS with a message.sent to the employee's WhatsApp number.
+static void
+test_done_output (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    assert_int_equal (sb_testworld_broker_quick (world, 0, 2000, NULL, NULL), 0);
+    char id [SB_ID_LEN + 1];
+    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-reply", "acme",
+                                                "+15551230001", id), 0);
+    zsock_t *planner = zsock_new_dealer (world->brokers [0].endpoint);
+    assert_non_null (planner);
+    zsock_set_rcvtimeo (planner, SB_TESTWORLD_REPLY_MS);
+    zmsg_t *msg = sb_proto_new (SB_PROTO_HELLO);
+    json_t *hello = json_pack ("{s:s, s:s, s:i}", "service", "planner", "instance", "p1",
+                               "capacity", 1);
+    assert_int_equal (sb_proto_add_json (msg, hello), 0);
+    json_decref (hello);
+    assert_int_equal (zmsg_send (&msg, planner), 0);
+    char command [SB_PROTO_COMMAND_MAX + 1], err [256], handle [SB_PROTO_HANDLE_MAX + 1] = "";
+    //  WELCOME, then the SMS's DELIVER
+    while (!*handle) {
+        zmsg_t *reply = zmsg_recv (planner);
+        assert_non_null (reply);
+        assert_int_equal (sb_proto_parse (reply, command, err, sizeof err), 0);
+        if (streq (command, SB_PROTO_DELIVER))
+            assert_int_equal (sb_proto_pop_string (reply, handle, sizeof handle), 0);
+        else
+            assert_string_equal (command, SB_PROTO_WELCOME);
+        zmsg_destroy (&reply);
+    }
+    char schemas_err [256];
+    sb_schemas_t *schemas = sb_schemas_new_builtin (schemas_err, sizeof schemas_err);
+    json_t *body = sb_schemas_example_body (schemas, "message.sent");
+    sb_schemas_destroy (&schemas);
+    json_object_set_new (body, "to", json_string ("whatsapp:+15557770002"));
+    sb_testmsg_t sent = { .type = "message.sent", .key = "k-reply-sent", .corr = "k-reply",
+                          .tenant = "acme" };
+    size_t size;
+    uint8_t *envelope = sb_testmsg_encode (world->ids, &sent, body, id, &size);
+    assert_non_null (envelope);
+    msg = sb_proto_new (SB_PROTO_DONE);
+    zmsg_addstr (msg, handle);
+    zmsg_addmem (msg, envelope, size);
+    free (envelope);
+    assert_int_equal (zmsg_send (&msg, planner), 0);
+    json_t *list = s_wait_conversations (world, "+15557770002", 1);
+    char corrs [256];
+    s_corrs (list, "acme", corrs, sizeof corrs);
+    assert_string_equal (corrs, "k-reply");
+    json_decref (list);
+    zsock_destroy (&planner);
+}
+
 //  A number that is not one is refused, with the reason.
 static void
 test_refused (void **state)
@@ -159,6 +231,7 @@ test_trace_off (void **state)
 
 static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_by_phone),
+    SB_TESTWORLD_CASE (test_done_output),
     SB_TESTWORLD_CASE (test_refused),
     SB_TESTWORLD_CASE (test_trace_off),
 };
