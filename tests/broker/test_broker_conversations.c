@@ -104,7 +104,7 @@ test_by_phone (void **state)
     assert_int_equal (sb_testworld_broker_quick (world, 0, 2000, NULL, NULL), 0);
     s_publish_inbound (world);
     char corrs [256], error [256] = "";
-    const char *spellings [] = { S_PHONE, "whatsapp:" S_PHONE, "+1 (555) 123-0001" };
+    const char *spellings [] = { S_PHONE, "whatsapp:+15551230001", "+1 (555) 123-0001" };
     for (size_t index = 0; index < 3; index++) {
         json_t *list = s_conversations (world, spellings [index], NULL, error, sizeof error);
         assert_non_null (list);
