@@ -312,8 +312,8 @@ test_trace_phone (void **state)
     assert_non_null (strstr (output, "published whatsapp.received"));
     assert_null (strstr (output, "k-other"));
 
-    assert_int_equal (s_zmon (world, output, "--json", "trace", "--phone", "whatsapp:+1 555 123 0001",
-                              NULL), 0);
+    assert_int_equal (s_zmon (world, output, "--json", "trace", "--phone",
+                              "whatsapp:+1 555 123 0001", NULL), 0);
     json_t *document = json_loads (output, 0, NULL);
     assert_non_null (document);
     assert_string_equal (json_string_value (json_object_get (document, "phone")), "+15551230001");

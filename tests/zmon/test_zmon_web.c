@@ -255,7 +255,8 @@ s_check_conversations (int port)
                              "k-sms");
         assert_string_equal (json_string_value (json_object_get (json_array_get (list, 0),
                                                                  "tenant")), "acme");
-        assert_true (json_integer_value (json_object_get (json_array_get (list, 1), "first_ms")) > 0);
+        json_t *first_ms = json_object_get (json_array_get (list, 1), "first_ms");
+        assert_true (json_integer_value (first_ms) > 0);
         assert_true (json_is_true (json_object_get (json_array_get (json_object_get (
             found, "brokers"), 0), "reachable")));
         json_decref (found);

@@ -117,7 +117,8 @@ int
 sb_zmon_web_phone (const char *text, char *phone, char *err, size_t errlen)
 {
     if (!text || !*text)
-        return sb_error_set (err, errlen, "phone is required: /api/conversations?phone=%%2B15551230001");
+        return sb_error_set (err, errlen,
+                             "phone is required: /api/conversations?phone=%%2B15551230001");
     size_t length = strnlen (text, SB_ZMON_WEB_ARG_MAX + 1);
     if (length > SB_ZMON_WEB_ARG_MAX)
         return sb_error_set (err, errlen, "phone: longer than %d characters", SB_ZMON_WEB_ARG_MAX);
