@@ -9,7 +9,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-fast test-asan run docs clean help
+.PHONY: all deps build test test-fast test-asan run docs clean help bench-compare
 
 all: build
 
@@ -18,6 +18,7 @@ help:
 	@echo "make test       build and run every test, then again under ASan+UBSan with fuzzing"
 	@echo "make test-fast  the tests once, without the sanitizer build"
 	@echo "make docs       regenerate docs/message-types.md from schemas/types/"
+	@echo "make bench-compare  Switchboard beside RQ and plain ZeroMQ (docs/benchmarks.md)"
 	@echo "make clean      remove the build trees"
 
 deps:
@@ -47,6 +48,11 @@ run: build
 
 docs: build
 	$(BUILD)/bin/envelope schema-doc > docs/message-types.md
+
+# Switchboard beside the stack it replaces (RQ) and its broker beside plain
+# ZeroMQ: a table and $(BUILD)/bench-compare/latency.png (docs/benchmarks.md)
+bench-compare: build
+	bench/compare --build $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)

@@ -5,8 +5,12 @@
     broker's memory with the deepest queue. Starts its own Redis and broker
     processes; prints figures, asserts nothing.
 
+    --csv FILE appends a row per broker and run (for bench/compare);
+    --depths "" skips the sweep.
+
     Usage: bench_broker [--messages N] [--producers P] [--workers W]
-                        [--rate R] [--depths 10,1000,...] [--body BYTES]    */
+                        [--rate R] [--depths 10,1000,...] [--body BYTES]
+                        [--csv FILE]                                        */
 
 #include "sb_classes.h"
 #include "bench_load.h"
@@ -27,6 +31,7 @@ typedef struct {
     char depths [256];
     bool skip_plain;
     bool redis_stats;
+    const char *csv;             //  a row per broker and run appended, or NULL
 } s_options_t;
 
 typedef struct {
@@ -98,6 +103,26 @@ s_print (const char *name, const s_result_t *result)
             result->acked + result->refused);
 }
 
+//  Appends result's row (run: saturation or rate; broker: plain or
+//  switchboard) to --csv, if asked, a header first into a new file.
+static void
+s_csv (const s_options_t *options, const char *run, const char *broker,
+       const s_result_t *result)
+{
+    FILE *file = options->csv? fopen (options->csv, "a"): NULL;
+    if (options->csv && !file)
+        fprintf (stderr, "bench_broker: cannot append to %s: %s\n", options->csv,
+                 strerror (errno));
+    if (!file)
+        return;
+    if (ftell (file) == 0)
+        fprintf (file, "run,broker,msgs_per_s,deliver_p50_ms,deliver_p99_ms,acked\n");
+    fprintf (file, "%s,%s,%.0f,%.3f,%.3f,%zu\n", run, broker, result->per_second,
+             result->deliver_p50 / 1000.0, result->deliver_p99 / 1000.0, result->acked);
+    if (fclose (file))
+        fprintf (stderr, "bench_broker: cannot write %s\n", options->csv);
+}
+
 static void
 s_header (void)
 {
@@ -158,6 +183,7 @@ s_parse (s_options_t *options, int argc, char *argv [])
         if (streq (option, "--rate"))      options->rate = atof (value);
         if (streq (option, "--body"))      options->body = strtoul (value, NULL, 10);
         if (streq (option, "--depths"))    snprintf (options->depths, sizeof options->depths, "%s", value);
+        if (streq (option, "--csv"))       options->csv = value;
     }
 }
 
@@ -261,12 +287,14 @@ s_compare (const s_options_t *options, s_fleet_t *fleet)
     if (!options->skip_plain) {
         ceiling = s_run_load (plain_endpoint, options, options->messages, 0, options->workers, "plain");
         s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
+        s_csv (options, "saturation", "plain", &ceiling);
     }
     double broker_cpu = s_process_cpu (sb_testproc_pid (fleet->broker));
     double redis_cpu = s_redis_cpu (fleet->redis);
     s_result_t ours = s_run_load (fleet->endpoint, options, options->messages, 0,
                                   options->workers, "sat");
     s_print ("switchboard broker, durable", &ours);
+    s_csv (options, "saturation", "switchboard", &ours);
     broker_cpu = s_process_cpu (sb_testproc_pid (fleet->broker)) - broker_cpu;
     redis_cpu = s_redis_cpu (fleet->redis) - redis_cpu;
     printf ("  CPU per message: broker %.1f us, Redis %.1f us (2 cores = %.1f us per message "
@@ -283,9 +311,11 @@ s_compare (const s_options_t *options, s_fleet_t *fleet)
     if (!options->skip_plain) {
         ceiling = s_run_load (plain_endpoint, options, fixed, options->rate, options->workers, "plainrate");
         s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
+        s_csv (options, "rate", "plain", &ceiling);
     }
     ours = s_run_load (fleet->endpoint, options, fixed, options->rate, options->workers, "rate");
     s_print ("switchboard broker, durable", &ours);
+    s_csv (options, "rate", "switchboard", &ours);
     printf ("  targets: publish->deliver p50 <= 0.5 ms, p99 <= 2 ms\n");
     bench_plain_destroy (&plain);
 }
@@ -349,8 +379,9 @@ main (int argc, char *argv [])
     if (argc > 1 && (streq (argv [1], "-h") || streq (argv [1], "--help"))) {
         printf ("Usage: bench_broker [--messages N] [--producers P] [--workers W] [--rate R]\n"
                 "                    [--depths 10,1000,100000,1000000] [--body BYTES]\n"
-                "                    [--skip-plain] [--redis-stats]\n"
-                "Measures the broker beside a plain ZeroMQ broker in the same run.\n");
+                "                    [--skip-plain] [--redis-stats] [--csv FILE]\n"
+                "Measures the broker beside a plain ZeroMQ broker in the same run.\n"
+                "--csv: append a row per broker and run; --depths \"\": no depth sweep.\n");
         return 0;
     }
     s_options_t options;

@@ -20,8 +20,13 @@
     message a moment before. Every posted conversation is checked to have
     reached the fake exactly once. Asserts nothing.
 
-    Usage: bench_pipeline [--seconds S] [--rate R] [--window W]
-                          [--connections C] [--capacity N]                 */
+    --rates runs several fixed rates instead of one; --csv appends a row a
+    phase (with p90, and chains done over the time to the last one done)
+    for bench/compare, which sets this fleet beside the RQ stack.
+
+    Usage: bench_pipeline [--seconds S] [--rate R | --rates R1,R2,...]
+                          [--max-load F] [--window W] [--connections C]
+                          [--capacity N] [--csv FILE]                      */
 
 #include "sb_classes.h"
 #include "bench_http.h"
@@ -55,6 +60,9 @@ static const char *s_texts [] = { "how+many+hours+this+week%3F", "what+am+I+miss
 typedef struct {
     int seconds, connections, window, capacity;
     double rate;                 //  0: half of what saturation achieved
+    char rates [256];            //  several rates, comma-separated, instead
+    double max_load;             //  skip rates above this x saturation (0: none)
+    const char *csv;             //  a row a phase appended here, or NULL
 } s_options_t;
 
 //  A process of the fleet, for its CPU.
@@ -340,7 +348,8 @@ s_cpu_mark (s_bench_t *self)
 
 //  Prints each process's CPU since the mark: per conversation and as a
 //  share of one core over elapsed_s; the bench itself (the load) last.
-static void
+//  Returns the whole machine's CPU per conversation, in us.
+static double
 s_cpu_report (s_bench_t *self, double self_mark, size_t conversations, double elapsed_s)
 {
     printf ("    CPU per conversation (and share of one core):");
@@ -358,6 +367,7 @@ s_cpu_report (s_bench_t *self, double self_mark, size_t conversations, double el
             conversations? total * 1e6 / (double) conversations: 0,
             total * 100 / elapsed_s / (double) sysconf (_SC_NPROCESSORS_ONLN),
             sysconf (_SC_NPROCESSORS_ONLN));
+    return conversations? total * 1e6 / (double) conversations: 0;
 }
 
 //  Notes that conversation number was posted at when_us.
@@ -396,10 +406,11 @@ s_drain (s_bench_t *self, int64_t until)
 }
 
 //  Collects the webhook-to-Twilio latency of conversations first..last
-//  from the sender's records (sb:sent:sms:twilio:SM<number>/...). Returns
-//  how many records were found.
+//  from the sender's records (sb:sent:sms:twilio:SM<number>/...), and the
+//  latest sent_at into *last_us. Returns how many records were found.
 static size_t
-s_latencies (s_bench_t *self, uint64_t first, uint64_t last, bench_samples_t *samples)
+s_latencies (s_bench_t *self, uint64_t first, uint64_t last, bench_samples_t *samples,
+             int64_t *last_us)
 {
     redisContext *redis = sb_testredis_connect (self->redis);
     size_t found = 0;
@@ -425,8 +436,9 @@ s_latencies (s_bench_t *self, uint64_t first, uint64_t last, bench_samples_t *sa
             json_t *details = json? json_loads (json + 1, 0, NULL): NULL;
             json_t *sent_at = json_object_get (details, "sent_at_ms");
             if (json_is_integer (sent_at)) {
-                bench_samples_add (samples, json_integer_value (sent_at) * 1000
-                                            - self->posted_us [number]);
+                int64_t sent_us = json_integer_value (sent_at) * 1000;
+                bench_samples_add (samples, sent_us - self->posted_us [number]);
+                *last_us = sent_us > *last_us? sent_us: *last_us;
                 found++;
             }
             json_decref (details);
@@ -466,18 +478,52 @@ s_percentiles (bench_samples_t *samples, char *text, size_t size)
               (double) bench_samples_percentile (samples, 0.99) / 1000.0);
 }
 
-//  After a webhook phase: drains the fleet, checks that each of the
-//  conversations posted (from first) reached the fake once, and prints the
-//  phase's line (what, per_second) with its latency and CPU.
-static void
-s_phase_report (s_bench_t *self, const char *what, uint64_t first, int64_t completed_base,
-                double per_second, double self_mark, int64_t begin_us)
+//  Appends the phase's row to --csv, if asked (the columns bench_rq
+//  writes): achieved is the conversations done over the time from the
+//  phase's start to the last one done. Returns that rate.
+static double
+s_csv_row (s_bench_t *self, double offered, size_t posted, size_t found, int64_t last_us,
+           int64_t begin_us, bench_samples_t *samples, double cpu_us)
+{
+    double achieved = last_us > begin_us? (double) found * 1e6 / (double) (last_us - begin_us)
+                                        : 0;
+    FILE *file = self->options.csv? fopen (self->options.csv, "a"): NULL;
+    if (self->options.csv && !file)
+        fprintf (stderr, "bench_pipeline: cannot append to %s: %s\n", self->options.csv,
+                 strerror (errno));
+    if (!file)
+        return achieved;
+    if (ftell (file) == 0)
+        fprintf (file, "stack,phase,offered_per_s,achieved_per_s,chains,completed,"
+                       "p50_ms,p90_ms,p99_ms,cpu_us_per_chain\n");
+    char rate [32] = "";
+    if (offered > 0)
+        snprintf (rate, sizeof rate, "%.0f", offered);
+    fprintf (file, "switchboard,%s,%s,%.1f,%zu,%zu,%.2f,%.2f,%.2f,%.0f\n",
+             offered > 0? "rate": "saturation", rate, achieved, posted, found,
+             (double) bench_samples_percentile (samples, 0.50) / 1000.0,
+             (double) bench_samples_percentile (samples, 0.90) / 1000.0,
+             (double) bench_samples_percentile (samples, 0.99) / 1000.0, cpu_us);
+    if (fclose (file))
+        fprintf (stderr, "bench_pipeline: cannot write %s\n", self->options.csv);
+    return achieved;
+}
+
+//  After a webhook phase (offered: its rate, 0 at saturation): drains the
+//  fleet, checks that each of the conversations posted (from first)
+//  reached the fake once, prints the phase's line (what, per_second) with
+//  its latency and CPU, and appends its --csv row. Returns the rate
+//  achieved (conversations done over the time to the last one).
+static double
+s_phase_report (s_bench_t *self, const char *what, double offered, uint64_t first,
+                int64_t completed_base, double per_second, double self_mark, int64_t begin_us)
 {
     size_t posted = (size_t) (self->sequence - first + 1), messages = 0, creates = 0;
     int drained = s_drain (self, completed_base + (int64_t) posted);
     double elapsed_s = (double) (bench_now_us () - begin_us) / 1e6;
     bench_samples_t samples = { 0 };
-    size_t found = s_latencies (self, first, self->sequence, &samples);
+    int64_t last_us = 0;
+    size_t found = s_latencies (self, first, self->sequence, &samples, &last_us);
     s_fake_take (self, &messages, &creates);
     char latency [64];
     s_percentiles (&samples, latency, sizeof latency);
@@ -487,8 +533,11 @@ s_phase_report (s_bench_t *self, const char *what, uint64_t first, int64_t compl
     if (messages != posted || creates != posted)
         printf ("    NOT EXACTLY ONCE: %zu conversations, %zu messages at the fake\n", posted,
                 messages);
-    s_cpu_report (self, self_mark, posted, elapsed_s);
+    double cpu_us = s_cpu_report (self, self_mark, posted, elapsed_s);
+    double achieved = s_csv_row (self, offered, posted, found, last_us, begin_us, &samples,
+                                 cpu_us);
     bench_samples_clear (&samples);
+    return achieved;
 }
 
 //  1. The ceiling: the fake Twilio alone, creates on fresh connections at
@@ -561,7 +610,7 @@ s_phase_saturation (s_bench_t *self)
     bench_http_finish (driver);
     char what [96];
     snprintf (what, sizeof what, "2. saturation, window %d", self->options.window);
-    s_phase_report (self, what, first, base, per_second, self_mark, begin);
+    s_phase_report (self, what, 0, first, base, per_second, self_mark, begin);
     bench_http_destroy (&driver);
     return per_second;
 }
@@ -594,9 +643,24 @@ s_phase_rate (s_bench_t *self, double rate)
     bench_http_finish (driver);
     char what [96];
     snprintf (what, sizeof what, "3. %.0f conversations/s offered", rate);
-    s_phase_report (self, what, first, base, (double) total * 1e6 /
+    s_phase_report (self, what, rate, first, base, (double) total * 1e6 /
                     (double) (bench_now_us () - begin), self_mark, begin);
     bench_http_destroy (&driver);
+}
+
+//  0 if rates is empty or a comma-separated list of positive numbers;
+//  else -1, with the item at fault on stderr.
+static int
+s_rates_check (const char *rates)
+{
+    char list [256], *saved = NULL, *end = NULL;
+    snprintf (list, sizeof list, "%s", rates);
+    for (char *item = strtok_r (list, ",", &saved); item; item = strtok_r (NULL, ",", &saved))
+        if (strtod (item, &end) <= 0 || *end) {
+            fprintf (stderr, "bench_pipeline: --rates: '%s' is not a positive number\n", item);
+            return -1;
+        }
+    return 0;
 }
 
 static int
@@ -615,12 +679,42 @@ s_parse (s_options_t *options, int argc, char *argv [])
         else
         if (streq (option, "--capacity"))    options->capacity = atoi (value);
         else
+        if (streq (option, "--rates"))       snprintf (options->rates, sizeof options->rates,
+                                                       "%s", value);
+        else
+        if (streq (option, "--max-load"))    options->max_load = atof (value);
+        else
+        if (streq (option, "--csv"))         options->csv = value;
+        else
             return -1;
     }
     bool valid = options->seconds > 0 && options->rate >= 0 && options->window > 0
               && options->connections > 0 && options->capacity >= 0
-              && options->capacity <= 256 && argc % 2 == 1;
-    return valid? 0: -1;
+              && options->capacity <= 256 && options->max_load >= 0 && argc % 2 == 1;
+    return valid? s_rates_check (options->rates): -1;
+}
+
+//  The rates phases after saturation: --rates's, each unless above
+//  --max-load x saturation, or the one --rate (default half saturation).
+static void
+s_phase_rates (s_bench_t *self, double saturation)
+{
+    if (!*self->options.rates) {
+        double rate = self->options.rate > 0? self->options.rate
+                    : saturation / 2 > 1? saturation / 2: 1;
+        s_phase_rate (self, rate);
+        return;
+    }
+    char list [256], *saved = NULL;
+    snprintf (list, sizeof list, "%s", self->options.rates);
+    for (char *item = strtok_r (list, ",", &saved); item; item = strtok_r (NULL, ",", &saved)) {
+        double rate = atof (item);
+        if (self->options.max_load > 0 && rate > self->options.max_load * saturation)
+            printf ("  %.0f conversations/s: skipped, above %g x saturation\n", rate,
+                    self->options.max_load);
+        else
+            s_phase_rate (self, rate);
+    }
 }
 
 int
@@ -628,11 +722,15 @@ main (int argc, char *argv [])
 {
     s_bench_t self = { 0 };
     if (s_parse (&self.options, argc, argv)) {
-        printf ("Usage: bench_pipeline [--seconds 5] [--rate R] [--window 100] [--connections 64]\n"
-                "                      [--capacity N]\n"
+        printf ("Usage: bench_pipeline [--seconds 5] [--rate R | --rates R1,R2,...] [--max-load F]\n"
+                "                      [--window 100] [--connections 64] [--capacity N]\n"
+                "                      [--csv FILE]\n"
                 "Signed SMS webhooks through the whole fleet to the fake Twilio: the fake alone\n"
                 "(the ceiling), saturation, and a fixed offered rate (default: half of what\n"
-                "saturation achieved). --capacity: each actor's (default: the actors' own).\n");
+                "saturation achieved). --capacity: each actor's (default: the actors' own).\n"
+                "--rates: several fixed rates, each skipped if above --max-load x saturation.\n"
+                "--csv: append a row a phase (bench/compare's columns: p50/p90/p99 ms, chains\n"
+                "done over the time to the last one done, CPU us per chain).\n");
         return streq (argc > 1? argv [1]: "", "--help") || streq (argc > 1? argv [1]: "", "-h")
              ? 0: 64;
     }
@@ -657,10 +755,7 @@ main (int argc, char *argv [])
                 "phase\n", sysconf (_SC_NPROCESSORS_ONLN), self.options.connections,
                 self.options.seconds);
         s_phase_fake (&self);
-        double saturation = s_phase_saturation (&self);
-        double rate = self.options.rate > 0? self.options.rate
-                    : saturation / 2 > 1? saturation / 2: 1;
-        s_phase_rate (&self, rate);
+        s_phase_rates (&self, s_phase_saturation (&self));
         printf ("\n  targets (issue 7): >= %.0f conversations/s at saturation, p99 <= %.0f ms "
                 "at %.0f/s;\n  the stack replaced, on this machine: RQ 55/s (p50 10 ms), "
                 "Celery 123/s (p50 8 ms)\n", S_TARGET_RATE, S_TARGET_P99, S_TARGET_RATE / 2);
