@@ -8,6 +8,34 @@ struct _sb_client_t {
     uint64_t sequence;           //  for the tokens of one-at-a-time publishes
 };
 
+//  Connects the dealer to each endpoint of the comma-separated list.
+//  With several, a broker whose connection is not up gets no message
+//  (ZMQ_IMMEDIATE), and a connection silent past the heartbeat time-out
+//  is closed, so that publishes go to the brokers still reachable (a
+//  broker's host cut off sends no FIN: without the heartbeat its
+//  connection would look alive until TCP gives up, minutes later).
+//  Returns 0, or -1 with the reason in err.
+static int
+s_connect_all (sb_client_t *self, const char *endpoints, char *err, size_t errlen)
+{
+    if (strchr (endpoints, ',')) {
+        zsock_set_immediate (self->dealer, 1);
+        zsock_set_heartbeat_ivl (self->dealer, SB_CLIENT_HEARTBEAT_MS);
+        zsock_set_heartbeat_timeout (self->dealer, SB_CLIENT_HEARTBEAT_MS * 3);
+    }
+    char *list = strdup (endpoints), *saved = NULL;
+    int rc = list? 0: sb_error_set (err, errlen, "out of memory");
+    for (char *item = list? strtok_r (list, ",", &saved): NULL; item && rc == 0;
+         item = strtok_r (NULL, ",", &saved))
+        if (zsock_connect (self->dealer, "%s", item) < 0)
+            rc = sb_error_set (err, errlen, "cannot connect to %s: %s", item,
+                               zmq_strerror (zmq_errno ()));
+    if (rc == 0 && list && !*endpoints)
+        rc = sb_error_set (err, errlen, "no broker endpoint given");
+    free (list);
+    return rc;
+}
+
 sb_client_t *
 sb_client_new (const char *endpoint, char *err, size_t errlen)
 {
@@ -17,14 +45,15 @@ sb_client_new (const char *endpoint, char *err, size_t errlen)
         return NULL;
     }
     self->dealer = zsock_new (ZMQ_DEALER);
-    if (self->dealer) {
-        zsock_set_sndhwm (self->dealer, 100000);
-        zsock_set_rcvhwm (self->dealer, 100000);
-        zsock_set_linger (self->dealer, 0);
+    if (!self->dealer) {
+        sb_error_set (err, errlen, "cannot make a socket: %s", zmq_strerror (zmq_errno ()));
+        sb_client_destroy (&self);
+        return NULL;
     }
-    if (!self->dealer || zsock_connect (self->dealer, "%s", endpoint) < 0) {
-        sb_error_set (err, errlen, "cannot connect to %s: %s", endpoint,
-                      zmq_strerror (zmq_errno ()));
+    zsock_set_sndhwm (self->dealer, 100000);
+    zsock_set_rcvhwm (self->dealer, 100000);
+    zsock_set_linger (self->dealer, 0);
+    if (s_connect_all (self, endpoint, err, errlen)) {
         sb_client_destroy (&self);
         return NULL;
     }

@@ -154,9 +154,17 @@ sb_ingress_publish (sb_ingress_t *self, sb_envelope_t *env, char *reason, size_t
     sb_client_reply_t reply;
     int64_t started = zclock_usecs ();
     int rc = sb_client_publish (publisher->client, data, size, self->config.publish_timeout_ms, &reply);
+    s_publisher_give (self, publisher, rc == 0);
+    //  Given several brokers, a time-out may be one that is cut off: the
+    //  same bytes (same id and key: stored at most once) go once more, on a
+    //  client that leaves a silent broker out
+    if (rc && strchr (self->config.broker, ',') && (publisher = s_publisher_take (self))) {
+        rc = sb_client_publish (publisher->client, data, size, self->config.publish_timeout_ms,
+                                &reply);
+        s_publisher_give (self, publisher, rc == 0);
+    }
     sb_metrics_publish (self->metrics, zclock_usecs () - started);
     free (data);
-    s_publisher_give (self, publisher, rc == 0);
     if (rc) {
         snprintf (reason, reasonlen, "broker did not answer within %d ms", self->config.publish_timeout_ms);
         return MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -389,8 +397,13 @@ sb_ingress_new (const sb_ingress_config_t *config, char *err, size_t errlen)
         return NULL;
     }
     self->reply_service = zsys_sprintf ("reply.ingress.%s", config->instance);
-    self->replies = sb_replies_new (config->broker, self->reply_service, config->instance,
-                                    err, errlen);
+    //  The reply queue is a worker's link: one broker, the first listed
+    char *first = strdup (config->broker);
+    if (first)
+        first [strcspn (first, ",")] = 0;
+    self->replies = first? sb_replies_new (first, self->reply_service, config->instance,
+                                           err, errlen): NULL;
+    free (first);
     if (!self->replies || s_start_http (self, err, errlen))
         sb_ingress_destroy (&self);
     return self;
