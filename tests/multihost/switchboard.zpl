@@ -1,17 +1,18 @@
 #   tests/multihost/switchboard.zpl — the multi-host test's config, read by
 #   every program on every host (as fleet/switchboard.zpl is). The brokers'
 #   timings are short so that the cut-off is seen within seconds: a worker
-#   silent for 300 ms is dead, a delivery idle for 1 s in Redis is another
-#   broker's to reclaim, and a Redis call gives up after 500 ms (a broker
-#   whose host is cut off must not sit in one call for long). The rest is
-#   the chaos tests' (tests/chaos/switchboard.zpl.in).
+#   silent for 500 ms is dead, a delivery idle for 1 s in Redis is another
+#   broker's to reclaim, and a Redis call gives up after 250 ms (a broker
+#   whose host is cut off blocks that long in each attempt to reconnect:
+#   shorter than the workers' liveness, so that they stay its workers
+#   meanwhile). The rest is the chaos tests' (tests/chaos/switchboard.zpl.in).
 
 broker
     heartbeat = 100
-    liveness = 3
+    liveness = 5
     visibility = 1000
     poll = 20
-    redis-timeout = 500
+    redis-timeout = 250
 
 services
     default
