@@ -37,7 +37,7 @@ struct _sb_netns_t {
 //  dir. Returns 0, or -1 with the command and its output on stderr unless
 //  quiet.
 static int
-s_ip (const char *dir, bool quiet, ...)
+s_ip (const char *dir, int quiet, ...)
 {
     char *argv [S_ARGS_MAX] = { (char *) "ip" };
     size_t count = 1;
@@ -88,12 +88,12 @@ sb_netns_check (const char *dir, char *reason, size_t reasonlen)
     }
     char probe [SB_NETNS_NAME_MAX + 24];
     snprintf (probe, sizeof probe, S_PREFIX "%d-probe", (int) getpid ());
-    if (s_ip (dir, true, "netns", "add", probe, NULL)) {
+    if (s_ip (dir, 1, "netns", "add", probe, NULL)) {
         snprintf (reason, reasonlen, "'ip netns add %s' failed (no iproute2 in PATH, or "
                   "namespaces not permitted here, as in an unprivileged container)", probe);
         return -1;
     }
-    s_ip (dir, true, "netns", "del", probe, NULL);
+    s_ip (dir, 1, "netns", "del", probe, NULL);
     return 0;
 }
 
@@ -119,7 +119,7 @@ sb_netns_sweep (const char *dir)
             fprintf (stderr, "sb_netns: deleting %s, left by run %ld that is gone\n",
                      entry->d_name, pid);
             s_kill_all (dir, entry->d_name);
-            s_ip (dir, false, "netns", "del", entry->d_name, NULL);
+            s_ip (dir, 0, "netns", "del", entry->d_name, NULL);
         }
     if (netns)
         closedir (netns);
@@ -130,11 +130,11 @@ static int
 s_make_switch (sb_netns_t *self)
 {
     snprintf (self->sw, sizeof self->sw, S_PREFIX "%d-sw", (int) getpid ());
-    if (s_ip (self->dir, false, "netns", "add", self->sw, NULL))
+    if (s_ip (self->dir, 0, "netns", "add", self->sw, NULL))
         return -1;
     self->sw_made = true;
-    return s_ip (self->dir, false, "-n", self->sw, "link", "add", "br0", "type", "bridge", NULL)
-        || s_ip (self->dir, false, "-n", self->sw, "link", "set", "dev", "br0", "up", NULL)? -1: 0;
+    return s_ip (self->dir, 0, "-n", self->sw, "link", "add", "br0", "type", "bridge", NULL)
+        || s_ip (self->dir, 0, "-n", self->sw, "link", "set", "dev", "br0", "up", NULL)? -1: 0;
 }
 
 //  Makes host index: its namespace, lo up, a veth pair made inside it
@@ -147,19 +147,19 @@ s_make_host (sb_netns_t *self, size_t index, const char *name)
     snprintf (host->name, sizeof host->name, "%s", name);
     snprintf (host->ns, sizeof host->ns, S_PREFIX "%d-%s", (int) getpid (), name);
     snprintf (host->address, sizeof host->address, SB_NETNS_SUBNET "%zu", 10 + index);
-    if (s_ip (self->dir, false, "netns", "add", host->ns, NULL))
+    if (s_ip (self->dir, 0, "netns", "add", host->ns, NULL))
         return -1;
     self->count = index + 1;
     char cidr [32];
     snprintf (cidr, sizeof cidr, "%s/24", host->address);
     const char *ns = host->ns, *sw = self->sw;
-    return s_ip (self->dir, false, "-n", ns, "link", "set", "dev", "lo", "up", NULL)
-        || s_ip (self->dir, false, "-n", ns, "link", "add", "eth0", "type", "veth", "peer",
+    return s_ip (self->dir, 0, "-n", ns, "link", "set", "dev", "lo", "up", NULL)
+        || s_ip (self->dir, 0, "-n", ns, "link", "add", "eth0", "type", "veth", "peer",
                  "name", name, "netns", sw, NULL)
-        || s_ip (self->dir, false, "-n", ns, "addr", "add", cidr, "dev", "eth0", NULL)
-        || s_ip (self->dir, false, "-n", ns, "link", "set", "dev", "eth0", "up", NULL)
-        || s_ip (self->dir, false, "-n", sw, "link", "set", "dev", name, "master", "br0", NULL)
-        || s_ip (self->dir, false, "-n", sw, "link", "set", "dev", name, "up", NULL)? -1: 0;
+        || s_ip (self->dir, 0, "-n", ns, "addr", "add", cidr, "dev", "eth0", NULL)
+        || s_ip (self->dir, 0, "-n", ns, "link", "set", "dev", "eth0", "up", NULL)
+        || s_ip (self->dir, 0, "-n", sw, "link", "set", "dev", name, "master", "br0", NULL)
+        || s_ip (self->dir, 0, "-n", sw, "link", "set", "dev", name, "up", NULL)? -1: 0;
 }
 
 sb_netns_t *
@@ -191,10 +191,10 @@ sb_netns_destroy (sb_netns_t **self_p)
     sb_netns_t *self = *self_p;
     for (size_t index = 0; index < self->count; index++) {
         s_kill_all (self->dir, self->hosts [index].ns);
-        s_ip (self->dir, false, "netns", "del", self->hosts [index].ns, NULL);
+        s_ip (self->dir, 0, "netns", "del", self->hosts [index].ns, NULL);
     }
     if (self->sw_made)
-        s_ip (self->dir, false, "netns", "del", self->sw, NULL);
+        s_ip (self->dir, 0, "netns", "del", self->sw, NULL);
     free (self);
     *self_p = NULL;
 }
@@ -244,7 +244,7 @@ sb_netns_link (sb_netns_t *self, const char *name, bool up)
         fprintf (stderr, "sb_netns: no host %s\n", name);
         return -1;
     }
-    return s_ip (self->dir, false, "-n", self->sw, "link", "set", "dev", name,
+    return s_ip (self->dir, 0, "-n", self->sw, "link", "set", "dev", name,
                  up? "up": "down", NULL);
 }
 
