@@ -25,13 +25,16 @@ s_connect_all (sb_client_t *self, const char *endpoints, char *err, size_t errle
     }
     char *list = strdup (endpoints), *saved = NULL;
     int rc = list? 0: sb_error_set (err, errlen, "out of memory");
+    size_t connected = 0;
     for (char *item = list? strtok_r (list, ",", &saved): NULL; item && rc == 0;
          item = strtok_r (NULL, ",", &saved))
         if (zsock_connect (self->dealer, "%s", item) < 0)
             rc = sb_error_set (err, errlen, "cannot connect to %s: %s", item,
                                zmq_strerror (zmq_errno ()));
-    if (rc == 0 && list && !*endpoints)
-        rc = sb_error_set (err, errlen, "no broker endpoint given");
+        else
+            connected++;
+    if (rc == 0 && connected == 0)
+        rc = sb_error_set (err, errlen, "no broker endpoint in '%s'", endpoints);
     free (list);
     return rc;
 }

@@ -93,8 +93,17 @@ sb_netns_check (const char *dir, char *reason, size_t reasonlen)
                   "namespaces not permitted here, as in an unprivileged container)", probe);
         return -1;
     }
+    //  The parts the network is made of: a bridge and a veth pair
+    int rc = 0;
+    if (s_ip (dir, 1, "-n", probe, "link", "add", "br0", "type", "bridge", NULL)
+    ||  s_ip (dir, 1, "-n", probe, "link", "add", "v0", "type", "veth", "peer", "name", "v1",
+              NULL)) {
+        snprintf (reason, reasonlen, "a bridge or a veth pair cannot be made in a namespace "
+                  "(the kernel's bridge or veth module missing?)");
+        rc = -1;
+    }
     s_ip (dir, 1, "netns", "del", probe, NULL);
-    return 0;
+    return rc;
 }
 
 //  True if name is one of this pid's: "sbmh<pid>-...".
