@@ -31,8 +31,10 @@ typedef struct _sb_client_t sb_client_t;
 //  brokers sharing one Redis: then each message goes to one of those whose
 //  connection is up, in turn, and a broker gone silent (its host cut off)
 //  is left out within 3 heartbeats; a message already sent to it gets no
-//  reply (time-out: publish again, its key deduplicates). Returns NULL
-//  with the reason in err.
+//  reply (time-out: publish again, its key deduplicates). With no broker
+//  connected, a send waits for one at most the call's time-out (3
+//  heartbeats for sb_client_send_publish). Returns NULL with the reason in
+//  err.
 sb_client_t *sb_client_new (const char *endpoint, char *err, size_t errlen);
 void sb_client_destroy (sb_client_t **self_p);
 

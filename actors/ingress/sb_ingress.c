@@ -84,15 +84,12 @@ sb_ingress_tenant_for (sb_ingress_t *self, const char *number)
     return self->config.tenant;
 }
 
+//  A new publisher: a client of its own on the brokers. NULL if it cannot
+//  be made.
 static s_publisher_t *
-s_publisher_take (sb_ingress_t *self)
+s_publisher_new (sb_ingress_t *self)
 {
-    pthread_mutex_lock (&self->lock);
-    s_publisher_t *publisher = (s_publisher_t *) zlistx_detach (self->publishers, NULL);
-    pthread_mutex_unlock (&self->lock);
-    if (publisher)
-        return publisher;
-    publisher = (s_publisher_t *) calloc (1, sizeof (s_publisher_t));
+    s_publisher_t *publisher = (s_publisher_t *) calloc (1, sizeof (s_publisher_t));
     char err [256];
     if (publisher) {
         publisher->client = sb_client_new (self->config.broker, err, sizeof err);
@@ -105,6 +102,16 @@ s_publisher_take (sb_ingress_t *self)
         publisher = NULL;
     }
     return publisher;
+}
+
+//  An idle publisher from the pool, else a new one.
+static s_publisher_t *
+s_publisher_take (sb_ingress_t *self)
+{
+    pthread_mutex_lock (&self->lock);
+    s_publisher_t *publisher = (s_publisher_t *) zlistx_detach (self->publishers, NULL);
+    pthread_mutex_unlock (&self->lock);
+    return publisher? publisher: s_publisher_new (self);
 }
 
 //  Gives a publisher back, or drops it when its socket may hold a late
@@ -157,8 +164,9 @@ sb_ingress_publish (sb_ingress_t *self, sb_envelope_t *env, char *reason, size_t
     s_publisher_give (self, publisher, rc == 0);
     //  Given several brokers, a time-out may be one that is cut off: the
     //  same bytes (same id and key: stored at most once) go once more, on a
-    //  client that leaves a silent broker out
-    if (rc && strchr (self->config.broker, ',') && (publisher = s_publisher_take (self))) {
+    //  new client, which only sends to brokers it could connect to (a
+    //  pooled one may not have noticed the silence yet)
+    if (rc && strchr (self->config.broker, ',') && (publisher = s_publisher_new (self))) {
         rc = sb_client_publish (publisher->client, data, size, self->config.publish_timeout_ms,
                                 &reply);
         s_publisher_give (self, publisher, rc == 0);

@@ -19,6 +19,7 @@
 #include "sb_store.h"
 #include "sb_testecho.h"
 #include "sb_testsink.h"
+#include "sb_testutil.h"
 #include <hiredis/hiredis.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -355,6 +356,18 @@ test_client_failover (void **state)
     }
     assert_int_equal (sb_testproc_signal (world->brokers [0].process, SIGCONT), 0);
     assert_int_equal (first_tries, 20);
+    sb_client_destroy (&client);
+    //  No broker there at all: a publish ends at its time-out, never hangs
+    int ports [2] = { sb_testutil_free_port (), sb_testutil_free_port () };
+    snprintf (brokers, sizeof brokers, "tcp://127.0.0.1:%d,tcp://127.0.0.1:%d", ports [0],
+              ports [1]);
+    client = sb_client_new (brokers, err, sizeof err);
+    assert_non_null (client);
+    sb_client_reply_t reply;
+    int64_t started = zclock_mono ();
+    assert_int_equal (sb_client_publish (client, (const uint8_t *) "x", 1, 300, &reply), -1);
+    assert_true (zclock_mono () - started < 300 + 1000);
+    assert_non_null (strstr (reply.reason, "no broker connected"));
     sb_client_destroy (&client);
 }
 
