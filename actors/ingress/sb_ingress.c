@@ -197,9 +197,16 @@ s_on_ready (sb_ingress_t *self, sb_ingress_request_t *request)
     json_t *stats = publisher? sb_client_request (publisher->client, "STATS", NULL,
                                                   self->config.publish_timeout_ms,
                                                   err, sizeof err): NULL;
-    const char *storage = json_string_value (json_object_get (stats, "storage"));
     if (publisher)
         s_publisher_give (self, publisher, stats != NULL);
+    //  Given several brokers, the one asked may be cut off: ask once more on
+    //  a new client, which only sends to brokers it could connect to
+    if (!stats && strchr (self->config.broker, ',') && (publisher = s_publisher_new (self))) {
+        stats = sb_client_request (publisher->client, "STATS", NULL,
+                                   self->config.publish_timeout_ms, err, sizeof err);
+        s_publisher_give (self, publisher, stats != NULL);
+    }
+    const char *storage = json_string_value (json_object_get (stats, "storage"));
     enum MHD_Result rc = !stats
         ? sb_ingress_refuse (self, request, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err)
         : storage && !streq (storage, "ok")

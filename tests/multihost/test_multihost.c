@@ -16,7 +16,7 @@
     2. h-a cut off (its cable pulled at the switch) while broker A holds
        deliveries in Redis: broker B reclaims every one of them after the
        visibility time-out and finishes them, and ingress's publishes go
-       to B meanwhile;
+       to B meanwhile (its /ready says 200);
     3. the cable back: broker A's STATS say its storage is ok, every actor
        is its worker again, and it delivers and completes work again;
     4. at the end (the load stopped, the backlog 0) every webhook ingress
@@ -462,7 +462,7 @@ s_cut_a (s_world_t *self, long long *senders)
 }
 
 //  While h-a is cut off: broker B reclaims all A held, and ingress goes on
-//  accepting (through B). Returns the ms to the reclaim.
+//  accepting (through B) and answers /ready. Returns the ms to the reclaim.
 static int64_t
 s_while_cut (s_world_t *self, size_t accepted_at_cut)
 {
@@ -479,6 +479,11 @@ s_while_cut (s_world_t *self, size_t accepted_at_cut)
     if (s_accepted (self) < accepted_at_cut + 20)
         fail_msg ("ingress accepted %zu webhooks in %d ms with h-a cut off",
                   s_accepted (self) - accepted_at_cut, S_WAIT_MS);
+    //  ... and says it is ready: a load balancer keeps sending it webhooks
+    sb_testhttp_answer_t answer = { 0 };
+    assert_int_equal (sb_testhttp_get (S_INGRESS_PORT, "/ready", S_REPLY_MS * 2, &answer), 0);
+    if (answer.status != 200)
+        fail_msg ("ingress's /ready with h-a cut off: %ld %s", answer.status, answer.body);
     return reclaimed;
 }
 
