@@ -6,7 +6,43 @@ struct _sb_client_t {
     zsock_t *dealer;
     zpoller_t *poller;
     uint64_t sequence;           //  for the tokens of one-at-a-time publishes
+    bool several;                //  given several brokers: sends wait for one (bounded)
 };
+
+//  Connects the dealer to each endpoint of the comma-separated list.
+//  With several, a broker whose connection is not up gets no message
+//  (ZMQ_IMMEDIATE), and a connection silent past the heartbeat time-out
+//  is closed, so that publishes go to the brokers still reachable (a
+//  broker's host cut off sends no FIN: without the heartbeat its
+//  connection would look alive until TCP gives up, minutes later).
+//  Returns 0, or -1 with the reason in err.
+static int
+s_connect_all (sb_client_t *self, const char *endpoints, char *err, size_t errlen)
+{
+    if (strchr (endpoints, ',')) {
+        //  With no broker connected a send waits for one, at most this long
+        //  (or a request's own time-out): never for ever
+        self->several = true;
+        zsock_set_sndtimeo (self->dealer, SB_CLIENT_HEARTBEAT_MS * 3);
+        zsock_set_immediate (self->dealer, 1);
+        zsock_set_heartbeat_ivl (self->dealer, SB_CLIENT_HEARTBEAT_MS);
+        zsock_set_heartbeat_timeout (self->dealer, SB_CLIENT_HEARTBEAT_MS * 3);
+    }
+    char *list = strdup (endpoints), *saved = NULL;
+    int rc = list? 0: sb_error_set (err, errlen, "out of memory");
+    size_t connected = 0;
+    for (char *item = list? strtok_r (list, ",", &saved): NULL; item && rc == 0;
+         item = strtok_r (NULL, ",", &saved))
+        if (zsock_connect (self->dealer, "%s", item) < 0)
+            rc = sb_error_set (err, errlen, "cannot connect to %s: %s", item,
+                               zmq_strerror (zmq_errno ()));
+        else
+            connected++;
+    if (rc == 0 && connected == 0)
+        rc = sb_error_set (err, errlen, "no broker endpoint in '%s'", endpoints);
+    free (list);
+    return rc;
+}
 
 sb_client_t *
 sb_client_new (const char *endpoint, char *err, size_t errlen)
@@ -17,14 +53,15 @@ sb_client_new (const char *endpoint, char *err, size_t errlen)
         return NULL;
     }
     self->dealer = zsock_new (ZMQ_DEALER);
-    if (self->dealer) {
-        zsock_set_sndhwm (self->dealer, 100000);
-        zsock_set_rcvhwm (self->dealer, 100000);
-        zsock_set_linger (self->dealer, 0);
+    if (!self->dealer) {
+        sb_error_set (err, errlen, "cannot make a socket: %s", zmq_strerror (zmq_errno ()));
+        sb_client_destroy (&self);
+        return NULL;
     }
-    if (!self->dealer || zsock_connect (self->dealer, "%s", endpoint) < 0) {
-        sb_error_set (err, errlen, "cannot connect to %s: %s", endpoint,
-                      zmq_strerror (zmq_errno ()));
+    zsock_set_sndhwm (self->dealer, 100000);
+    zsock_set_rcvhwm (self->dealer, 100000);
+    zsock_set_linger (self->dealer, 0);
+    if (s_connect_all (self, endpoint, err, errlen)) {
         sb_client_destroy (&self);
         return NULL;
     }
@@ -58,7 +95,20 @@ sb_client_send_publish (sb_client_t *self, const char *token,
         zmsg_destroy (&msg);
         return -1;
     }
-    return zmsg_send (&msg, self->dealer);
+    if (zmsg_send (&msg, self->dealer)) {
+        zmsg_destroy (&msg);
+        return -1;
+    }
+    return 0;
+}
+
+//  Given several brokers, the next send waits for a connected one at most
+//  timeout_ms.
+static void
+s_send_within (sb_client_t *self, int timeout_ms)
+{
+    if (self->several)
+        zsock_set_sndtimeo (self->dealer, timeout_ms > 0? timeout_ms: 0);
 }
 
 //  Waits for one message; returns it with header and command parsed.
@@ -121,9 +171,11 @@ sb_client_publish (sb_client_t *self, const uint8_t *envelope, size_t size,
 {
     char token [32];
     snprintf (token, sizeof token, "p%" PRIu64, ++self->sequence);
-    if (sb_client_send_publish (self, token, envelope, size))
-        return sb_error_set (reply->reason, sizeof reply->reason, "cannot send");
     int64_t deadline = zclock_mono () + timeout_ms;
+    s_send_within (self, timeout_ms);
+    if (sb_client_send_publish (self, token, envelope, size))
+        return sb_error_set (reply->reason, sizeof reply->reason,
+                             "cannot send (no broker connected within %d ms)", timeout_ms);
     while (true) {
         int64_t left = deadline - zclock_mono ();
         if (left <= 0 || sb_client_recv_reply (self, (int) left, reply))
@@ -141,6 +193,7 @@ sb_client_request (sb_client_t *self, const char *command, const char *arg,
     zmsg_t *msg = sb_proto_new (command);
     if (arg)
         zmsg_addstr (msg, arg);
+    s_send_within (self, timeout_ms);
     if (!msg || zmsg_send (&msg, self->dealer)) {
         zmsg_destroy (&msg);
         sb_error_set (err, errlen, "cannot send %s", command);

@@ -23,7 +23,18 @@ typedef struct {
 
 typedef struct _sb_client_t sb_client_t;
 
-//  Connects to a broker endpoint. Returns NULL with the reason in err.
+//  ZMTP heartbeat interval of a client given several brokers; a connection
+//  silent for three of them is closed.
+#define SB_CLIENT_HEARTBEAT_MS 1000
+
+//  Connects to a broker endpoint, or to each of a comma-separated list of
+//  brokers sharing one Redis: then each message goes to one of those whose
+//  connection is up, in turn, and a broker gone silent (its host cut off)
+//  is left out within 3 heartbeats; a message already sent to it gets no
+//  reply (time-out: publish again, its key deduplicates). With no broker
+//  connected, a send waits for one at most the call's time-out (3
+//  heartbeats for sb_client_send_publish). Returns NULL with the reason in
+//  err.
 sb_client_t *sb_client_new (const char *endpoint, char *err, size_t errlen);
 void sb_client_destroy (sb_client_t **self_p);
 

@@ -6,6 +6,8 @@
 #include "sb_redis.h"
 #include "sb_store_private.h"
 
+#define S_CONNECT_INTERVAL_MIN_MS 1000   //  between connects while Redis is unreachable
+
 static const char *s_script_files [S_SCRIPTS] = {
     "brokers/lua/publish.lua", "brokers/lua/complete.lua", "brokers/lua/claim.lua",
     "brokers/lua/touch.lua", "brokers/lua/move_due.lua", "brokers/lua/dlq_replay.lua",
@@ -150,6 +152,28 @@ sb_store_reconnect (sb_store_t *self)
     return self->redis? 0: -1;
 }
 
+void
+sb_store_drop (sb_store_t *self)
+{
+    redisFree (self->redis);
+    self->redis = NULL;
+    self->next_connect_ms = zclock_mono () + S_CONNECT_INTERVAL_MIN_MS;
+}
+
+int
+sb_store_ensure (sb_store_t *self)
+{
+    if (self->redis)
+        return 0;
+    int64_t now = zclock_mono ();
+    if (now < self->next_connect_ms)
+        return -1;                  //  the last attempt's reason stands
+    int64_t interval = 2 * (int64_t) self->timeout_ms;
+    self->next_connect_ms = now + (interval < S_CONNECT_INTERVAL_MIN_MS
+                                   ? S_CONNECT_INTERVAL_MIN_MS: interval);
+    return sb_store_reconnect (self);
+}
+
 sb_store_t *
 sb_store_new (const char *url, const char *prefix, const char *consumer,
               const char *password, int timeout_ms, char *err, size_t errlen)
@@ -220,14 +244,13 @@ sb_store_command (sb_store_t *self, sb_store_args_t *args)
         sb_store_fail (self, "out of memory building a Redis command");
         return NULL;
     }
-    if (!self->redis && sb_store_reconnect (self))
+    if (sb_store_ensure (self))
         return NULL;
     redisReply *reply = (redisReply *) redisCommandArgv (
         self->redis, (int) args->count, args->argv, args->lengths);
     if (!reply) {
         sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
-        redisFree (self->redis);
-        self->redis = NULL;
+        sb_store_drop (self);
         return NULL;
     }
     if (reply->type == REDIS_REPLY_ERROR) {
@@ -347,7 +370,7 @@ s_run (sb_store_t *self, sb_store_args_t *args, bool script, s_parse_fn *parse,
     if (args->failed || !pending)
         rc = sb_store_fail (self, "out of memory building a Redis command");
     else
-    if (!self->redis && sb_store_reconnect (self))
+    if (sb_store_ensure (self))
         rc = -1;
     else
     if (redisAppendCommandArgv (self->redis, (int) args->count, args->argv, args->lengths) != REDIS_OK)
@@ -561,8 +584,7 @@ sb_store_pipeline_send (sb_store_t *self)
     while (!done)
         if (redisBufferWrite (self->redis, &done) != REDIS_OK) {
             sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
-            redisFree (self->redis);
-            self->redis = NULL;
+            sb_store_drop (self);
             return -1;
         }
     return 0;
@@ -592,8 +614,7 @@ sb_store_pipeline_end (sb_store_t *self)
         redisReply *reply = NULL;
         if (self->redis && redisGetReply (self->redis, (void **) &reply) != REDIS_OK) {
             rc = sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
-            redisFree (self->redis);
-            self->redis = NULL;
+            sb_store_drop (self);
         }
         else
         if (!reply)

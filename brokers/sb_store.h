@@ -103,6 +103,14 @@ const char *sb_store_error (sb_store_t *self);
 //  Reconnects after a failure (Redis restarted, connection lost). Returns
 //  0 when connected and the scripts are loaded.
 int sb_store_reconnect (sb_store_t *self);
+
+//  Connected, or reconnects if the last attempt is far enough behind:
+//  returns 0 when connected, else -1 (the last reason in sb_store_error).
+//  While Redis cannot be reached (its host cut off), a connect blocks up
+//  to the time-out, so attempts are spaced by twice the time-out (at least
+//  a second): the broker's loop keeps answering heartbeats and STATS
+//  between them instead of spending its every pass in connects.
+int sb_store_ensure (sb_store_t *self);
 bool sb_store_connected (sb_store_t *self);
 
 //  Pipelines: between begin and end, sb_store_publish, sb_store_complete

@@ -134,7 +134,7 @@ sb_store_dlq_replay (sb_store_t *self, const char *entry, size_t *replayed,
 static int
 s_integer (sb_store_t *self, int64_t *value, const char *format, ...)
 {
-    if (!self->redis && sb_store_reconnect (self))
+    if (sb_store_ensure (self))
         return -1;
     va_list args;
     va_start (args, format);
@@ -142,8 +142,7 @@ s_integer (sb_store_t *self, int64_t *value, const char *format, ...)
     va_end (args);
     if (!reply) {
         sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
-        redisFree (self->redis);
-        self->redis = NULL;
+        sb_store_drop (self);
         return -1;
     }
     int rc = 0;

@@ -21,6 +21,7 @@ struct _sb_store_t {
     char *consumer;
     char *password;
     int timeout_ms;
+    int64_t next_connect_ms;     //  while disconnected: no attempt before (zclock_mono)
     int64_t trace_ttl_ms;        //  0: no trace written
     char sha [S_SCRIPTS][41];    //  loaded scripts' SHA1s
     char error [256];
@@ -28,6 +29,12 @@ struct _sb_store_t {
     bool reload_scripts;         //  Redis said NOSCRIPT in a pipeline
     zlistx_t *pending;           //  s_pending_t: replies owed, in order
 };
+
+//  Closes a connection that failed (its reason already set by
+//  sb_store_fail); the next attempt comes a second later (at least),
+//  not at once: a call that timed out would be followed by a connect that
+//  blocks as long, and the broker's loop would go deaf twice over.
+void sb_store_drop (sb_store_t *self);
 
 //  A reply owed to a command sent in a pipeline, and what reads it.
 typedef int (s_parse_fn) (sb_store_t *self, redisReply *reply, void *output, size_t count);

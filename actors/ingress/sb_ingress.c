@@ -84,15 +84,12 @@ sb_ingress_tenant_for (sb_ingress_t *self, const char *number)
     return self->config.tenant;
 }
 
+//  A new publisher: a client of its own on the brokers. NULL if it cannot
+//  be made.
 static s_publisher_t *
-s_publisher_take (sb_ingress_t *self)
+s_publisher_new (sb_ingress_t *self)
 {
-    pthread_mutex_lock (&self->lock);
-    s_publisher_t *publisher = (s_publisher_t *) zlistx_detach (self->publishers, NULL);
-    pthread_mutex_unlock (&self->lock);
-    if (publisher)
-        return publisher;
-    publisher = (s_publisher_t *) calloc (1, sizeof (s_publisher_t));
+    s_publisher_t *publisher = (s_publisher_t *) calloc (1, sizeof (s_publisher_t));
     char err [256];
     if (publisher) {
         publisher->client = sb_client_new (self->config.broker, err, sizeof err);
@@ -105,6 +102,16 @@ s_publisher_take (sb_ingress_t *self)
         publisher = NULL;
     }
     return publisher;
+}
+
+//  An idle publisher from the pool, else a new one.
+static s_publisher_t *
+s_publisher_take (sb_ingress_t *self)
+{
+    pthread_mutex_lock (&self->lock);
+    s_publisher_t *publisher = (s_publisher_t *) zlistx_detach (self->publishers, NULL);
+    pthread_mutex_unlock (&self->lock);
+    return publisher? publisher: s_publisher_new (self);
 }
 
 //  Gives a publisher back, or drops it when its socket may hold a late
@@ -154,9 +161,18 @@ sb_ingress_publish (sb_ingress_t *self, sb_envelope_t *env, char *reason, size_t
     sb_client_reply_t reply;
     int64_t started = zclock_usecs ();
     int rc = sb_client_publish (publisher->client, data, size, self->config.publish_timeout_ms, &reply);
+    s_publisher_give (self, publisher, rc == 0);
+    //  Given several brokers, a time-out may be one that is cut off: the
+    //  same bytes (same id and key: stored at most once) go once more, on a
+    //  new client, which only sends to brokers it could connect to (a
+    //  pooled one may not have noticed the silence yet)
+    if (rc && strchr (self->config.broker, ',') && (publisher = s_publisher_new (self))) {
+        rc = sb_client_publish (publisher->client, data, size, self->config.publish_timeout_ms,
+                                &reply);
+        s_publisher_give (self, publisher, rc == 0);
+    }
     sb_metrics_publish (self->metrics, zclock_usecs () - started);
     free (data);
-    s_publisher_give (self, publisher, rc == 0);
     if (rc) {
         snprintf (reason, reasonlen, "broker did not answer within %d ms", self->config.publish_timeout_ms);
         return MHD_HTTP_SERVICE_UNAVAILABLE;
@@ -181,9 +197,16 @@ s_on_ready (sb_ingress_t *self, sb_ingress_request_t *request)
     json_t *stats = publisher? sb_client_request (publisher->client, "STATS", NULL,
                                                   self->config.publish_timeout_ms,
                                                   err, sizeof err): NULL;
-    const char *storage = json_string_value (json_object_get (stats, "storage"));
     if (publisher)
         s_publisher_give (self, publisher, stats != NULL);
+    //  Given several brokers, the one asked may be cut off: ask once more on
+    //  a new client, which only sends to brokers it could connect to
+    if (!stats && strchr (self->config.broker, ',') && (publisher = s_publisher_new (self))) {
+        stats = sb_client_request (publisher->client, "STATS", NULL,
+                                   self->config.publish_timeout_ms, err, sizeof err);
+        s_publisher_give (self, publisher, stats != NULL);
+    }
+    const char *storage = json_string_value (json_object_get (stats, "storage"));
     enum MHD_Result rc = !stats
         ? sb_ingress_refuse (self, request, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err)
         : storage && !streq (storage, "ok")
@@ -389,8 +412,13 @@ sb_ingress_new (const sb_ingress_config_t *config, char *err, size_t errlen)
         return NULL;
     }
     self->reply_service = zsys_sprintf ("reply.ingress.%s", config->instance);
-    self->replies = sb_replies_new (config->broker, self->reply_service, config->instance,
-                                    err, errlen);
+    //  The reply queue is a worker's link: one broker, the first listed
+    char *first = strdup (config->broker);
+    if (first)
+        first [strcspn (first, ",")] = 0;
+    self->replies = first? sb_replies_new (first, self->reply_service, config->instance,
+                                           err, errlen): NULL;
+    free (first);
     if (!self->replies || s_start_http (self, err, errlen))
         sb_ingress_destroy (&self);
     return self;

@@ -21,7 +21,7 @@
 typedef struct {
     const char *listen;            //  bind address (default 127.0.0.1)
     int port;                      //  0: any free port (see sb_ingress_port)
-    const char *broker;            //  broker endpoint
+    const char *broker;            //  broker endpoint, or several comma-separated
     const char *public_url;        //  base URL Twilio calls (scheme://host[:port]),
                                    //  NULL: rebuilt from each request's Host
     const char *tenant;            //  the tenant of an SMS to a number not in numbers

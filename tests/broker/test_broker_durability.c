@@ -8,7 +8,8 @@
     test, is a scenario step: time passing).
 
     The brokers run with short timings (sb_testworld_broker_quick) so that
-    dead workers and dead brokers are noticed within a second.
+    dead workers and dead brokers are noticed within a second. A client
+    given both brokers goes on publishing when one of them falls silent.
 
     Usage: test_broker_durability BROKER TESTWORKER TESTPUBLISH [TEST]
     (paths of the three programs; CTest passes them). Exits 77 (skipped)
@@ -18,7 +19,9 @@
 #include "sb_store.h"
 #include "sb_testecho.h"
 #include "sb_testsink.h"
+#include "sb_testutil.h"
 #include <hiredis/hiredis.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -289,11 +292,91 @@ test_store_fencing (void **state)
     sb_store_destroy (&other);
 }
 
+//  --------------------------------------------------------------------------
+//  5. A client given two brokers leaves out one that went silent
+
+//  Publishes one echo.request with key on client, as ingress does: once
+//  more on a fresh client if it times out (the key deduplicates). Returns
+//  how many tries it took (1 or 2), or 0 if neither was answered.
+static int
+s_publish_failover (sb_testworld_t *world, sb_client_t *client, const char *brokers,
+                    const char *key)
+{
+    char id [SB_ID_LEN + 1], err [256];
+    size_t size = 0;
+    sb_testmsg_t msg = { .type = "echo.request", .key = key };
+    uint8_t *data = sb_testmsg_encode (world->ids, &msg, json_pack ("{s:s}", "text", key), id,
+                                       &size);
+    assert_non_null (data);
+    sb_client_reply_t reply;
+    int tries = sb_client_publish (client, data, size, 500, &reply) == 0? 1: 0;
+    if (!tries) {
+        sb_client_t *fresh = sb_client_new (brokers, err, sizeof err);
+        assert_non_null (fresh);
+        tries = sb_client_publish (fresh, data, size, 500, &reply) == 0? 2: 0;
+        sb_client_destroy (&fresh);
+    }
+    free (data);
+    assert_true (tries == 0 || reply.outcome != SB_CLIENT_NACK);
+    return tries;
+}
+
+static void
+test_client_failover (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    s_broker_start (world, 0);
+    s_broker_start (world, 1);
+    char brokers [160], err [256], key [32];
+    snprintf (brokers, sizeof brokers, "%s,%s", world->brokers [0].endpoint,
+              world->brokers [1].endpoint);
+    sb_client_t *client = sb_client_new (brokers, err, sizeof err);
+    assert_non_null (client);
+    //  Both take publishes while both answer
+    for (int index = 0; index < 20; index++) {
+        snprintf (key, sizeof key, "both-%d", index);
+        assert_int_equal (s_publish_failover (world, client, brokers, key), 1);
+    }
+    for (size_t index = 0; index < 2; index++) {
+        json_t *stats = sb_testworld_stats (world, index);
+        assert_true (json_integer_value (json_object_get (stats, "published")) > 0);
+        json_decref (stats);
+    }
+    //  Broker A stopped: its connection stays open but nothing answers, as
+    //  when its host is cut off. Every publish gets through, at worst on
+    //  the second try; within the heartbeat time-out the first try does
+    int64_t deadline = zclock_mono () + SB_CLIENT_HEARTBEAT_MS * 3 + S_WAIT_MS;
+    int first_tries = 0, index = 0;
+    assert_int_equal (sb_testproc_signal (world->brokers [0].process, SIGSTOP), 0);
+    while (first_tries < 20 && zclock_mono () < deadline) {
+        snprintf (key, sizeof key, "one-%d", index++);
+        int tries = s_publish_failover (world, client, brokers, key);
+        assert_true (tries > 0);
+        first_tries = tries == 1? first_tries + 1: 0;
+    }
+    assert_int_equal (sb_testproc_signal (world->brokers [0].process, SIGCONT), 0);
+    assert_int_equal (first_tries, 20);
+    sb_client_destroy (&client);
+    //  No broker there at all: a publish ends at its time-out, never hangs
+    int ports [2] = { sb_testutil_free_port (), sb_testutil_free_port () };
+    snprintf (brokers, sizeof brokers, "tcp://127.0.0.1:%d,tcp://127.0.0.1:%d", ports [0],
+              ports [1]);
+    client = sb_client_new (brokers, err, sizeof err);
+    assert_non_null (client);
+    sb_client_reply_t reply;
+    int64_t started = zclock_mono ();
+    assert_int_equal (sb_client_publish (client, (const uint8_t *) "x", 1, 300, &reply), -1);
+    assert_true (zclock_mono () - started < 300 + 1000);
+    assert_non_null (strstr (reply.reason, "no broker connected"));
+    sb_client_destroy (&client);
+}
+
 static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_broker_crash),
     SB_TESTWORLD_CASE (test_worker_crash),
     SB_TESTWORLD_CASE (test_failover),
     SB_TESTWORLD_CASE (test_store_fencing),
+    SB_TESTWORLD_CASE (test_client_failover),
 };
 
 int

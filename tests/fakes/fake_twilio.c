@@ -41,7 +41,7 @@
           connection without an answer: the ambiguous case
     on= defaults to create; message= takes the rest of the line.
 
-    Usage: fake_twilio --account SID --token TOKEN [--port N] [--port-file
+    Usage: fake_twilio --account SID --token TOKEN [--listen ADDR] [--port N] [--port-file
     PATH] [--account-status STATUS] [--step SPEC]... [--verbose]. Port 0
     (the default) takes a free one; "port N" is printed on stdout (and N
     written to PATH, atomically). Runs until SIGTERM or SIGINT, then exits
@@ -159,7 +159,7 @@ s_on_request (void *state, const ft_request_t *request, ft_answer_t *answer)
 //  Main
 
 typedef struct {
-    const char *account, *token, *account_status, *port_file;
+    const char *account, *token, *account_status, *port_file, *listen;
     int port;
     bool verbose;
     char *steps;             //  --step specs, one per line (owned)
@@ -175,7 +175,8 @@ s_usage (FILE *stream)
         "account (GET /2010-04-01/Accounts/SID.json).\n\n"
         "  --account SID     the account SID its URLs and basic auth accept\n"
         "  --token TOKEN     the auth token basic auth accepts\n"
-        "  --port N          port on 127.0.0.1 (default 0: a free one)\n"
+        "  --listen ADDR     IPv4 address to listen on (default 127.0.0.1; 0.0.0.0: all)\n"
+        "  --port N          port on that address (default 0: a free one)\n"
         "  --port-file PATH  also write the port to PATH (atomically)\n"
         "  --account-status STATUS   the account's status (default active)\n"
         "  --step SPEC       a step of the script (repeatable), as POST /_fake/script takes:\n"
@@ -215,6 +216,9 @@ s_option (s_options_t *options, const char *arg, const char *value)
     else
     if (streq (arg, "--port-file"))
         options->port_file = value;
+    else
+    if (streq (arg, "--listen"))
+        options->listen = value;
     else
     if (streq (arg, "--account-status"))
         options->account_status = value;
@@ -271,8 +275,8 @@ main (int argc, char *argv [])
         rc = 2;
     }
     if (rc == 0)
-        rc = sb_fakehttp_serve ("fake_twilio", options.port, options.port_file, s_on_request,
-                                &self);
+        rc = sb_fakehttp_serve ("fake_twilio", options.listen? options.listen: "127.0.0.1",
+                                options.port, options.port_file, s_on_request, &self);
     json_decref (self.messages);
     pthread_mutex_destroy (&self.lock);
     zstr_free (&options.steps);

@@ -318,7 +318,7 @@ main (int argc, char *argv [])
     pthread_mutex_init (&fake.lock, NULL);
     fake.assistants = json_array ();
     fake.faults = json_array ();
-    int rc = sb_fakehttp_serve ("fake_vapi", port, port_file, s_serve, &fake);
+    int rc = sb_fakehttp_serve ("fake_vapi", "127.0.0.1", port, port_file, s_serve, &fake);
     json_decref (fake.assistants);
     json_decref (fake.faults);
     pthread_mutex_destroy (&fake.lock);

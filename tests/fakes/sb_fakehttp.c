@@ -13,7 +13,7 @@ struct _sb_fakehttp_t {
     struct MHD_Daemon *daemon;
     sb_fakehttp_fn *fn;
     void *state;
-    char url [32];
+    char url [48];
     pthread_mutex_t lock;
     pthread_cond_t release;          //  destroy: delayed answers end
     bool released;
@@ -156,15 +156,17 @@ s_completed (void *cls, struct MHD_Connection *connection, void **state,
     *state = NULL;
 }
 
-//  Starts the daemon on 127.0.0.1:port. Returns the port bound, or 0.
+//  Starts the daemon on listen:port (an IPv4 address). Returns the port
+//  bound, or 0.
 static int
-s_listen (sb_fakehttp_t *self, int port)
+s_listen (sb_fakehttp_t *self, const char *listen, int port)
 {
     struct sockaddr_in address;
     memset (&address, 0, sizeof address);
     address.sin_family = AF_INET;
     address.sin_port = htons ((uint16_t) port);
-    address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    if (inet_pton (AF_INET, listen, &address.sin_addr) != 1)
+        return 0;
     self->daemon = MHD_start_daemon (
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0,
         NULL, NULL, s_handle, self, MHD_OPTION_SOCK_ADDR, &address,
@@ -177,6 +179,12 @@ s_listen (sb_fakehttp_t *self, int port)
 sb_fakehttp_t *
 sb_fakehttp_new (int port, sb_fakehttp_fn *fn, void *state)
 {
+    return sb_fakehttp_new_on ("127.0.0.1", port, fn, state);
+}
+
+sb_fakehttp_t *
+sb_fakehttp_new_on (const char *listen, int port, sb_fakehttp_fn *fn, void *state)
+{
     sb_fakehttp_t *self = (sb_fakehttp_t *) calloc (1, sizeof *self);
     if (!self)
         return NULL;
@@ -188,13 +196,14 @@ sb_fakehttp_new (int port, sb_fakehttp_fn *fn, void *state)
     pthread_condattr_setclock (&attributes, CLOCK_MONOTONIC);
     pthread_cond_init (&self->release, &attributes);
     pthread_condattr_destroy (&attributes);
-    int bound = s_listen (self, port);
+    int bound = s_listen (self, listen, port);
     if (!bound) {
-        fprintf (stderr, "sb_fakehttp: cannot listen on 127.0.0.1:%d\n", port);
+        fprintf (stderr, "sb_fakehttp: cannot listen on %s:%d (an IPv4 address and a free "
+                 "port)\n", listen, port);
         sb_fakehttp_destroy (&self);
         return NULL;
     }
-    snprintf (self->url, sizeof self->url, "http://127.0.0.1:%d", bound);
+    snprintf (self->url, sizeof self->url, "http://%s:%d", listen, bound);
     return self;
 }
 
@@ -239,8 +248,8 @@ s_write_file (const char *path, const char *text)
 }
 
 int
-sb_fakehttp_serve (const char *name, int port, const char *port_file, sb_fakehttp_fn *fn,
-                   void *state)
+sb_fakehttp_serve (const char *name, const char *listen, int port, const char *port_file,
+                   sb_fakehttp_fn *fn, void *state)
 {
     //  The connections' threads inherit this mask: only the sigwait below
     //  takes the stop signals
@@ -250,7 +259,7 @@ sb_fakehttp_serve (const char *name, int port, const char *port_file, sb_fakehtt
     sigaddset (&signals, SIGINT);
     pthread_sigmask (SIG_BLOCK, &signals, NULL);
     signal (SIGPIPE, SIG_IGN);
-    sb_fakehttp_t *self = sb_fakehttp_new (port, fn, state);
+    sb_fakehttp_t *self = sb_fakehttp_new_on (listen, port, fn, state);
     if (!self)
         return 1;
     const char *bound = strrchr (self->url, ':') + 1;

@@ -58,18 +58,23 @@ typedef void (sb_fakehttp_fn) (void *state, const sb_fakehttp_request_t *request
 //  shares. Returns NULL, with the reason on stderr, if it cannot listen.
 sb_fakehttp_t *sb_fakehttp_new (int port, sb_fakehttp_fn *fn, void *state);
 
+//  As sb_fakehttp_new, on the IPv4 address listen (0.0.0.0: every
+//  interface; a test's other hosts reach it there, docs/multihost.md).
+sb_fakehttp_t *sb_fakehttp_new_on (const char *listen, int port, sb_fakehttp_fn *fn,
+                                   void *state);
+
 //  Ends the waits of delayed answers (their connections are dropped),
 //  stops listening, waits for the connections' threads, NULLs the pointer.
 void sb_fakehttp_destroy (sb_fakehttp_t **self_p);
 
-//  "http://127.0.0.1:PORT", the base URL it listens on (borrowed).
+//  "http://ADDRESS:PORT", the base URL it listens on (borrowed).
 const char *sb_fakehttp_url (sb_fakehttp_t *self);
 
-//  A fake program's main: listens as sb_fakehttp_new does, prints "port N"
+//  A fake program's main: listens as sb_fakehttp_new_on does, prints "port N"
 //  on stdout (and writes N into port_file, atomically, if not NULL), then
 //  serves until SIGTERM or SIGINT. Returns the exit code: 0, or 1 if it
 //  cannot listen or write the port file (the reason on stderr, after name).
-int sb_fakehttp_serve (const char *name, int port, const char *port_file, sb_fakehttp_fn *fn,
-                       void *state);
+int sb_fakehttp_serve (const char *name, const char *listen, int port, const char *port_file,
+                       sb_fakehttp_fn *fn, void *state);
 
 #endif
