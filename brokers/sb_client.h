@@ -23,7 +23,9 @@ typedef struct {
 
 typedef struct _sb_client_t sb_client_t;
 
-//  Connects to a broker endpoint. Returns NULL with the reason in err.
+//  Connects to a broker endpoint, with CURVE when SB_CURVE_CERT and
+//  SB_CURVE_SERVER say so (sb_curve.h). Returns NULL with the reason in
+//  err.
 sb_client_t *sb_client_new (const char *endpoint, char *err, size_t errlen);
 void sb_client_destroy (sb_client_t **self_p);
 
