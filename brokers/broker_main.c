@@ -1,9 +1,10 @@
 /*  broker — the Switchboard broker program: routes envelopes between
     publishers and actor workers, durably, over Redis. See docs/broker.md.
 
-    Exit codes: 0 stopped by SIGTERM/SIGINT; 78 bad configuration or the
-    endpoint cannot be bound (do not restart: it will fail again); 69 Redis
-    unreachable at start (restart later).                                  */
+    Exit codes: 0 stopped by SIGTERM/SIGINT; 78 bad configuration, the
+    endpoint cannot be bound, or Redis wants another password (do not
+    restart: it will fail again); 69 Redis unreachable at start (restart
+    later).                                                                */
 
 #include "sb_classes.h"
 #include <signal.h>
@@ -34,8 +35,9 @@ s_usage (FILE *file)
         "  -h, --help            this text\n\n"
         "Environment:\n"
         "  REDIS_PASSWORD        Redis AUTH password (never put it in a file)\n\n"
-        "Exit codes: 0 stopped by a signal; 78 bad config or endpoint in use\n"
-        "(do not restart); 69 Redis unreachable at start.\n");
+        "Exit codes: 0 stopped by a signal; 78 bad config, endpoint in use or\n"
+        "Redis password missing or refused (do not restart); 69 Redis unreachable\n"
+        "at start.\n");
 }
 
 //  Applies one command-line option with a value; returns -1 if unknown.
@@ -118,7 +120,9 @@ main (int argc, char *argv [])
     if (!broker) {
         fprintf (stderr, "broker: %s\n", err);
         zconfig_destroy (&config);
-        return strstr (err, "Redis")? S_EXIT_UNAVAILABLE: S_EXIT_CONFIG;
+        //  A password refused or missing is a setting to fix, not an outage
+        bool auth = strstr (err, "AUTH") != NULL;
+        return strstr (err, "Redis") && !auth? S_EXIT_UNAVAILABLE: S_EXIT_CONFIG;
     }
     zsys_info ("broker: %s ready on %s, Redis %s%s", sb_broker_name (broker),
                sb_broker_endpoint (broker), settings.redis_url,
