@@ -121,7 +121,7 @@ main (int argc, char *argv [])
         fprintf (stderr, "broker: %s\n", err);
         zconfig_destroy (&config);
         //  A password refused or missing is a setting to fix, not an outage
-        bool auth = strstr (err, "AUTH") != NULL;
+        bool auth = strstr (err, "refused AUTH") || strstr (err, "wants a password");
         return strstr (err, "Redis") && !auth? S_EXIT_UNAVAILABLE: S_EXIT_CONFIG;
     }
     zsys_info ("broker: %s ready on %s, Redis %s%s", sb_broker_name (broker),

@@ -58,9 +58,11 @@ sb_redis_connect (const char *url, const char *password, int timeout_ms,
     if (password && *password) {
         redisReply *reply = (redisReply *) redisCommand (redis, "AUTH %s", password);
         bool refused = !reply || reply->type == REDIS_REPLY_ERROR;
-        if (refused)
-            sb_error_set (err, errlen, "Redis at %s refused AUTH: %s", url,
-                          reply? reply->str: redis->errstr);
+        if (refused && reply)
+            sb_error_set (err, errlen, "Redis at %s refused AUTH: %s", url, reply->str);
+        else
+        if (refused)   //  no answer at all: not a refusal (a TLS port, a dead peer)
+            sb_error_set (err, errlen, "Redis at %s does not answer: %s", url, redis->errstr);
         freeReplyObject (reply);
         if (refused) {
             redisFree (redis);
