@@ -10,12 +10,17 @@
 
     Usage: bench_broker [--messages N] [--producers P] [--workers W]
                         [--rate R] [--depths 10,1000,...] [--body BYTES]
-                        [--csv FILE]                                        */
+                        [--csv FILE] [--curve]
+
+    --curve runs the broker with CURVE on (keys made for the run) and every
+    producer and worker with a key (docs/security.md); the plain ZeroMQ
+    broker is then skipped: compare with a run without --curve.          */
 
 #include "sb_classes.h"
 #include "bench_load.h"
 #include "bench_plain.h"
 #include "sb_client.h"
+#include "sb_curve.h"
 #include "sb_testproc.h"
 #include "sb_testutil.h"
 #include "sb_testredis.h"
@@ -32,6 +37,7 @@ typedef struct {
     bool skip_plain;
     bool redis_stats;
     const char *csv;             //  a row per broker and run appended, or NULL
+    bool curve;
 } s_options_t;
 
 typedef struct {
@@ -175,6 +181,9 @@ s_parse (s_options_t *options, int argc, char *argv [])
         else
         if (streq (argv [index], "--redis-stats"))
             options->redis_stats = true;
+        else
+        if (streq (argv [index], "--curve"))
+            options->curve = options->skip_plain = true;
     for (int index = 1; index + 1 < argc; index += 2) {
         const char *option = argv [index], *value = argv [index + 1];
         if (streq (option, "--messages"))  options->messages = strtoul (value, NULL, 10);
@@ -191,12 +200,54 @@ typedef struct {
     sb_testredis_t *redis;
     sb_testproc_t *broker;
     char endpoint [64];
+    char keys [64];              //  --curve: the run's keys, "" without
 } s_fleet_t;
+
+//  Saves a new key pair as keys/name.key{,_secret}, and its public
+//  certificate into allowed too unless NULL. Returns 0 or -1.
+static int
+s_keys_save (const char *keys, const char *name, const char *allowed)
+{
+    zcert_t *cert = zcert_new ();
+    char path [128];
+    snprintf (path, sizeof path, "%s/%s.key", keys, name);
+    int rc = cert? zcert_save (cert, path): -1;
+    snprintf (path, sizeof path, "%s/%s.key", allowed? allowed: "", name);
+    if (rc == 0 && allowed)
+        rc = zcert_save_public (cert, path);
+    zcert_destroy (&cert);
+    return rc;
+}
+
+//  --curve: keys for the broker and one client (allowed), the client's in
+//  this process's environment for every producer and worker; the broker's
+//  certificate and clients directory in cert and clients. Returns 0 or -1.
+static int
+s_curve_setup (s_fleet_t *fleet, char *cert, char *clients, size_t size)
+{
+    snprintf (fleet->keys, sizeof fleet->keys, "/tmp/sb-bench-curve-XXXXXX");
+    if (!mkdtemp (fleet->keys))
+        return -1;
+    snprintf (clients, size, "%s/clients", fleet->keys);
+    snprintf (cert, size, "%s/broker.key_secret", fleet->keys);
+    if (zsys_dir_create ("%s", clients) || s_keys_save (fleet->keys, "broker", NULL)
+    ||  s_keys_save (fleet->keys, "client", clients))
+        return -1;
+    char path [128];
+    snprintf (path, sizeof path, "%s/client.key_secret", fleet->keys);
+    setenv (SB_CURVE_ENV_CERT, path, 1);
+    snprintf (path, sizeof path, "%s/broker.key", fleet->keys);
+    setenv (SB_CURVE_ENV_SERVER, path, 1);
+    return 0;
+}
 
 //  Starts Redis (AOF on, fsync every second) and a broker process.
 static int
-s_fleet_start (s_fleet_t *fleet, const char *self_path)
+s_fleet_start (s_fleet_t *fleet, const char *self_path, bool curve)
 {
+    char cert [128] = "", clients [128] = "";
+    if (curve && s_curve_setup (fleet, cert, clients, sizeof cert))
+        return -1;
     fleet->redis = sb_testredis_new ("everysec");
     if (!fleet->redis)
         return -1;
@@ -204,7 +255,8 @@ s_fleet_start (s_fleet_t *fleet, const char *self_path)
     char *copy = strdup (self_path);
     char *broker = zsys_sprintf ("%s/broker", dirname (copy));
     char *argv [] = { broker, "-e", fleet->endpoint, "-r", (char *) sb_testredis_url (fleet->redis),
-                      "-n", "bench", NULL };
+                      "-n", "bench", curve? "--curve-cert": NULL, cert, "--curve-clients",
+                      clients, NULL };
     fleet->broker = sb_testproc_new (argv);
     zstr_free (&broker);
     free (copy);
@@ -218,6 +270,8 @@ s_fleet_stop (s_fleet_t *fleet)
         sb_testproc_signal (fleet->broker, SIGTERM);
     sb_testproc_destroy (&fleet->broker);
     sb_testredis_destroy (&fleet->redis);
+    if (*fleet->keys)
+        sb_testutil_remove_tree (fleet->keys);
 }
 
 //  CPU seconds a process has used (user + system), from /proc.
@@ -379,9 +433,11 @@ main (int argc, char *argv [])
     if (argc > 1 && (streq (argv [1], "-h") || streq (argv [1], "--help"))) {
         printf ("Usage: bench_broker [--messages N] [--producers P] [--workers W] [--rate R]\n"
                 "                    [--depths 10,1000,100000,1000000] [--body BYTES]\n"
-                "                    [--skip-plain] [--redis-stats] [--csv FILE]\n"
+                "                    [--skip-plain] [--redis-stats] [--csv FILE] [--curve]\n"
                 "Measures the broker beside a plain ZeroMQ broker in the same run.\n"
-                "--csv: append a row per broker and run; --depths \"\": no depth sweep.\n");
+                "--csv: append a row per broker and run; --depths \"\": no depth sweep.\n"
+                "--curve: the broker and its clients with CURVE (keys made for the run;\n"
+                "the plain broker skipped: compare with a run without it).\n");
         return 0;
     }
     s_options_t options;
@@ -391,13 +447,14 @@ main (int argc, char *argv [])
     s_fleet_t fleet = { 0 };
     char self_path [4096];
     ssize_t length = readlink ("/proc/self/exe", self_path, sizeof self_path - 1);
-    if (length <= 0 || (self_path [length] = 0, s_fleet_start (&fleet, self_path))) {
+    if (length <= 0 || (self_path [length] = 0, s_fleet_start (&fleet, self_path, options.curve))) {
         fprintf (stderr, "bench_broker: cannot start Redis and the broker\n");
         s_fleet_stop (&fleet);
         return 1;
     }
     printf ("Switchboard broker benchmark (%d cores; Redis AOF on, appendfsync everysec; "
-            "producers, workers, broker and Redis on this machine)\n", (int) sysconf (_SC_NPROCESSORS_ONLN));
+            "producers, workers, broker and Redis on this machine%s)\n",
+            (int) sysconf (_SC_NPROCESSORS_ONLN), options.curve? "; CURVE on": "");
     s_compare (&options, &fleet);
     s_depths (&options, &fleet);
     printf ("\nbroker RSS target: <= 64 MiB with 1,000,000 queued\n");

@@ -2,6 +2,7 @@
 
 #include "bench_load.h"
 #include "sb_client.h"
+#include "sb_curve.h"
 
 #define S_STAMP "@@TS"       //  marks the 16 hex digits of the send time
 
@@ -200,7 +201,17 @@ static void *
 s_worker (void *arg)
 {
     bench_worker_t *self = (bench_worker_t *) arg;
-    zsock_t *dealer = zsock_new_dealer (self->endpoint);
+    //  CURVE from SB_CURVE_CERT and SB_CURVE_SERVER, as the producers'
+    //  sb_client (bench_broker --curve sets them)
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    char why [256] = "connect failed";
+    if (sb_curve_client_apply (dealer, why, sizeof why)
+    ||  zsock_connect (dealer, "%s", self->endpoint) < 0) {
+        fprintf (stderr, "bench: worker %d: cannot connect to %s: %s\n", self->index,
+                 self->endpoint, why);
+        zsock_destroy (&dealer);
+        return NULL;
+    }
     zsock_set_rcvtimeo (dealer, 100);
     char instance [32];
     snprintf (instance, sizeof instance, "bench-%d", self->index);

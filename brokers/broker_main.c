@@ -1,9 +1,10 @@
 /*  broker — the Switchboard broker program: routes envelopes between
     publishers and actor workers, durably, over Redis. See docs/broker.md.
 
-    Exit codes: 0 stopped by SIGTERM/SIGINT; 78 bad configuration or the
-    endpoint cannot be bound (do not restart: it will fail again); 69 Redis
-    unreachable at start (restart later).                                  */
+    Exit codes: 0 stopped by SIGTERM/SIGINT; 78 bad configuration, the
+    endpoint cannot be bound, or Redis wants another password (do not
+    restart: it will fail again); 69 Redis unreachable at start (restart
+    later).                                                                */
 
 #include "sb_classes.h"
 #include <signal.h>
@@ -27,11 +28,16 @@ s_usage (FILE *file)
         "                        (default host|endpoint; unique per broker, stable\n"
         "                        across restarts)\n"
         "  -p, --prefix PREFIX   Redis key prefix (default sb:)\n"
+        "      --curve-cert FILE     CURVE on: this broker's certificate (the _secret\n"
+        "                        file of sbkeys new; broker/curve/certificate)\n"
+        "      --curve-clients DIR   the allowed clients' public certificates\n"
+        "                        (broker/curve/clients; docs/security.md)\n"
         "  -h, --help            this text\n\n"
         "Environment:\n"
         "  REDIS_PASSWORD        Redis AUTH password (never put it in a file)\n\n"
-        "Exit codes: 0 stopped by a signal; 78 bad config or endpoint in use\n"
-        "(do not restart); 69 Redis unreachable at start.\n");
+        "Exit codes: 0 stopped by a signal; 78 bad config, endpoint in use or\n"
+        "Redis password missing or refused (do not restart); 69 Redis unreachable\n"
+        "at start.\n");
 }
 
 //  Applies one command-line option with a value; returns -1 if unknown.
@@ -49,6 +55,12 @@ s_option (sb_broker_config_t *settings, const char *option, const char *value)
     else
     if (streq (option, "-p") || streq (option, "--prefix"))
         settings->prefix = value;
+    else
+    if (streq (option, "--curve-cert"))
+        settings->curve_certificate = value;
+    else
+    if (streq (option, "--curve-clients"))
+        settings->curve_clients = value;
     else
         return -1;
     return 0;
@@ -91,7 +103,13 @@ main (int argc, char *argv [])
         }
         index++;
     }
-    settings.redis_password = getenv ("REDIS_PASSWORD");
+    if (sb_broker_config_check_curve (&settings, err, sizeof err)) {
+        fprintf (stderr, "broker: %s\n", err);
+        zconfig_destroy (&config);
+        return S_EXIT_CONFIG;
+    }
+    const char *password = getenv ("REDIS_PASSWORD");
+    settings.redis_password = password && *password? password: NULL;
 
     //  A write to a Redis or HTTP peer that went away must fail with EPIPE,
     //  which the caller handles, not kill the process
@@ -102,10 +120,16 @@ main (int argc, char *argv [])
     if (!broker) {
         fprintf (stderr, "broker: %s\n", err);
         zconfig_destroy (&config);
-        return strstr (err, "Redis")? S_EXIT_UNAVAILABLE: S_EXIT_CONFIG;
+        //  A password refused or missing is a setting to fix, not an outage
+        bool auth = strstr (err, "refused AUTH") || strstr (err, "wants a password");
+        return strstr (err, "Redis") && !auth? S_EXIT_UNAVAILABLE: S_EXIT_CONFIG;
     }
-    zsys_info ("broker: %s ready on %s, Redis %s", sb_broker_name (broker),
-               sb_broker_endpoint (broker), settings.redis_url);
+    zsys_info ("broker: %s ready on %s, Redis %s%s", sb_broker_name (broker),
+               sb_broker_endpoint (broker), settings.redis_url,
+               settings.redis_password? " (with a password)": "");
+    if (settings.curve_certificate)
+        zsys_info ("broker: CURVE on, public key %s, clients allowed from %s",
+                   sb_broker_curve_public_key (broker), settings.curve_clients);
     //  s6-style readiness: a line on the fd named by NOTIFY_FD, if any
     const char *notify = getenv ("NOTIFY_FD");
     if (notify && atoi (notify) > 2 && write (atoi (notify), "\n", 1) != 1)

@@ -424,6 +424,8 @@ s_bind_tools (sb_broker_t *self, char *err, size_t errlen)
 {
     if (self->config.tap) {
         self->tap = zsock_new (ZMQ_PUB);
+        if (self->tap && self->curve)
+            sb_curve_server_apply (self->curve, self->tap);
         if (!self->tap || zsock_bind (self->tap, "%s", self->config.tap) < 0)
             return sb_error_set (err, errlen, "cannot bind the tap %s: %s", self->config.tap,
                                  zmq_strerror (zmq_errno ()));
@@ -434,7 +436,7 @@ s_bind_tools (sb_broker_t *self, char *err, size_t errlen)
         char source [128];
         snprintf (source, sizeof source, "broker %.100s",
                   self->config.name? self->config.name: self->config.endpoint);
-        self->monitor = sb_monitor_new (self->config.monitor, source, err, errlen);
+        self->monitor = sb_monitor_new (self->config.monitor, source, self->curve, err, errlen);
         if (!self->monitor || sb_monitor_watch (self->monitor, self->router, "router"))
             return self->monitor? sb_error_set (err, errlen, "cannot monitor the router"): -1;
     }
@@ -444,9 +446,15 @@ s_bind_tools (sb_broker_t *self, char *err, size_t errlen)
 static int
 s_bind (sb_broker_t *self, char *err, size_t errlen)
 {
+    if (self->config.curve_certificate
+    &&  !(self->curve = sb_curve_server_new (self->config.curve_certificate,
+                                             self->config.curve_clients, err, errlen)))
+        return -1;
     self->router = zsock_new (ZMQ_ROUTER);
     if (!self->router)
         return sb_error_set (err, errlen, "cannot create a ZeroMQ socket");
+    if (self->curve)
+        sb_curve_server_apply (self->curve, self->router);
     if (s_bind_tools (self, err, errlen))
         return -1;
     zsock_set_rcvtimeo (self->router, 0);
@@ -545,6 +553,7 @@ sb_broker_destroy (sb_broker_t **self_p)
     zsock_destroy (&self->tap);
     zstr_free (&self->tap_endpoint);
     sb_monitor_destroy (&self->monitor);   //  after the socket it watches
+    sb_curve_server_destroy (&self->curve);   //  after the sockets it secures
     free (self->endpoint);
     free (self->name);
     free (self);
@@ -567,4 +576,10 @@ const char *
 sb_broker_monitor_endpoint (sb_broker_t *self)
 {
     return self->monitor? sb_monitor_endpoint (self->monitor): NULL;
+}
+
+const char *
+sb_broker_curve_public_key (sb_broker_t *self)
+{
+    return self->curve? sb_curve_server_public_key (self->curve): NULL;
 }

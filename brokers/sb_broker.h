@@ -30,6 +30,10 @@ typedef struct {
     int64_t trace_ttl_ms;        //  how long a conversation's trace is kept
     const char *tap;             //  PUB endpoint for a copy of the traffic, or NULL
     const char *monitor;         //  PUB endpoint for socket events, or NULL
+    const char *curve_certificate;   //  broker/curve/certificate (a secret
+                                     //  file), or NULL: plain TCP
+    const char *curve_clients;       //  broker/curve/clients: a directory
+                                     //  of allowed public certificates
 } sb_broker_config_t;
 
 //  The defaults (docs/broker.md lists them).
@@ -39,6 +43,11 @@ sb_broker_config_t sb_broker_config_default (void);
 //  values in *settings. Returns 0, or -1 with "broker/key: reason".
 int sb_broker_config_load (sb_broker_config_t *settings, zconfig_t *config,
                            char *err, size_t errlen);
+
+//  Checks that broker/curve's certificate and clients are both set or
+//  both unset. Returns 0, or -1 with the reason.
+int sb_broker_config_check_curve (const sb_broker_config_t *settings, char *err,
+                                  size_t errlen);
 
 typedef struct _sb_broker_t sb_broker_t;
 
@@ -57,6 +66,9 @@ const char *sb_broker_name (sb_broker_t *self);
 
 //  The socket-event endpoint actually bound, or NULL without broker/monitor.
 const char *sb_broker_monitor_endpoint (sb_broker_t *self);
+
+//  The CURVE public key in Z85 (borrowed), or NULL when CURVE is off.
+const char *sb_broker_curve_public_key (sb_broker_t *self);
 
 //  Runs the loop until *stop becomes true (set from a signal handler) or
 //  CZMQ's interrupt flag is raised. Returns 0.

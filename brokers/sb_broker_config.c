@@ -26,6 +26,8 @@ sb_broker_config_default (void)
         .trace_ttl_ms = 24 * 3600 * 1000LL,
         .tap = NULL,
         .monitor = NULL,
+        .curve_certificate = NULL,
+        .curve_clients = NULL,
     };
     return config;
 }
@@ -65,6 +67,39 @@ s_config_switch (sb_broker_config_t *settings, zconfig_t *section, char *err, si
         return sb_error_set (err, errlen, "broker/trace: '%s' is not on or off", text);
     if (text)
         settings->trace = streq (text, "on");
+    return 0;
+}
+
+//  broker/curve: certificate and clients, both or neither (docs/security.md).
+static int
+s_config_curve (sb_broker_config_t *settings, zconfig_t *section, char *err, size_t errlen)
+{
+    zconfig_t *curve = zconfig_locate (section, "curve");
+    if (!curve)
+        return 0;
+    for (zconfig_t *item = zconfig_child (curve); item; item = zconfig_next (item)) {
+        const char *name = zconfig_name (item);
+        const char *value = zconfig_value (item);
+        if (!streq (name, "certificate") && !streq (name, "clients"))
+            return sb_error_set (err, errlen, "broker/curve/%s: unknown key "
+                                 "(certificate, clients)", name);
+        if (!value || !*value)
+            return sb_error_set (err, errlen, "broker/curve/%s: empty", name);
+        if (streq (name, "certificate"))
+            settings->curve_certificate = value;   //  borrowed from config
+        else
+            settings->curve_clients = value;
+    }
+    return sb_broker_config_check_curve (settings, err, errlen);
+}
+
+int
+sb_broker_config_check_curve (const sb_broker_config_t *settings, char *err, size_t errlen)
+{
+    if (!settings->curve_certificate != !settings->curve_clients)
+        return sb_error_set (err, errlen, "broker/curve: %s is set but %s is not: CURVE "
+                             "needs both", settings->curve_certificate? "certificate": "clients",
+                             settings->curve_certificate? "clients": "certificate");
     return 0;
 }
 
@@ -113,10 +148,11 @@ sb_broker_config_load (sb_broker_config_t *settings, zconfig_t *config,
     for (size_t index = 0; index < sizeof s_number_keys / sizeof s_number_keys [0]; index++)
         if (s_config_number (settings, section, &s_number_keys [index], err, errlen))
             return -1;
-    if (s_config_switch (settings, section, err, errlen))
+    if (s_config_switch (settings, section, err, errlen)
+    ||  s_config_curve (settings, section, err, errlen))
         return -1;
     for (zconfig_t *item = zconfig_child (section); item; item = zconfig_next (item)) {
-        bool known = streq (zconfig_name (item), "trace");
+        bool known = streq (zconfig_name (item), "trace") || streq (zconfig_name (item), "curve");
         for (size_t index = 0; index < S_STRING_KEYS; index++)
             known = known || streq (zconfig_name (item), strings [index]);
         for (size_t index = 0; index < sizeof s_number_keys / sizeof s_number_keys [0]; index++)

@@ -9,6 +9,7 @@
 #include "sb_classes.h"
 #include "sb_alerts.h"
 #include "sb_broker.h"
+#include "sb_curve.h"
 #include "sb_hist.h"
 #include "sb_monitor.h"
 #include "sb_proto.h"
@@ -120,6 +121,7 @@ struct _sb_broker_t {
     zsock_t *tap;                //  PUB: a copy of the traffic, or NULL
     char *tap_endpoint;          //  where it is bound
     sb_monitor_t *monitor;       //  the router's socket events, or NULL
+    sb_curve_server_t *curve;    //  CURVE keys and zauth, or NULL: plain TCP
     sb_store_t *store;
     sb_schemas_t *schemas;
     sb_routes_t *routes;

@@ -1,6 +1,7 @@
 /*  sb_client.c — broker client for publishers and tools (sb_client.h).   */
 
 #include "sb_client.h"
+#include "sb_curve.h"
 
 struct _sb_client_t {
     zsock_t *dealer;
@@ -61,6 +62,10 @@ sb_client_new (const char *endpoint, char *err, size_t errlen)
     zsock_set_sndhwm (self->dealer, 100000);
     zsock_set_rcvhwm (self->dealer, 100000);
     zsock_set_linger (self->dealer, 0);
+    if (sb_curve_client_apply (self->dealer, err, errlen)) {
+        sb_client_destroy (&self);   //  CURVE settings wrong: err says which
+        return NULL;
+    }
     if (s_connect_all (self, endpoint, err, errlen)) {
         sb_client_destroy (&self);
         return NULL;

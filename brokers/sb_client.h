@@ -27,7 +27,8 @@ typedef struct _sb_client_t sb_client_t;
 //  silent for three of them is closed.
 #define SB_CLIENT_HEARTBEAT_MS 1000
 
-//  Connects to a broker endpoint, or to each of a comma-separated list of
+//  Connects to a broker endpoint (with CURVE when SB_CURVE_CERT and
+//  SB_CURVE_SERVER say so, sb_curve.h), or to each of a comma-separated list of
 //  brokers sharing one Redis: then each message goes to one of those whose
 //  connection is up, in turn, and a broker gone silent (its host cut off)
 //  is left out within 3 heartbeats; a message already sent to it gets no

@@ -8,6 +8,7 @@
     Thread API (the pipe): "WATCH" inproc-endpoint name -> signal 0/-1.    */
 
 #include "sb_monitor.h"
+#include "sb_curve.h"
 #include "sb_proto.h"
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -275,14 +276,24 @@ s_string_destructor (void **item)
     zstr_free ((char **) item);
 }
 
-//  The thread: binds the XPUB (args: "endpoint\0source"), says whether it
-//  could, then serves the pipe, the PAIRs and the subscribers.
+//  What the caller hands the thread; read only until the thread signals.
+typedef struct {
+    const char *endpoint;
+    const char *source;
+    sb_curve_server_t *curve;    //  NULL: plain
+} s_args_t;
+
+//  The thread: binds the XPUB (args: an s_args_t), says whether it could,
+//  then serves the pipe, the PAIRs and the subscribers.
 static void
-s_thread (zsock_t *pipe, void *args)
+s_thread (zsock_t *pipe, void *args_p)
 {
-    const char *endpoint = (const char *) args;
-    s_thread_t self = { .pipe = pipe, .source = strdup (endpoint + strlen (endpoint) + 1) };
+    const s_args_t *args = (const s_args_t *) args_p;
+    const char *endpoint = args->endpoint;
+    s_thread_t self = { .pipe = pipe, .source = strdup (args->source) };
     self.xpub = zsock_new (ZMQ_XPUB);
+    if (self.xpub && args->curve)
+        sb_curve_server_apply (args->curve, self.xpub);
     self.names = zhashx_new ();
     self.peers = zhashx_new ();
     self.pairs = zlistx_new ();
@@ -330,25 +341,20 @@ s_thread (zsock_t *pipe, void *args)
 //  The caller's side
 
 sb_monitor_t *
-sb_monitor_new (const char *endpoint, const char *source, char *err, size_t errlen)
+sb_monitor_new (const char *endpoint, const char *source, sb_curve_server_t *curve, char *err,
+                size_t errlen)
 {
     sb_monitor_t *self = (sb_monitor_t *) calloc (1, sizeof (sb_monitor_t));
-    size_t size = strlen (endpoint) + strlen (source) + 2;
-    char *args = (char *) malloc (size);
-    if (!self || !args) {
-        free (self);
-        free (args);
+    if (!self) {
         sb_error_set (err, errlen, "out of memory");
         return NULL;
     }
-    memcpy (args, endpoint, strlen (endpoint) + 1);
-    memcpy (args + strlen (endpoint) + 1, source, strlen (source) + 1);
-    self->actor = zactor_new (s_thread, args);
+    s_args_t args = { endpoint, source, curve };
+    self->actor = zactor_new (s_thread, &args);
     int status = -1;
     char *bound = NULL;
     if (self->actor)
         zsock_recv (self->actor, "is", &status, &bound);
-    free (args);
     if (status) {
         sb_error_set (err, errlen, "cannot bind the monitor endpoint %s: %s", endpoint,
                       bound? bound: "cannot start its thread");

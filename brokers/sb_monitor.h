@@ -17,6 +17,7 @@
 #define SB_MONITOR_H_INCLUDED
 
 #include "sb_classes.h"
+#include "sb_curve.h"
 
 #define SB_MONITOR_HISTORY 64
 
@@ -24,10 +25,11 @@ typedef struct _sb_monitor_t sb_monitor_t;
 
 //  Binds an XPUB socket at endpoint (tcp://, ipc://; a port of * is
 //  chosen) on a thread of its own; source names this process in every
-//  event ("broker broker-a", "echo e1"). Returns NULL with the reason in
-//  err.
-sb_monitor_t *sb_monitor_new (const char *endpoint, const char *source, char *err,
-                              size_t errlen);
+//  event ("broker broker-a", "echo e1"). curve, when not NULL, makes the
+//  XPUB a CURVE server (sb_curve.h; the caller keeps it, and destroys it
+//  after the monitor). Returns NULL with the reason in err.
+sb_monitor_t *sb_monitor_new (const char *endpoint, const char *source,
+                              sb_curve_server_t *curve, char *err, size_t errlen);
 
 //  Stops the thread and closes its sockets; NULLs the caller's pointer.
 //  Safe on NULL. Destroy it after the sockets it watches.

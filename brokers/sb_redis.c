@@ -20,6 +20,27 @@ s_open (const char *url, struct timeval timeout)
     return redisConnectWithTimeout (host, colon? atoi (colon + 1): 6379, timeout);
 }
 
+//  One PING, so that a Redis wanting a password says so now, in words,
+//  rather than as NOAUTH on the caller's first command. Other errors
+//  (LOADING) are the caller's to meet. Frees redis and returns -1 with the
+//  reason when it wants a password or does not answer.
+static int
+s_check (redisContext *redis, const char *url, char *err, size_t errlen)
+{
+    redisReply *reply = (redisReply *) redisCommand (redis, "PING");
+    bool noauth = reply && reply->type == REDIS_REPLY_ERROR
+               && strncmp (reply->str, "NOAUTH", 6) == 0;
+    int rc = 0;
+    if (!reply || noauth) {
+        rc = sb_error_set (err, errlen, noauth? "Redis at %s wants a password (AUTH): set "
+                           "REDIS_PASSWORD (%s)": "Redis at %s does not answer PING: %s",
+                           url, reply? reply->str: redis->errstr);
+        redisFree (redis);
+    }
+    freeReplyObject (reply);
+    return rc;
+}
+
 struct redisContext *
 sb_redis_connect (const char *url, const char *password, int timeout_ms,
                   char *err, size_t errlen)
@@ -34,17 +55,19 @@ sb_redis_connect (const char *url, const char *password, int timeout_ms,
         return NULL;
     }
     redisSetTimeout (redis, timeout);
-    if (password) {
+    if (password && *password) {
         redisReply *reply = (redisReply *) redisCommand (redis, "AUTH %s", password);
         bool refused = !reply || reply->type == REDIS_REPLY_ERROR;
-        if (refused)
-            sb_error_set (err, errlen, "Redis at %s refused AUTH: %s", url,
-                          reply? reply->str: redis->errstr);
+        if (refused && reply)
+            sb_error_set (err, errlen, "Redis at %s refused AUTH: %s", url, reply->str);
+        else
+        if (refused)   //  no answer at all: not a refusal (a TLS port, a dead peer)
+            sb_error_set (err, errlen, "Redis at %s does not answer: %s", url, redis->errstr);
         freeReplyObject (reply);
         if (refused) {
             redisFree (redis);
             return NULL;
         }
     }
-    return redis;
+    return s_check (redis, url, err, errlen)? NULL: redis;
 }

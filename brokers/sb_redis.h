@@ -10,9 +10,10 @@
 
 struct redisContext;
 
-//  Returns a connected context (caller frees with redisFree), or NULL with
-//  "cannot connect to Redis at URL: why" or "Redis at URL refused AUTH" in
-//  err. password may be NULL.
+//  Returns a connected context that answered PING (caller frees with
+//  redisFree), or NULL with "cannot connect to Redis at URL: why", "Redis
+//  at URL refused AUTH: why" or "Redis at URL wants a password (AUTH)" in
+//  err; never the password. password may be NULL or "" (none).
 struct redisContext *sb_redis_connect (const char *url, const char *password,
                                        int timeout_ms, char *err, size_t errlen);
 

@@ -23,6 +23,11 @@ ingress
 broker
     tap = tcp://127.0.0.1:5557
     monitor = tcp://127.0.0.1:5556
+#   Between hosts, CURVE (docs/security.md): keys made with sbkeys, and
+#   SB_CURVE_CERT / SB_CURVE_SERVER in defaults/env of every fleet file
+#   curve
+#       certificate = /etc/switchboard/curve/broker.key_secret
+#       clients = /etc/switchboard/curve/clients
 
 #   Alert thresholds, read by the broker (exported in STATS) and by zmon
 #   (zmon -c fleet/switchboard.zpl)

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include "sb_ingress.h"
 #include "sb_credentials.h"
+#include "sb_curve.h"
 
 #define S_EXIT_CONFIG 78
 
@@ -62,7 +63,9 @@ s_usage (FILE *file)
         "                         every /webhook/whatsapp/incoming request is refused (401)\n"
         "  WORKSPACE_API_TOKEN    bearer token of /api/workspace/save for any tenant\n"
         "                         (tenantId in the body); tenants' own tokens go in the\n"
-        "                         section ingress/workspace-tokens (<tenant> = env:VAR)\n\n"
+        "                         section ingress/workspace-tokens (<tenant> = env:VAR)\n"
+        "  SB_CURVE_CERT, SB_CURVE_SERVER  CURVE to the broker: this program's\n"
+        "                         certificate and the broker's key (docs/security.md)\n\n"
         "Config sections: ingress/numbers (<E.164 number> = <tenant>: the tenant of an\n"
         "SMS by its To), ingress/workspace-tokens (<tenant> = <token> or env:VAR).\n"
         "Endpoints: GET /health, GET /ready, GET /metrics, POST /webhook/sms,\n"
@@ -264,6 +267,12 @@ main (int argc, char *argv [])
     config.twilio_token = getenv ("TWILIO_AUTH_TOKEN");
     config.workspace_token = getenv ("WORKSPACE_API_TOKEN");
     config.internal_secret = getenv ("INTERNAL_SECRET");
+    bool curve;
+    if (sb_curve_client_check (&curve, err, sizeof err)) {
+        fprintf (stderr, "ingress: %s\n", err);
+        zconfig_destroy (&file);
+        return S_EXIT_CONFIG;
+    }
     sb_secretbox_t *box = NULL;
     if (s_credentials (&config, &box)) {
         zconfig_destroy (&file);

@@ -1,6 +1,7 @@
 /*  sb_replies.c — the reply link and the waiters (see sb_replies.h).     */
 
 #include "sb_replies.h"
+#include "sb_curve.h"
 #include "sb_proto.h"
 #include <pthread.h>
 
@@ -178,6 +179,11 @@ s_connect (s_link_t *link)
     if (!link->dealer)
         return -1;
     zsock_set_linger (link->dealer, 0);
+    char err [300];
+    if (sb_curve_client_apply (link->dealer, err, sizeof err)) {
+        zsys_error ("ingress: replies: %s", err);
+        return -1;
+    }
     if (zsock_connect (link->dealer, "%s", link->owner->broker) < 0)
         return -1;
     pthread_mutex_lock (&link->owner->lock);

@@ -2,6 +2,7 @@
     handler's state, then the harness or the broker loop.                  */
 
 #include "sb_actor_private.h"
+#include "sb_curve.h"
 #include <signal.h>
 
 static void
@@ -28,7 +29,10 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "                           (default stdin), print what it emits and its outcome\n"
         "      --expect FILE        with --harness: compare with FILE instead, exit 65\n"
         "                           on a difference (fixtures: docs/writing-an-actor.md)\n"
-        "  -h, --help               this text\n",
+        "  -h, --help               this text\n\n"
+        "Environment: SB_CURVE_CERT (this actor's certificate, the _secret file) and\n"
+        "SB_CURVE_SERVER (the brokers' public key or certificate) turn CURVE on\n"
+        "(docs/security.md).\n",
         def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
         def->name, def->name, def->name, def->name);
     if (def->config_help)
@@ -190,6 +194,11 @@ s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc
     if (s_parse_arguments (options, argc, argv))
         return -1;
     char err [512];
+    bool curve;
+    if (sb_curve_client_check (&curve, err, sizeof err)) {
+        fprintf (stderr, "%s: %s\n", def->name, err);
+        return -1;
+    }
     options->schemas = sb_schemas_new_builtin (err, sizeof err);
     if (!options->schemas) {
         fprintf (stderr, "%s: built-in schemas: %s\n", def->name, err);

@@ -165,8 +165,11 @@ s_connect (s_runtime_t *self, s_link_t *link, int64_t now)
     snprintf (name, sizeof name, "link %.250s", link->endpoint);
     if (self->monitor && sb_monitor_watch (self->monitor, link->dealer, name))
         zsys_warning ("%s: cannot monitor the link to %s", self->options->def->name, link->endpoint);
-    if (zsock_connect (link->dealer, "%s", link->endpoint) < 0) {
-        zsys_error ("%s: cannot connect to %s", self->options->def->name, link->endpoint);
+    char err [300] = "";
+    if (sb_curve_client_apply (link->dealer, err, sizeof err)
+    ||  zsock_connect (link->dealer, "%s", link->endpoint) < 0) {
+        zsys_error ("%s: cannot connect to %s%s%s", self->options->def->name, link->endpoint,
+                    *err? ": ": "", err);
         zsock_destroy (&link->dealer);
         link->next_connect_ms = now + S_BACKOFF_MAX_MS;
         return;
@@ -478,7 +481,8 @@ s_runtime_init (s_runtime_t *self, sb_actor_options_t *options)
     if (options->monitor_endpoint) {
         char source [300], err [300];
         snprintf (source, sizeof source, "%.64s %.200s", options->def->name, options->instance);
-        self->monitor = sb_monitor_new (options->monitor_endpoint, source, err, sizeof err);
+        self->monitor = sb_monitor_new (options->monitor_endpoint, source, NULL, err,
+                                        sizeof err);
         if (!self->monitor) {
             fprintf (stderr, "%s: %s\n", options->def->name, err);
             return -1;

@@ -3,6 +3,7 @@
 
 #include "sb_classes.h"
 #include "sb_control.h"
+#include "sb_curve.h"
 #include "sb_proto.h"
 #include "sb_zmon_source.h"
 
@@ -41,7 +42,9 @@ s_send_request (const char *endpoint, const char *command, const char *arg)
     zmsg_t *msg = sb_proto_new (command);
     if (arg)
         zmsg_addstr (msg, arg);
-    if (zsock_connect (dealer, "%s", endpoint) < 0 || zmsg_send (&msg, dealer)) {
+    char err [300];   //  zmon's start checked the CURVE settings (sb_curve_client_check)
+    if (sb_curve_client_apply (dealer, err, sizeof err)
+    ||  zsock_connect (dealer, "%s", endpoint) < 0 || zmsg_send (&msg, dealer)) {
         zmsg_destroy (&msg);
         zsock_destroy (&dealer);
     }

@@ -7,6 +7,7 @@
 
 #include "sb_classes.h"
 #include <signal.h>
+#include "sb_curve.h"
 #include "sb_proto.h"
 #include "sb_zmon_decode.h"
 #include "sb_zmon_render.h"
@@ -79,6 +80,7 @@ s_usage (FILE *file)
         "      --corr ID          tap: only this conversation\n"
         "      --phone NUMBER     trace: by phone number instead of CORR\n"
         "  -h, --help             this text\n\n"
+        "Environment: SB_CURVE_CERT and SB_CURVE_SERVER turn CURVE on (docs/security.md).\n"
         "Exit codes: 0 done; 1 done, but a broker did not answer (said in the\n"
         "output); 64 bad command line; 69 no broker answered; 78 bad config.\n");
 }
@@ -412,6 +414,8 @@ s_stream (s_options_t *self, bool tap)
     char err [256];
     sb_zmon_redactor_t *redactor = sb_zmon_redactor_new (err, sizeof err);
     zsock_t *sub = zsock_new (ZMQ_SUB);
+    if (sb_curve_client_apply (sub, err, sizeof err))
+        fprintf (stderr, "zmon: %s\n", err);   //  checked at start: not reached
     zsock_set_subscribe (sub, "");
     zsock_set_rcvtimeo (sub, 100);
     for (size_t index = 0; index < count; index++) {
@@ -588,6 +592,12 @@ main (int argc, char *argv [])
 {
     s_options_t options = { .timeout_ms = SB_ZMON_TIMEOUT_MS, .interval_ms = 1000 };
     int code = s_parse (&options, argc, argv);
+    char err [300];
+    bool curve;
+    if (code == 0 && sb_curve_client_check (&curve, err, sizeof err)) {
+        fprintf (stderr, "zmon: %s\n", err);
+        code = S_EXIT_CONFIG;
+    }
     if (code == 0) {
         zsys_init ();
         zsys_set_logident ("zmon");

@@ -1,6 +1,7 @@
 /*  test_actor_redis.c — a handler's Redis connection (sb_actor_redis):
     opened from the actor's redis setting against a real redis-server,
-    used across messages, and absent (with a reason) when none is set.   */
+    used across messages, and absent (with a reason) when none is set; a
+    Redis that wants a password (REDIS_PASSWORD).                         */
 
 #include "sb_classes.h"
 #include "sb_actor_redis.h"
@@ -103,12 +104,72 @@ test_no_redis_configured (void **state)
     free (input);
 }
 
+//  Runs the counter's harness on input with REDIS_PASSWORD password (NULL:
+//  unset) against redis, expecting every message retried with reason.
+static void
+s_expect_retry (sb_testredis_t *redis, const char *input, const char *password,
+                const char *reason)
+{
+    char expected [] = "/tmp/sb-actor-redis-expected-XXXXXX";
+    int fd = mkstemp (expected);
+    assert_true (fd >= 0);
+    FILE *file = fdopen (fd, "w");
+    for (int index = 0; index < 2; index++)
+        fprintf (file, "{\"outcome\":\"retry\",\"delay_ms\":0,\"reason\":\"%s\"}\n", reason);
+    fclose (file);
+    if (password)
+        setenv ("REDIS_PASSWORD", password, 1);
+    char *argv [] = { "counter", "--harness", (char *) input, "--expect", expected, "--redis",
+                      (char *) sb_testredis_url (redis), NULL };
+    assert_int_equal (sb_actor_main (&s_counter, 7, argv), 0);
+    unsetenv ("REDIS_PASSWORD");
+    unlink (expected);
+}
+
+//  A Redis that wants a password: used with REDIS_PASSWORD; without it or
+//  with a wrong one, the handler gets the reason (never the password).
+static void
+test_password (void **state)
+{
+    (void) state;
+    if (!sb_testredis_available ())
+        skip ();
+    sb_testredis_t *redis = sb_testredis_new ("everysec");
+    assert_non_null (redis);
+    assert_int_equal (sb_testredis_require_password (redis, "s3cret"), 0);
+    char *input = s_input ();
+    char reason [256];
+    snprintf (reason, sizeof reason, "Redis at %s wants a password (AUTH): set REDIS_PASSWORD "
+              "(NOAUTH Authentication required.)", sb_testredis_url (redis));
+    s_expect_retry (redis, input, NULL, reason);
+    snprintf (reason, sizeof reason, "Redis at %s refused AUTH: WRONGPASS invalid "
+              "username-password pair or user is disabled.", sb_testredis_url (redis));
+    s_expect_retry (redis, input, "wrong", reason);
+
+    setenv ("REDIS_PASSWORD", "s3cret", 1);
+    char *argv [] = { "counter", "--harness", input, "--redis",
+                      (char *) sb_testredis_url (redis), NULL };
+    assert_int_equal (sb_actor_main (&s_counter, 5, argv), 0);
+    unsetenv ("REDIS_PASSWORD");
+    redisContext *check = sb_testredis_connect (redis);
+    assert_non_null (check);
+    redisReply *reply = (redisReply *) redisCommand (check, "GET count:acme");
+    assert_non_null (reply);
+    assert_string_equal (reply->str, "2");
+    freeReplyObject (reply);
+    redisFree (check);
+    unlink (input);
+    free (input);
+    sb_testredis_destroy (&redis);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_counts_in_redis),
         cmocka_unit_test (test_no_redis_configured),
+        cmocka_unit_test (test_password),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

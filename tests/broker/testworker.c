@@ -18,6 +18,7 @@
     Usage: testworker ENDPOINT SERVICE INSTANCE CAPACITY [--sink FILE]      */
 
 #include "sb_classes.h"
+#include "sb_curve.h"
 #include "sb_proto.h"
 
 typedef struct {
@@ -136,7 +137,17 @@ main (int argc, char *argv [])
         printf ("Usage: testworker ENDPOINT SERVICE INSTANCE CAPACITY [--sink FILE]\n");
         return argc < 5? 64: 0;
     }
-    s_worker_t self = { zsock_new_dealer (argv [1]), argv [2], NULL };
+    //  CURVE from SB_CURVE_CERT and SB_CURVE_SERVER when set, as every
+    //  program connecting to a broker (sb_curve.h)
+    s_worker_t self = { zsock_new (ZMQ_DEALER), argv [2], NULL };
+    char curve_err [300] = "connect failed";
+    if (!self.dealer || sb_curve_client_apply (self.dealer, curve_err, sizeof curve_err)
+    ||  zsock_connect (self.dealer, "%s", argv [1]) < 0) {
+        fprintf (stderr, "testworker: cannot connect to %s: %s\n", argv [1],
+                 self.dealer? curve_err: "no socket");
+        zsock_destroy (&self.dealer);
+        return 78;
+    }
     if (argc >= 7 && streq (argv [5], "--sink"))
         self.sink = fopen (argv [6], "a");
     s_hello (&self, argv [3], atoi (argv [4]));

@@ -26,6 +26,7 @@ struct _sb_testredis_t {
     char dir [PATH_MAX];        //  the temporary directory, ours to remove
     char url [64];              //  tcp://127.0.0.1:PORT
     char appendfsync [16];
+    char password [64];         //  requirepass, "" for none
     int port;
     sb_testproc_t *server;      //  NULL while killed
 };
@@ -34,16 +35,21 @@ struct _sb_testredis_t {
 //  still LOADING the AOF, or too slow. Short time-outs, so a caller can
 //  poll against its own deadline.
 static int
-s_ping (int port)
+s_ping (sb_testredis_t *self)
 {
     struct timeval timeout = { 0, 200 * 1000 };
-    redisContext *redis = redisConnectWithTimeout ("127.0.0.1", port, timeout);
+    redisContext *redis = redisConnectWithTimeout ("127.0.0.1", self->port, timeout);
     if (!redis || redis->err
     ||  redisSetTimeout (redis, timeout) != REDIS_OK) {
         redisFree (redis);
         return 0;
     }
-    redisReply *reply = (redisReply *) redisCommand (redis, "PING");
+    redisReply *reply = NULL;
+    if (*self->password) {
+        reply = (redisReply *) redisCommand (redis, "AUTH %s", self->password);
+        freeReplyObject (reply);
+    }
+    reply = (redisReply *) redisCommand (redis, "PING");
     int pong = reply && reply->type == REDIS_REPLY_STATUS
             && streq (reply->str, "PONG");
     freeReplyObject (reply);
@@ -88,7 +94,7 @@ s_wait_ready (sb_testredis_t *self)
                      WTERMSIG (status): WEXITSTATUS (status));
             break;
         }
-        if (s_ping (self->port))
+        if (s_ping (self))
             return 0;
         if (zclock_mono () >= deadline) {
             fprintf (stderr, "sb_testredis: redis-server on port %d did not "
@@ -118,8 +124,12 @@ s_start (sb_testredis_t *self)
         "--dir", self->dir, "--appendonly", "yes",
         "--appendfsync", self->appendfsync, "--save", "",
         "--daemonize", "no", "--logfile", logfile,
-        "--protected-mode", "no", NULL
+        "--protected-mode", "no", NULL, NULL, NULL
     };
+    if (*self->password) {   //  after a restart, as before it
+        argv [sizeof argv / sizeof argv [0] - 3] = "--requirepass";
+        argv [sizeof argv / sizeof argv [0] - 2] = self->password;
+    }
     self->server = sb_testproc_new (argv);
     if (!self->server)
         return -1;
@@ -285,5 +295,35 @@ sb_testredis_connect (sb_testredis_t *self)
         redisFree (redis);
         redis = NULL;
     }
+    if (redis && *self->password) {
+        redisReply *reply = (redisReply *) redisCommand (redis, "AUTH %s", self->password);
+        bool refused = !reply || reply->type == REDIS_REPLY_ERROR;
+        freeReplyObject (reply);
+        if (refused) {
+            redisFree (redis);
+            redis = NULL;
+        }
+    }
     return redis;
+}
+
+int
+sb_testredis_require_password (sb_testredis_t *self, const char *password)
+{
+    if (strlen (password) >= sizeof self->password) {
+        fprintf (stderr, "sb_testredis: password too long\n");
+        return -1;
+    }
+    redisContext *redis = sb_testredis_connect (self);
+    redisReply *reply = redis? (redisReply *) redisCommand (redis, "CONFIG SET requirepass %s",
+                                                             password): NULL;
+    bool done = reply && reply->type == REDIS_REPLY_STATUS;
+    if (!done)
+        fprintf (stderr, "sb_testredis: CONFIG SET requirepass failed: %s\n",
+                 reply? reply->str: redis? redis->errstr: "no connection");
+    freeReplyObject (reply);
+    redisFree (redis);
+    if (done)
+        snprintf (self->password, sizeof self->password, "%s", password);
+    return done? 0: -1;
 }

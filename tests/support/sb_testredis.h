@@ -55,8 +55,14 @@ int sb_testredis_kill (sb_testredis_t *self);
 int sb_testredis_restart (sb_testredis_t *self);
 
 //  A new connection to the server, as redis-cli would open one (2 s
-//  time-out), or NULL if it does not answer. The caller frees it with
+//  time-out; authenticated once sb_testredis_require_password was called),
+//  or NULL if it does not answer. The caller frees it with
 //  redisFree.
 struct redisContext *sb_testredis_connect (sb_testredis_t *self);
+
+//  From now on the server wants password (CONFIG SET requirepass, and
+//  --requirepass after a restart); sb_testredis_connect and the readiness
+//  check authenticate with it. Returns 0, or -1 with the reason on stderr.
+int sb_testredis_require_password (sb_testredis_t *self, const char *password);
 
 #endif

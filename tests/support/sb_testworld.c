@@ -12,7 +12,8 @@
 //  environment: a test gives them only what it sets itself
 static const char *s_program_variables [] = {
     "SB_BROKER", "TWILIO_AUTH_TOKEN", "INTERNAL_SECRET", "WORKSPACE_API_TOKEN", "SB_REDIS_URL",
-    "REDIS_PASSWORD", "CREDENTIALS_KEY", "CREDENTIALS_KEY_FILE", NULL
+    "REDIS_PASSWORD", "CREDENTIALS_KEY", "CREDENTIALS_KEY_FILE", "SB_CURVE_CERT",
+    "SB_CURVE_SERVER", NULL
 };
 
 void
@@ -131,7 +132,8 @@ s_broker_spawn (sb_testworld_t *self, size_t index)
     char *argv [] = { self->programs [0], "--endpoint", broker->endpoint,
                       "--redis", (char *) sb_testredis_url (self->redis), "--name", broker->name,
                       *broker->config? "--config": NULL, broker->config, NULL };
-    broker->process = sb_testproc_new (argv);
+    broker->process = *broker->log? sb_testproc_new_logged (argv, broker->log)
+                                  : sb_testproc_new (argv);
     int64_t deadline = zclock_mono () + SB_TESTWORLD_READY_MS;
     while (broker->process && zclock_mono () < deadline) {
         int status;
@@ -170,6 +172,45 @@ sb_testworld_broker_start (sb_testworld_t *self, size_t index, const char *confi
     }
     fprintf (stderr, "sb_testworld: %s did not start\n", broker->name);
     return -1;
+}
+
+int
+sb_testworld_broker_log (sb_testworld_t *self, size_t index)
+{
+    assert (index < SB_TESTWORLD_BROKERS);
+    char file [32];
+    snprintf (file, sizeof file, "broker-%c.log", (char) ('a' + index));
+    sb_testworld_broker_t *broker = &self->brokers [index];
+    return sb_testworld_path (self, file, broker->log, sizeof broker->log);
+}
+
+bool
+sb_testworld_log_wait (const char *path, const char *text, int timeout_ms)
+{
+    int64_t deadline = zclock_mono () + timeout_ms;
+    while (true) {
+        char *content = NULL;
+        FILE *file = fopen (path, "r");
+        size_t size = 0;
+        if (file) {
+            fseek (file, 0, SEEK_END);
+            size = (size_t) ftell (file);
+            rewind (file);
+            content = (char *) calloc (1, size + 1);
+            if (content && fread (content, 1, size, file) != size)
+                content [0] = 0;
+            fclose (file);
+        }
+        bool found = content && strstr (content, text);
+        free (content);
+        if (found)
+            return true;
+        if (zclock_mono () >= deadline) {
+            fprintf (stderr, "sb_testworld: '%s' not in %s after %d ms\n", text, path, timeout_ms);
+            return false;
+        }
+        zclock_sleep (20);
+    }
 }
 
 int

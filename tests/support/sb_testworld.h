@@ -37,6 +37,7 @@ typedef struct {
     char name [32];                         //  "broker-a", "broker-b"
     char endpoint [64];                     //  tcp://127.0.0.1:PORT
     char config [SB_TESTWORLD_PATH_MAX];    //  its config file, "" for none
+    char log [SB_TESTWORLD_PATH_MAX];       //  its output's file, "" for the test's
     sb_testproc_t *process;                 //  NULL while stopped or killed
     sb_client_t *client;                    //  publishing client, made on first use
 } sb_testworld_broker_t;
@@ -112,6 +113,16 @@ int sb_testworld_redis_start (sb_testworld_t *self, const char *appendfsync);
 //  reason on stderr if it did not come up within SB_TESTWORLD_READY_MS on
 //  any of SB_TESTWORLD_ATTEMPTS ports.
 int sb_testworld_broker_start (sb_testworld_t *self, size_t index, const char *config);
+
+//  From now on broker index's stdout and stderr go to DIR/broker-X.log
+//  (its path in brokers [index].log; a restart appends), for a test that
+//  reads what the broker logged (sb_testworld_log_wait). Call it before
+//  starting the broker. Returns 0, or -1 if the path does not fit.
+int sb_testworld_broker_log (sb_testworld_t *self, size_t index);
+
+//  Polls the file at path until it contains text, for up to timeout_ms.
+//  Returns true if it did.
+bool sb_testworld_log_wait (const char *path, const char *text, int timeout_ms);
 
 //  sb_testworld_broker_start with a config of short timings, so that dead
 //  peers and retries are noticed within a second: heartbeat 100 ms,
