@@ -74,6 +74,8 @@ static const char *s_services [] = { "planner", "timesheet", "branding", "qualit
 typedef struct {
     const char *bindir, *config;
     char dir [256];
+    char broker_secret [300];       //  the brokers' certificate (sbkeys)
+    char clients [300];             //  the brokers' allowed client keys
     sb_netns_t *net;
     char brokers [128];             //  both, for the actors and ingress
     char endpoint [2][64];          //  broker A's, broker B's
@@ -132,6 +134,27 @@ s_request (const char *endpoint, const char *command)
                                                sizeof err): NULL;
     sb_client_destroy (&client);
     return reply;
+}
+
+//  Whether the brokers refuse a peer without the fleet's key across hosts:
+//  a client on h-in with CURVE off gets no answer from either broker.
+static bool
+s_plain_refused (s_world_t *self)
+{
+    char *cert = strdup (getenv ("SB_CURVE_CERT"));
+    char *server = strdup (getenv ("SB_CURVE_SERVER"));
+    unsetenv ("SB_CURVE_CERT");
+    unsetenv ("SB_CURVE_SERVER");
+    json_t *answers [2] = { s_request (self->endpoint [0], "STATS"),
+                            s_request (self->endpoint [1], "STATS") };
+    setenv ("SB_CURVE_CERT", cert, 1);
+    setenv ("SB_CURVE_SERVER", server, 1);
+    free (cert);
+    free (server);
+    bool refused = !answers [0] && !answers [1];
+    json_decref (answers [0]);
+    json_decref (answers [1]);
+    return refused;
 }
 
 //  Broker index's total of figure key (completed, delivered) over the
@@ -239,10 +262,8 @@ s_start_redis (s_world_t *self)
     return sb_testproc_run (demo, log, output, sizeof output, S_UP_MS) == 0? 0: -1;
 }
 
-//  Broker A on h-a and B on h-b, both on the Redis of h-redis.
-//  [CURVE] Once the curve branch is merged, the brokers' and every
-//  client's CURVE options (keys in the folder) are added here and in
-//  s_start_actors/s_start_ingress: plain TCP for now.
+//  Broker A on h-a and B on h-b, both on the Redis of h-redis, with CURVE:
+//  both hold the broker certificate and allow the fleet's client key.
 static int
 s_start_brokers (s_world_t *self)
 {
@@ -254,7 +275,8 @@ s_start_brokers (s_world_t *self)
         snprintf (label, sizeof label, "broker-%s", host);
         char *broker [] = { program, "--config", (char *) self->config, "--redis",
                             self->redis_url, "--endpoint", self->endpoint [index], "--name",
-                            name, NULL };
+                            name, "--curve-cert", self->broker_secret, "--curve-clients",
+                            self->clients, NULL };
         if (s_start (self, host, label, broker))
             return -1;
     }
@@ -308,6 +330,49 @@ s_start_ingress (s_world_t *self)
     return s_start (self, "in", "ingress", ingress) || s_wait_ingress ()? -1: 0;
 }
 
+//  Makes one key pair with sbkeys (the documented command), as an operator
+//  would: DIR/keys/NAME.key and NAME.key_secret.
+static int
+s_keys_new (s_world_t *self, const char *name)
+{
+    char program [300], keys [300], log [320], output [1024];
+    snprintf (program, sizeof program, "%s/sbkeys", self->bindir);
+    snprintf (keys, sizeof keys, "%s/keys", self->dir);
+    snprintf (log, sizeof log, "%s/sbkeys-%s.log", self->dir, name);
+    char *argv [] = { program, "new", (char *) name, "--dir", keys, NULL };
+    if (zsys_dir_create ("%s", keys))
+        return -1;
+    return sb_testproc_run (argv, log, output, sizeof output, S_UP_MS) == 0? 0: -1;
+}
+
+//  The fleet's keys: the brokers' certificate, one client key shared by
+//  every actor, ingress and the test itself, and the brokers' folder of
+//  allowed client keys holding it. Traffic between hosts is then CURVE
+//  (docs/security.md): nothing crosses the bridge in clear.
+static int
+s_make_keys (s_world_t *self)
+{
+    if (s_keys_new (self, "broker") || s_keys_new (self, "client"))
+        return -1;
+    snprintf (self->broker_secret, sizeof self->broker_secret, "%s/keys/broker.key_secret",
+              self->dir);
+    snprintf (self->clients, sizeof self->clients, "%s/keys/clients", self->dir);
+    char from [320], to [340];
+    snprintf (from, sizeof from, "%s/keys/client.key", self->dir);
+    snprintf (to, sizeof to, "%s/client.key", self->clients);
+    zcert_t *client = zcert_load (from);
+    int rc = client && zsys_dir_create ("%s", self->clients) == 0
+           ? zcert_save_public (client, to): -1;
+    zcert_destroy (&client);
+    if (rc)
+        return -1;
+    snprintf (from, sizeof from, "%s/keys/client.key_secret", self->dir);
+    setenv ("SB_CURVE_CERT", from, 1);
+    snprintf (from, sizeof from, "%s/keys/broker.key", self->dir);
+    setenv ("SB_CURVE_SERVER", from, 1);
+    return 0;
+}
+
 //  What every program takes from its environment, as supervise would give
 //  it (secrets included: the test's own). ASan's quarantine is kept small:
 //  sixteen programs share the machine.
@@ -348,7 +413,7 @@ s_setup (void **state)
     snprintf (self->redis_url, sizeof self->redis_url, "tcp://%s:%d",
               sb_netns_address (self->net, "redis"), S_REDIS_PORT);
     s_set_env (self);
-    int rc = s_start_redis (self) || s_start_brokers (self) || s_start_actors (self)
+    int rc = s_make_keys (self) || s_start_redis (self) || s_start_brokers (self) || s_start_actors (self)
           || s_start_ingress (self)? -1: 0;
     if (rc) {
         for (size_t index = 0; index < self->count; index++)
@@ -530,7 +595,9 @@ test_multihost (void **state)
     s_world_t *self = (s_world_t *) *state;
     self->keep = true;                             //  until it passes
     s_load_start (self);
-    //  1. Across hosts: both brokers complete work
+    //  1. Across hosts, over CURVE: both brokers complete work, and neither
+    //  answers a peer without the fleet's key
+    assert_true (s_plain_refused (self));
     int64_t done [2];
     for (int index = 0; index < 2; index++)
         assert_true ((done [index] = s_wait_broker (self, index, "completed", 20, 2, S_WAIT_MS))
