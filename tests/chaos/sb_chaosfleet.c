@@ -135,7 +135,7 @@ s_write_files (sb_chaosfleet_t *self, const char *bindir, const char *templates,
         fprintf (stderr, "sb_chaosfleet: %s: %s\n", bindir, strerror (errno));
         return -1;
     }
-    char ports [4][16], settings [3][24];
+    char ports [4][16], settings [4][24];
     snprintf (ports [0], 16, "%d", self->redis_port);
     snprintf (ports [1], 16, "%d", self->broker_port);
     snprintf (ports [2], 16, "%d", self->ingress_port);
@@ -143,11 +143,13 @@ s_write_files (sb_chaosfleet_t *self, const char *bindir, const char *templates,
     snprintf (settings [0], 24, "%" PRId64, config->max_backlog);
     snprintf (settings [1], 24, "%d", config->sender_attempts);
     snprintf (settings [2], 24, "%d", config->lookup_delay_ms);
+    snprintf (settings [3], 24, "%d", config->publish_timeout_ms);
     const char *names [] = { "DIR", "BIN", "REDIS_PORT", "BROKER_PORT", "INGRESS_PORT",
                              "TWILIO_PORT", "ACCOUNT", "MAX_BACKLOG", "SENDER_ATTEMPTS",
-                             "LOOKUP_DELAY" };
+                             "LOOKUP_DELAY", "PUBLISH_TIMEOUT" };
     const char *values [] = { self->dir, absolute, ports [0], ports [1], ports [2], ports [3],
-                              SB_CHAOSFLEET_ACCOUNT, settings [0], settings [1], settings [2] };
+                              SB_CHAOSFLEET_ACCOUNT, settings [0], settings [1], settings [2],
+                              settings [3] };
     size_t count = sizeof names / sizeof names [0];
     int rc = s_fill (self, templates, "fleet.zpl.in", "fleet.zpl", names, values, count)
           || s_fill (self, templates, "switchboard.zpl.in", "switchboard.zpl", names, values,

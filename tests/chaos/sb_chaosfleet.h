@@ -33,6 +33,7 @@ typedef struct {
     int64_t max_backlog;                    //  broker/max-backlog
     int sender_attempts;                    //  services/sender/max-attempts
     int lookup_delay_ms;                    //  sender/twilio/lookup_delay
+    int publish_timeout_ms;                 //  ingress/publish-timeout
 } sb_chaosfleet_config_t;
 
 typedef struct {

@@ -9,7 +9,7 @@
 #include <curl/curl.h>
 
 #define S_TENANT     "demo"
-#define S_HTTP_MS    5000           //  a webhook's POST (ingress answers within 300 ms)
+#define S_HTTP_MS    5000           //  a webhook's POST (ingress answers within 2 publish-timeouts)
 #define S_LOOP_MS    5              //  the longest the thread waits for curl
 #define S_REPLY_MS   1000           //  for the thread to answer a command
 

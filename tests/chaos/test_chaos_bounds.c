@@ -82,7 +82,10 @@ s_setup (void **state)
     s_bounds_t *self = (s_bounds_t *) *state;
     sb_chaosfleet_config_t config = { .max_backlog = S_BOUND,
                                       .sender_attempts = S_SENDER_TRIES,
-                                      .lookup_delay_ms = S_LOOKUP_MS };
+                                      .lookup_delay_ms = S_LOOKUP_MS,
+                                      //  every 503 here must be the bound's, never
+                                      //  a slow answer on a loaded (ASan) machine
+                                      .publish_timeout_ms = 2000 };
     self->fleet = sb_chaosfleet_new (self->supervise, self->bindir, self->templates, &config);
     if (!self->fleet)
         return -1;

@@ -91,7 +91,9 @@ s_setup (void **state)
     fflush (stdout);
     self->random = self->options.seed;
     sb_chaosfleet_config_t config = { .max_backlog = 10000000, .sender_attempts = 6,
-                                      .lookup_delay_ms = 100 };
+                                      .lookup_delay_ms = 100,
+                                      //  short: a killed broker costs the load little
+                                      .publish_timeout_ms = 300 };
     self->fleet = sb_chaosfleet_new (self->options.supervise, self->options.bindir,
                                      self->options.templates, &config);
     return self->fleet? 0: -1;
