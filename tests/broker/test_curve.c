@@ -14,7 +14,7 @@
     "No answer" is a request that waits S_REFUSED_MS in vain while the same
     broker answers an allowed client at once, before and after.
 
-    Usage: test_curve BROKER TESTWORKER ECHO SBKEYS ZMON [TEST]
+    Usage: test_curve BROKER TESTWORKER ECHO SBKEYS ZMON ZMON-WEB [TEST]
     (paths of the programs; CTest passes them). Exits 77 (skipped) without
     redis-server.                                                         */
 
@@ -32,6 +32,7 @@
 #define S_ECHO       2
 #define S_SBKEYS     3
 #define S_ZMON       4
+#define S_ZMON_WEB   5
 #define S_LEASE_MS   5000
 #define S_WAIT_MS    SB_TESTWORLD_WAIT_MS
 #define S_REPLY_MS   SB_TESTWORLD_REPLY_MS
@@ -365,6 +366,9 @@ test_bad_settings (void **state)
     char *zmon [] = { world->programs [S_ZMON], "--broker", "tcp://127.0.0.1:1", "stats",
                       "--once", NULL };
     s_assert_config_error (world, zmon, "zmon.out", "neither a Z85 key");
+    char *web [] = { world->programs [S_ZMON_WEB], "--broker", "tcp://127.0.0.1:1", "--port",
+                     "0", NULL };
+    s_assert_config_error (world, web, "zmon-web.out", "neither a Z85 key");
     setenv (SB_CURVE_ENV_SERVER, public, 1);   //  a public file as this program's own
     s_assert_config_error (world, echo, "echo.out", "holds no secret key");
     s_curve_env (world, NULL, NULL);
@@ -384,6 +388,7 @@ main (int argc, char *argv [])
         fprintf (stderr, "SKIP: this libzmq has no CURVE\n");
         return SB_TESTWORLD_SKIP;
     }
-    return sb_testworld_run (argc, argv, 5, "BROKER TESTWORKER ECHO SBKEYS ZMON [TEST]",
+    return sb_testworld_run (argc, argv, 6,
+                             "BROKER TESTWORKER ECHO SBKEYS ZMON ZMON-WEB [TEST]",
                              s_tests, sizeof s_tests / sizeof s_tests [0]);
 }

@@ -11,6 +11,7 @@
 #include "sb_classes.h"
 #include "sb_zmon_source.h"
 #include "sb_zmon_web.h"
+#include "sb_curve.h"
 
 #define S_EXIT_USAGE       64
 #define S_EXIT_UNAVAILABLE 69
@@ -188,6 +189,13 @@ main (int argc, char *argv [])
 {
     s_options_t options = { .web = { .port = SB_ZMON_WEB_PORT, .timeout_ms = SB_ZMON_TIMEOUT_MS } };
     int code = s_parse (&options, argc, argv);
+    char err [300];
+    bool curve;
+    //  A bad SB_CURVE_* ends it now, not at each page's broker request
+    if (code == 0 && sb_curve_client_check (&curve, err, sizeof err)) {
+        fprintf (stderr, "zmon-web: %s\n", err);
+        code = S_EXIT_CONFIG;
+    }
     if (code == 0) {
         zsys_init ();
         zsys_set_logident ("zmon-web");
@@ -196,7 +204,6 @@ main (int argc, char *argv [])
         options.web.token = token && *token? token: NULL;
         options.web.listen = options.listen;
         options.web.brokers = options.brokers;
-        char err [256];
         sb_zmon_web_t *web = sb_zmon_web_new (&options.web, err, sizeof err);
         if (web) {
             printf ("zmon-web: listening on http://%s:%d/ (%s)\n", options.listen,
