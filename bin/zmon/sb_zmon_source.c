@@ -129,6 +129,17 @@ sb_zmon_request (const char *endpoint, const char *command, const char *arg, int
 }
 
 json_t *
+sb_zmon_request_brokers (const json_t *results)
+{
+    json_t *brokers = json_deep_copy (results);
+    size_t index;
+    json_t *result;
+    json_array_foreach (brokers, index, result)
+        json_object_del (result, "reply");
+    return brokers;
+}
+
+json_t *
 sb_zmon_supervise_status (const char *path, int timeout_ms)
 {
     char err [256];

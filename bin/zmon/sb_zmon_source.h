@@ -28,6 +28,10 @@ json_t *sb_zmon_request (const char *endpoint, const char *command, const char *
 json_t *sb_zmon_request_all (const char *const *endpoints, size_t count, const char *command,
                              const char *arg, int timeout_ms);
 
+//  A copy of sb_zmon_request_all's results without their replies: which
+//  brokers answered, for a document that shows the replies merged.
+json_t *sb_zmon_request_brokers (const json_t *results);
+
 //  The restarts of every instance a supervise runs, from its control
 //  socket at path ("status --json"): a new object {reachable, error?,
 //  instances: [{program, instance, state, restarts}]}. Never NULL.

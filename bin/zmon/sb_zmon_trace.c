@@ -146,18 +146,6 @@ sb_zmon_trace_conversations (const json_t *results)
     return sorted;
 }
 
-//  The results of a request to every broker, each without its reply.
-static json_t *
-s_brokers_only (const json_t *results)
-{
-    json_t *brokers = json_deep_copy (results);
-    size_t index;
-    json_t *result;
-    json_array_foreach (brokers, index, result)
-        json_object_del (result, "reply");
-    return brokers;
-}
-
 //  {corr, tenant, rows} of the newest of conversations, or null.
 static json_t *
 s_newest (const char *const *brokers, size_t count, const json_t *conversations,
@@ -187,7 +175,7 @@ sb_zmon_trace_phone (const char *const *brokers, size_t count, const char *phone
     json_t *conversations = sb_zmon_trace_conversations (results);
     json_t *document = json_pack ("{s:s, s:o, s:o}", "phone", value,
                                   "conversations", conversations,
-                                  "brokers", s_brokers_only (results));
+                                  "brokers", sb_zmon_request_brokers (results));
     json_decref (results);
     if (document && newest)
         json_object_set_new (document, "newest", s_newest (brokers, count, conversations,

@@ -5,24 +5,8 @@
 #   Usage: test_broker_cli.sh BROKER_BINARY
 set -uo pipefail
 broker=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-fail () { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass () { passed=$((passed + 1)); }
-
-# expect CODE TEXT ARGS...: runs the broker, checks exit code and message
-expect () {
-    local code=$1 text=$2
-    shift 2
-    timeout 10 "$broker" "$@" > "$work/out" 2>&1
-    local rc=$?
-    if [ $rc -eq "$code" ] && grep -qF -- "$text" "$work/out"; then
-        pass
-    else
-        fail "broker $*: exit $rc (expected $code), output: $(head -c 300 "$work/out")"
-    fi
-}
+program=$broker label=broker
+source "$(dirname "$0")/cli_expect.sh"
 
 expect 0 "Usage: broker" --help
 printf 'broker\n    colour = red\n' > "$work/unknown.zpl"
@@ -42,5 +26,4 @@ expect 78 "unknown option" --frobnicate 1
 expect 69 "cannot connect to Redis at tcp://127.0.0.1:1" -e "ipc://$work/b.ipc" -r tcp://127.0.0.1:1
 expect 78 "cannot bind not-an-endpoint" -e not-an-endpoint -r tcp://127.0.0.1:1
 
-echo "$passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish

@@ -6,27 +6,8 @@
 #   Usage: test_sbkeys.sh SBKEYS_BINARY
 set -uo pipefail
 sbkeys=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-fail () { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass () { passed=$((passed + 1)); }
-
-# expect CODE TEXT ARGS...: runs sbkeys, checks exit code and output
-expect () {
-    local code=$1 text=$2
-    shift 2
-    timeout 10 "$sbkeys" "$@" > "$work/out" 2>&1
-    local rc=$?
-    if [ $rc -eq "$code" ] && grep -qF -- "$text" "$work/out"; then
-        pass
-    else
-        fail "sbkeys $*: exit $rc (expected $code), output: $(head -c 300 "$work/out")"
-    fi
-}
-
-# check TEST MESSAGE: passes when the shell test holds
-check () { if eval "$1"; then pass; else fail "$2"; fi; }
+program=$sbkeys label=sbkeys
+source "$(dirname "$0")/cli_expect.sh"
 
 expect 0 "Usage: sbkeys" --help
 expect 0 "public key " new broker-a --dir "$work"
@@ -57,5 +38,4 @@ expect 64 "is not a name" new ../escape --dir "$work"
 expect 64 "unknown command" frobnicate
 expect 64 "no command"
 
-echo "$passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish

@@ -126,18 +126,6 @@ s_on_stats (sb_zmon_web_t *self, struct MHD_Connection *connection)
     return s_answer_json (connection, MHD_HTTP_OK, view);
 }
 
-//  The results of a request to every broker, each without its reply.
-static json_t *
-s_brokers_only (const json_t *results)
-{
-    json_t *brokers = json_deep_copy (results);
-    size_t index;
-    json_t *result;
-    json_array_foreach (brokers, index, result)
-        json_object_del (result, "reply");
-    return brokers;
-}
-
 static enum MHD_Result
 s_on_trace (sb_zmon_web_t *self, struct MHD_Connection *connection, const char *corr)
 {
@@ -145,7 +133,7 @@ s_on_trace (sb_zmon_web_t *self, struct MHD_Connection *connection, const char *
                                            SB_PROTO_TRACE, corr, self->config.timeout_ms);
     json_t *document = json_pack ("{s:s, s:o, s:o}", "corr", corr,
                                   "rows", sb_zmon_trace_rows (results),
-                                  "brokers", s_brokers_only (results));
+                                  "brokers", sb_zmon_request_brokers (results));
     json_decref (results);
     return s_answer_json (connection, MHD_HTTP_OK, document);
 }
