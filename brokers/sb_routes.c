@@ -221,9 +221,16 @@ s_load_policies (sb_routes_t *self, zconfig_t *config, char *err, size_t errlen)
     if (common && s_parse_policy (&defaults, common, "services/default", err, errlen))
         return -1;
     self->defaults = defaults;
-    for (zconfig_t *item = section? zconfig_child (section): NULL; item; item = zconfig_next (item))
-        if (!streq (zconfig_name (item), "default") && !zlistx_find (self->services, (void *) zconfig_name (item)))
-            zlistx_insert (self->services, strdup (zconfig_name (item)), true);
+    for (zconfig_t *item = section? zconfig_child (section): NULL; item; item = zconfig_next (item)) {
+        const char *name = zconfig_name (item);
+        //  A policy section makes a queue: its name goes into Redis keys
+        //  like a routed service's (found by tests/fuzz/fuzz_config.c)
+        if (!streq (name, "default") && !s_service_name_valid (name))
+            return sb_error_set (err, errlen, "services/%.64s: not a service name (letters, "
+                                 "digits, '_', '.', '-'; 1..%d)", name, SB_ENVELOPE_MAX_NAME);
+        if (!streq (name, "default") && !zlistx_find (self->services, (void *) name))
+            zlistx_insert (self->services, strdup (name), true);
+    }
     for (char *service = (char *) zlistx_first (self->services); service;
          service = (char *) zlistx_next (self->services)) {
         sb_policy_t *policy = (sb_policy_t *) malloc (sizeof (sb_policy_t));

@@ -128,6 +128,7 @@ test_config_mistakes (void **state)
     s_routes (schemas, "services\n    echo\n        backoff = fast\n", "services/echo/backoff: 'fast' is not a number");
     s_routes (schemas, "services\n    echo\n        jitter = 2\n", "services/echo/jitter: '2' is not a number in 0..1");
     s_routes (schemas, "services\n    default\n        retries = 3\n", "services/default: unknown key 'retries'");
+    s_routes (schemas, "services\n    a$b\n        max-attempts = 3\n", "services/a$b: not a service name");
     sb_schemas_destroy (&schemas);
 }
 

@@ -1,0 +1,3 @@
+broker
+    curve
+        certificate = /x

@@ -1,0 +1,2 @@
+broker
+  endpoint = tcp://x

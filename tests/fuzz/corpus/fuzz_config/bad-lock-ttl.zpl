@@ -1,0 +1,4 @@
+agent-sync
+    vapi
+        timeout = 20000
+    lock-ttl = 30000

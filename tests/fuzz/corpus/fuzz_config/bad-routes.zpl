@@ -1,0 +1,5 @@
+routes
+    echo.request = "@reply_to echo"
+services
+    echo
+        jitter = 2

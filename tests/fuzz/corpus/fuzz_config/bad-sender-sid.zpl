@@ -1,0 +1,4 @@
+sender
+    mode = twilio
+    twilio
+        account_sid = AC1

@@ -1,0 +1,2 @@
+services
+    a$b
