@@ -7,6 +7,7 @@
 #include "sb_classes.h"
 #include <signal.h>
 #include "sb_ingress.h"
+#include "sb_ingress_config.h"
 #include "sb_credentials.h"
 #include "sb_curve.h"
 
@@ -73,91 +74,6 @@ s_usage (FILE *file)
         "Exit codes: 0 stopped by a signal; 78 bad config or port in use.\n");
 }
 
-//  Applies one setting; returns -1 with a message printed when invalid.
-static int
-s_apply (sb_ingress_config_t *config, const char *name, const char *value, const char *where)
-{
-    char *end;
-    long number = strtol (value, &end, 10);
-    bool numeric = *value && !*end;
-    if (streq (name, "listen"))          config->listen = value;
-    else if (streq (name, "broker"))     config->broker = value;
-    else if (streq (name, "public-url")) config->public_url = value;
-    else if (streq (name, "tenant"))     config->tenant = value;
-    else if (streq (name, "instance") && *value && strlen (value) <= 48
-             && strspn (value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-                == strlen (value))
-        config->instance = value;
-    else if (streq (name, "workspace-timeout") && numeric && number >= 100 && number <= 600000)
-        config->workspace_timeout_ms = (int) number;
-    else if (streq (name, "port") && numeric && number >= 0 && number <= 65535)
-        config->port = (int) number;
-    else if (streq (name, "max-body") && numeric && number >= 1024 && number <= (64 << 20))
-        config->max_body = (size_t) number;
-    else if (streq (name, "publish-timeout") && numeric && number >= 10 && number <= 60000)
-        config->publish_timeout_ms = (int) number;
-    else if (streq (name, "threads") && numeric && number >= 1 && number <= 256)
-        config->threads = (int) number;
-    else if (streq (name, "redis") && *value)
-        config->redis = value;
-    else if (streq (name, "credentials-ttl") && numeric && number >= 0 && number <= 3600000)
-        config->credentials_ttl_ms = (int) number;
-    else {
-        fprintf (stderr, "ingress: %s: '%s' is not a valid %s\n", where, value, name);
-        return -1;
-    }
-    return 0;
-}
-
-static const char *s_keys [] = { "listen", "port", "broker", "public-url", "tenant",
-                                 "max-body", "publish-timeout", "threads", "instance",
-                                 "workspace-timeout", "redis", "credentials-ttl" };
-#define S_KEYS (sizeof s_keys / sizeof s_keys [0])
-
-//  A section of name = value pairs, each value non-empty.
-static int
-s_load_map (zconfig_t *section, const char *where)
-{
-    for (zconfig_t *item = zconfig_child (section); item; item = zconfig_next (item)) {
-        const char *value = zconfig_value (item);
-        if (!value || !*value || zconfig_child (item)) {
-            fprintf (stderr, "ingress: %s/%s: needs a value (name = value)\n", where,
-                     zconfig_name (item));
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int
-s_load (sb_ingress_config_t *config, zconfig_t *file, const char *path)
-{
-    zconfig_t *section = zconfig_locate (file, "ingress");
-    for (zconfig_t *item = section? zconfig_child (section): NULL; item; item = zconfig_next (item)) {
-        char where [512];
-        snprintf (where, sizeof where, "%s: ingress/%s", path, zconfig_name (item));
-        if (streq (zconfig_name (item), "numbers") || streq (zconfig_name (item), "workspace-tokens")) {
-            if (s_load_map (item, where))
-                return -1;
-            if (streq (zconfig_name (item), "numbers"))
-                config->numbers = item;
-            else
-                config->workspace_tokens = item;
-            continue;
-        }
-        size_t key = 0;
-        while (key < S_KEYS && !streq (s_keys [key], zconfig_name (item)))
-            key++;
-        if (key == S_KEYS) {
-            fprintf (stderr, "ingress: %s: unknown key\n", where);
-            return -1;
-        }
-        if (s_apply (config, zconfig_name (item), zconfig_value (item), where))
-            return -1;
-    }
-    return 0;
-}
-
 //  The long name of an option that takes a value, or NULL.
 static const char *
 s_option (const char *arg)
@@ -168,9 +84,8 @@ s_option (const char *arg)
     for (size_t index = 0; index < 7; index++)
         if (streq (arg, shorts [index]))
             return longs [index];
-    for (size_t index = 0; index < S_KEYS; index++)
-        if (strncmp (arg, "--", 2) == 0 && streq (arg + 2, s_keys [index]))
-            return s_keys [index];
+    if (strncmp (arg, "--", 2) == 0 && sb_ingress_config_is_key (arg + 2))
+        return arg + 2;
     return NULL;
 }
 
@@ -223,9 +138,8 @@ main (int argc, char *argv [])
         }
         if ((streq (argv [index], "-c") || streq (argv [index], "--config")) && index + 1 < argc
         &&  (!(file = sb_config_load (argv [index + 1], err, sizeof err))
-             || s_load (&config, file, argv [index + 1]))) {
-            if (!file)
-                fprintf (stderr, "ingress: %s\n", err);
+             || sb_ingress_config_load (&config, file, argv [index + 1], err, sizeof err))) {
+            fprintf (stderr, "ingress: %s\n", err);
             zconfig_destroy (&file);
             return S_EXIT_CONFIG;
         }
@@ -248,7 +162,8 @@ main (int argc, char *argv [])
             zconfig_destroy (&file);
             return S_EXIT_CONFIG;
         }
-        if (s_apply (&config, name, argv [++index], option)) {
+        if (sb_ingress_config_apply (&config, name, argv [++index], option, err, sizeof err)) {
+            fprintf (stderr, "ingress: %s\n", err);
             zconfig_destroy (&file);
             return S_EXIT_CONFIG;
         }

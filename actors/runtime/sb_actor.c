@@ -69,10 +69,12 @@ s_set_number (const char *text, long low, long high, long *value)
     return (*text && !*end && *value >= low && *value <= high)? 0: -1;
 }
 
-//  Applies one setting by name (broker, instance, capacity, grace) from
-//  where (for messages). Returns 0, or -1 with a message printed.
+//  Applies one setting by name (broker, instance, capacity, grace, stats,
+//  redis, monitor) from where (for messages). Returns 0, or -1 with the
+//  reason in err.
 static int
-s_apply (sb_actor_options_t *options, const char *name, const char *value, const char *where)
+s_apply (sb_actor_options_t *options, const char *name, const char *value, const char *where,
+         char *err, size_t errlen)
 {
     long number = 0;
     int rc = 0;
@@ -99,8 +101,24 @@ s_apply (sb_actor_options_t *options, const char *name, const char *value, const
         rc = *value? 0: -1;
     }
     if (rc)
-        fprintf (stderr, "%s: %s: '%s' is not a valid %s\n", options->def->name, where, value, name);
+        snprintf (err, errlen, "%s: '%s' is not a valid %s", where, value, name);
     return rc;
+}
+
+int
+sb_actor_options_load_section (sb_actor_options_t *options, zconfig_t *section, const char *path,
+                               char *err, size_t errlen)
+{
+    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats", "redis",
+                            "monitor" };
+    for (size_t index = 0; section && index < 7; index++) {
+        char *value = zconfig_get (section, keys [index], NULL);
+        char where [256];
+        snprintf (where, sizeof where, "%s: %s/%s", path, options->def->name, keys [index]);
+        if (value && s_apply (options, keys [index], value, where, err, errlen))
+            return -1;
+    }
+    return 0;
 }
 
 //  Reads the config file's section for this actor.
@@ -109,19 +127,12 @@ s_load_config (sb_actor_options_t *options, const char *path)
 {
     char err [512];
     options->config = sb_config_load (path, err, sizeof err);
-    if (!options->config) {
+    options->section = options->config? zconfig_locate (options->config, options->def->name)
+                                      : NULL;
+    if (!options->config
+    ||  sb_actor_options_load_section (options, options->section, path, err, sizeof err)) {
         fprintf (stderr, "%s: %s\n", options->def->name, err);
         return -1;
-    }
-    options->section = zconfig_locate (options->config, options->def->name);
-    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats", "redis",
-                            "monitor" };
-    for (size_t index = 0; options->section && index < 7; index++) {
-        char *value = zconfig_get (options->section, keys [index], NULL);
-        char where [256];
-        snprintf (where, sizeof where, "%s: %s/%s", path, options->def->name, keys [index]);
-        if (value && s_apply (options, keys [index], value, where))
-            return -1;
     }
     return 0;
 }
@@ -150,8 +161,11 @@ s_parse_arguments (sb_actor_options_t *options, int argc, char *argv [])
             index++;   //  read already
         else
         if (name && index + 1 < argc) {
-            if (s_apply (options, name, argv [++index], arg))
+            char err [512];
+            if (s_apply (options, name, argv [++index], arg, err, sizeof err)) {
+                fprintf (stderr, "%s: %s\n", options->def->name, err);
                 return -1;
+            }
         }
         else
         if (streq (arg, "--harness"))
@@ -170,8 +184,8 @@ s_parse_arguments (sb_actor_options_t *options, int argc, char *argv [])
     return 0;
 }
 
-static int
-s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc, char *argv [])
+void
+sb_actor_options_default (sb_actor_options_t *options, const sb_actor_def_t *def)
 {
     memset (options, 0, sizeof *options);
     options->def = def;
@@ -181,19 +195,36 @@ s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc
     options->instance = zsys_sprintf ("%s-%d", host? host: "host", (int) getpid ());
     zstr_free (&host);
     s_set_brokers (options, "tcp://127.0.0.1:5555");
+}
+
+//  The environment's overrides, SB_BROKER and SB_REDIS_URL.
+static int
+s_apply_env (sb_actor_options_t *options, char *err, size_t errlen)
+{
+    const char *env = getenv ("SB_BROKER");
+    if (env && *env && s_apply (options, "broker", env, "SB_BROKER", err, errlen))
+        return -1;
+    env = getenv ("SB_REDIS_URL");
+    if (env && *env && s_apply (options, "redis", env, "SB_REDIS_URL", err, errlen))
+        return -1;
+    return 0;
+}
+
+static int
+s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc, char *argv [])
+{
+    sb_actor_options_default (options, def);
     for (int index = 1; index + 1 < argc; index++)
         if ((streq (argv [index], "-c") || streq (argv [index], "--config"))
         &&  s_load_config (options, argv [index + 1]))
             return -1;
-    const char *env = getenv ("SB_BROKER");
-    if (env && *env && s_apply (options, "broker", env, "SB_BROKER"))
+    char err [512];
+    if (s_apply_env (options, err, sizeof err)) {
+        fprintf (stderr, "%s: %s\n", def->name, err);
         return -1;
-    env = getenv ("SB_REDIS_URL");
-    if (env && *env && s_apply (options, "redis", env, "SB_REDIS_URL"))
-        return -1;
+    }
     if (s_parse_arguments (options, argc, argv))
         return -1;
-    char err [512];
     bool curve;
     if (sb_curve_client_check (&curve, err, sizeof err)) {
         fprintf (stderr, "%s: %s\n", def->name, err);
@@ -207,8 +238,8 @@ s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc
     return 0;
 }
 
-static void
-s_options_clear (sb_actor_options_t *options)
+void
+sb_actor_options_clear (sb_actor_options_t *options)
 {
     if (options->def->teardown && options->state)
         options->def->teardown (&options->state);
@@ -253,6 +284,6 @@ sb_actor_main (const sb_actor_def_t *def, int argc, char *argv [])
     }
     if (rc == 0)
         rc = options.harness? sb_actor_harness (&options): sb_actor_run (&options);
-    s_options_clear (&options);
+    sb_actor_options_clear (&options);
     return rc;
 }

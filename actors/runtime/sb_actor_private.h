@@ -32,6 +32,20 @@ typedef struct {
     void *state;                     //  from def->setup
 } sb_actor_options_t;
 
+//  The defaults: capacity 4, grace 10 s, instance <host>-<pid>, the one
+//  broker tcp://127.0.0.1:5555. Clear with sb_actor_options_clear.
+void sb_actor_options_default (sb_actor_options_t *options, const sb_actor_def_t *def);
+
+//  Applies the runtime's own keys of an actor's config section (broker,
+//  instance, capacity, grace, stats, redis, monitor; others are the
+//  handler's), path naming the file in messages; section NULL: nothing.
+//  Returns 0, or -1 with the reason in err (the first bad value).
+int sb_actor_options_load_section (sb_actor_options_t *options, zconfig_t *section,
+                                   const char *path, char *err, size_t errlen);
+
+//  Frees what options own (the handler's state by def->teardown).
+void sb_actor_options_clear (sb_actor_options_t *options);
+
 //  A thread's own resources that outlive one message: its Redis
 //  connection. Owned by the thread; closed with sb_actor_thread_end.
 typedef struct {
