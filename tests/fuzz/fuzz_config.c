@@ -3,8 +3,10 @@
     every loader that takes it: the broker's settings (broker/..., with
     broker/curve), its routes and retry policies (routes, services), the
     alert thresholds (alerts), the planner (with llm/...), the sender, the
-    timesheet backend, agent-sync, and every tenant profile a section
-    names (<section>/tenants/<id>). A refusal must say why; an accepted
+    timesheet backend, agent-sync, every tenant profile a section names
+    (<section>/tenants/<id>), ingress's section (with its numbers and
+    workspace-tokens maps), and the actor runtime's own keys (broker,
+    instance, capacity, ...) of every section, as an actor of that name. A refusal must say why; an accepted
     config's values must be within the ranges the loaders document.
     Aborts otherwise; ASan's leak check covers what the loaders free.
 
@@ -23,6 +25,8 @@
 #include "sb_sender_private.h"
 #include "sb_timesheet_backend.h"
 #include "sb_agent_sync_private.h"
+#include "sb_ingress_config.h"
+#include "sb_actor_private.h"
 
 //  Config files are small; sb_config_parse looks for the bad line of a
 //  refused one by parsing each prefix again, so larger inputs only slow
@@ -314,6 +318,83 @@ s_check_agent_sync (zconfig_t *config)
     sb_agent_sync_teardown ((void **) &state);
 }
 
+//  A map of ingress/ as sb_ingress_config.h promises it: name = value,
+//  every value non-empty, nothing below.
+static void
+s_check_ingress_map (zconfig_t *map)
+{
+    for (zconfig_t *item = map? zconfig_child (map): NULL; item; item = zconfig_next (item))
+        if (!zconfig_value (item) || !*zconfig_value (item) || zconfig_child (item))
+            abort ();
+}
+
+//  Ingress's section: every number in the range sb_ingress_config.c
+//  gives it, the instance a plain name, a Redis (when set) not empty.
+static void
+s_check_ingress (zconfig_t *config)
+{
+    char err [512] = "";
+    sb_ingress_config_t settings = sb_ingress_config_default ();
+    if (sb_ingress_config_load (&settings, config, "fuzz.zpl", err, sizeof err)) {
+        s_check_refusal (err, "fuzz.zpl: ingress/");
+        return;
+    }
+    const char *instance = settings.instance;
+    if (!settings.listen || !settings.broker || !settings.tenant || !instance
+    ||  !*instance || strlen (instance) > 48
+    ||  strspn (instance, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        != strlen (instance)
+    ||  (settings.redis && !*settings.redis)
+    ||  !s_within (settings.port, 0, 65535)
+    ||  !s_within ((double) settings.max_body, 1024, 64 << 20)
+    ||  !s_within (settings.publish_timeout_ms, 10, 60000)
+    ||  !s_within (settings.threads, 1, 256)
+    ||  !s_within (settings.workspace_timeout_ms, 100, 600000)
+    ||  !s_within (settings.credentials_ttl_ms, 0, 3600000))
+        abort ();
+    s_check_ingress_map (settings.numbers);
+    s_check_ingress_map (settings.workspace_tokens);
+}
+
+//  The runtime's own keys of section, as an actor named after it: a
+//  non-empty list of at most SB_ACTOR_MAX_BROKERS endpoints, none empty
+//  or holding a separator, the numbers in sb_actor.c's ranges.
+static void
+s_check_actor (zconfig_t *section)
+{
+    sb_actor_def_t def = { .name = zconfig_name (section) };
+    sb_actor_options_t options;
+    sb_actor_options_default (&options, &def);
+    char err [512] = "", prefix [256];
+    snprintf (prefix, sizeof prefix, "fuzz.zpl: %s/", def.name);
+    if (sb_actor_options_load_section (&options, section, "fuzz.zpl", err, sizeof err))
+        s_check_refusal (err, prefix);
+    else {
+        if (options.broker_count < 1 || options.broker_count > SB_ACTOR_MAX_BROKERS
+        ||  !options.instance || !*options.instance
+        ||  !s_within (options.capacity, 1, 256) || !s_within ((double) options.grace_ms, 0, 3600000)
+        ||  (options.stats_endpoint && !*options.stats_endpoint)
+        ||  (options.redis_url && !*options.redis_url)
+        ||  (options.monitor_endpoint && !*options.monitor_endpoint))
+            abort ();
+        for (size_t index = 0; index < options.broker_count; index++)
+            if (!options.brokers [index] || !*options.brokers [index]
+            ||  strpbrk (options.brokers [index], ", "))
+                abort ();
+    }
+    sb_actor_options_clear (&options);
+}
+
+//  Every section as an actor's (the first 16: each costs a host lookup).
+static void
+s_check_actors (zconfig_t *config)
+{
+    size_t count = 0;
+    for (zconfig_t *section = zconfig_child (config); section && count < 16;
+         section = zconfig_next (section), count++)
+        s_check_actor (section);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -338,6 +419,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     s_check_planner (config);
     s_check_timesheet (config);
     s_check_agent_sync (config);
+    s_check_ingress (config);
+    s_check_actors (config);
     s_check_sender (config);          //  last: it writes its outbox into config
     zconfig_destroy (&config);
     return 0;
