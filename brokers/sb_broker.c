@@ -101,16 +101,18 @@ sb_broker_nack (sb_broker_t *self, zframe_t *identity, const char *token,
 //  Delivering
 
 //  Copies the corr of an encoded envelope (already peeked: a map within
-//  limits) into corr, for the trace; "" if it has none.
+//  limits) into corr, for the trace; "" if it has none. Unpacks into the
+//  broker's zone (no allocation per message) and clears it.
 static void
-s_peek_corr (const uint8_t *data, size_t size, char *corr, size_t corrlen)
+s_peek_corr (sb_broker_t *self, const uint8_t *data, size_t size, char *corr, size_t corrlen)
 {
     *corr = 0;
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    if (msgpack_unpack_next (&unpacked, (const char *) data, size, NULL) == MSGPACK_UNPACK_SUCCESS
-    &&  unpacked.data.type == MSGPACK_OBJECT_MAP) {
-        const msgpack_object_map *map = &unpacked.data.via.map;
+    msgpack_object object;
+    msgpack_unpack_return rc = msgpack_unpack ((const char *) data, size, NULL, self->zone,
+                                               &object);
+    if ((rc == MSGPACK_UNPACK_SUCCESS || rc == MSGPACK_UNPACK_EXTRA_BYTES)
+    &&  object.type == MSGPACK_OBJECT_MAP) {
+        const msgpack_object_map *map = &object.via.map;
         for (uint32_t index = 0; index < map->size; index++) {
             const msgpack_object *key = &map->ptr [index].key, *value = &map->ptr [index].val;
             if (key->type == MSGPACK_OBJECT_STR && key->via.str.size == 4
@@ -121,7 +123,7 @@ s_peek_corr (const uint8_t *data, size_t size, char *corr, size_t corrlen)
             }
         }
     }
-    msgpack_unpacked_destroy (&unpacked);
+    msgpack_zone_clear (self->zone);
 }
 
 //  Hands msg (ownership taken) to the least recently used idle worker of
@@ -151,7 +153,7 @@ s_deliver (sb_broker_t *self, s_service_t *service, sb_store_msg_t *msg)
         return;
     }
     if (self->config.trace)
-        s_peek_corr (msg->envelope, msg->size, delivery->corr, sizeof delivery->corr);
+        s_peek_corr (self, msg->envelope, msg->size, delivery->corr, sizeof delivery->corr);
     if (deadline_ms && deadline_ms <= zclock_time ()) {
         service->expired++;
         sb_broker_answer_queue (self, delivery, SB_STORE_FAIL, "deadline passed before delivery", 0);
@@ -485,8 +487,9 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     self->sending = zlistx_new ();
     self->tool_requests = zlistx_new ();
     self->answers = zlistx_new ();
+    self->zone = msgpack_zone_new (MSGPACK_ZONE_CHUNK_SIZE);
     if (!self->services || !self->workers || !self->deliveries || !self->publishes
-    ||  !self->sending || !self->tool_requests || !self->answers) {
+    ||  !self->sending || !self->tool_requests || !self->answers || !self->zone) {
         sb_error_set (err, errlen, "out of memory");
         sb_broker_destroy (&self);
         return NULL;
@@ -541,6 +544,8 @@ sb_broker_destroy (sb_broker_t **self_p)
     sb_routes_destroy (&self->routes);
     sb_schemas_destroy (&self->schemas);
     sb_store_destroy (&self->store);
+    if (self->zone)
+        msgpack_zone_free (self->zone);
     zsock_destroy (&self->router);
     zsock_destroy (&self->tap);
     zstr_free (&self->tap_endpoint);

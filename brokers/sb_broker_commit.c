@@ -71,19 +71,19 @@ static int
 s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
                   const char **code, char *err, size_t errlen)
 {
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
+    msgpack_object object;
     sb_envelope_view_t view;
     view.type [0] = 0;   //  stays empty when the bytes fail before the header
     int rc = sb_schemas_check_bytes (self->schemas, zframe_data (frame), zframe_size (frame),
-                                     &self->config.limits, &unpacked, &view, err, errlen);
+                                     &self->config.limits, self->zone, &object, &view,
+                                     err, errlen);
     //  The person it names, for finding its conversation by phone: only
     //  while the trace is on, the one reader of that index
     if (rc == 0 && self->config.trace
     &&  sb_schemas_index_value (self->schemas, view.type, view.body, publish->phone,
                                 sizeof publish->phone) != 1)
         publish->phone [0] = 0;
-    msgpack_unpacked_destroy (&unpacked);
+    msgpack_zone_clear (self->zone);   //  view's strings are copied; its body unused from here
     *code = rc && *view.type && !sb_schemas_has (self->schemas, view.type)
           ? "unknown-type": "invalid";
     if (rc)

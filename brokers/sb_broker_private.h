@@ -122,6 +122,7 @@ struct _sb_broker_t {
     sb_monitor_t *monitor;       //  the router's socket events, or NULL
     sb_store_t *store;
     sb_schemas_t *schemas;
+    msgpack_zone *zone;          //  unpacked envelopes' maps, cleared after each
     sb_routes_t *routes;
     zhashx_t *services;          //  name -> s_service_t
     zhashx_t *reply_routes;      //  reply service name -> s_reply_route_t
