@@ -188,11 +188,16 @@ sb_broker_queue_publishes (sb_broker_t *self)
         return;   //  all NACKed as storage failures in sb_broker_reply_publishes
     size_t index = 0;
     for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
-         publish = (s_publish_t *) zlistx_next (self->sending), index++)
+         publish = (s_publish_t *) zlistx_next (self->sending), index++) {
         self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
             zframe_data (publish->envelope), zframe_size (publish->envelope),
             publish->due_ms, publish->services, publish->service_count, publish->corr,
             publish->type, publish->phone, publish->tenant };
+        //  The round's fetches follow this script in the same pipeline, so
+        //  they see what it stores: a message is delivered one round trip
+        //  after its publish, not two
+        s_mark_dirty (self, publish->services, publish->service_count);
+    }
     sb_store_publish (self->store, self->puts, count, zclock_time (),
                       self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
 }
@@ -459,6 +464,9 @@ sb_broker_queue_answers (sb_broker_t *self)
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
             answer->reason, msg->envelope, msg->size, answer->delivery->corr,
             answer->delivery->type, answer->delivery->sent_ms };
+        //  The outputs too: fetched in this round, after the script
+        for (size_t put = 0; put < answer->put_count; put++)
+            s_mark_dirty (self, answer->puts [put].services, answer->puts [put].service_count);
     }
     sb_store_complete (self->store, self->ops, count, zclock_time (),
                        self->config.dedup_window_ms, self->outcomes);
