@@ -110,18 +110,29 @@ s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
 void
 sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
 {
-    s_publish_t *publish = (s_publish_t *) calloc (1, sizeof (s_publish_t));
-    if (!publish)
-        return;   //  no reply: the publisher's time-out tells it
-    if (sb_proto_pop_string (args, publish->token, sizeof publish->token)
-    ||  zmsg_size (args) != 1) {
+    char token [SB_PROTO_TOKEN_MAX + 1];
+    if (sb_proto_pop_string (args, token, sizeof token) || zmsg_size (args) != 1) {
         self->malformed++;
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR,
                         "PUBLISH needs a token (<= 64 bytes) and one envelope frame", NULL, NULL);
-        s_publish_destroy (&publish);
         return;
     }
-    publish->envelope = zmsg_pop (args);
+    zframe_t *envelope = zmsg_pop (args);
+    sb_broker_publish_envelope (self, identity, token, &envelope);
+}
+
+void
+sb_broker_publish_envelope (sb_broker_t *self, zframe_t *identity, const char *token,
+                            zframe_t **envelope_p)
+{
+    s_publish_t *publish = (s_publish_t *) calloc (1, sizeof (s_publish_t));
+    if (!publish) {
+        zframe_destroy (envelope_p);
+        return;   //  no reply: the publisher's time-out tells it
+    }
+    snprintf (publish->token, sizeof publish->token, "%s", token);
+    publish->envelope = *envelope_p;
+    *envelope_p = NULL;
     const char *code;
     char err [512];
     if (s_check_envelope (self, publish->envelope, publish, &code, err, sizeof err)) {

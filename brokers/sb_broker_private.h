@@ -196,6 +196,10 @@ void sb_broker_nack (sb_broker_t *self, zframe_t *identity, const char *token,
 //  The group commit (sb_broker_commit.c): commands from peers, their
 //  queueing into the round's pipeline, and the round's outcome.
 void sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args);
+//  A PUBLISH already taken apart: token (a checked string) and the
+//  envelope (ownership taken, *envelope_p set to NULL).
+void sb_broker_publish_envelope (sb_broker_t *self, zframe_t *identity, const char *token,
+                                 zframe_t **envelope_p);
 void sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args,
                           const char *command);
 void sb_broker_queue_publishes (sb_broker_t *self);
