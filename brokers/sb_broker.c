@@ -329,8 +329,33 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
     zframe_destroy (&identity);
 }
 
-//  A PUBLISH as it comes: [identity][SBP1][PUBLISH][token][envelope]
+//  A PUBLISH as it comes: [identity][SBP1][PUBLISH][token][envelope];
+//  a DONE without outputs: [identity][SBP1][DONE][handle]
 #define S_PUBLISH_FRAMES 5
+#define S_DONE_FRAMES    4
+
+//  Whether a frame holds exactly text.
+static bool
+s_part_is (zmq_msg_t *part, const char *text)
+{
+    return zmq_msg_size (part) == strlen (text)
+        && memcmp (zmq_msg_data (part), text, strlen (text)) == 0;
+}
+
+//  Whether a frame is a string that fits in size bytes with its NUL.
+static bool
+s_part_fits (zmq_msg_t *part, size_t size)
+{
+    return zmq_msg_size (part) < size && !memchr (zmq_msg_data (part), 0, zmq_msg_size (part));
+}
+
+//  Copies a checked string frame into buffer.
+static void
+s_part_copy (zmq_msg_t *part, char *buffer)
+{
+    memcpy (buffer, zmq_msg_data (part), zmq_msg_size (part));
+    buffer [zmq_msg_size (part)] = 0;
+}
 
 //  Whether parts (count frames, the message complete) are a well-formed
 //  PUBLISH: the one command that arrives once per message, taken without
@@ -339,14 +364,33 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
 static bool
 s_is_publish (zmq_msg_t *parts, size_t count, bool more)
 {
-    if (more || count != S_PUBLISH_FRAMES)
-        return false;
-    size_t token = zmq_msg_size (&parts [3]);
-    return zmq_msg_size (&parts [1]) == strlen (SB_PROTO_HEADER)
-        && memcmp (zmq_msg_data (&parts [1]), SB_PROTO_HEADER, strlen (SB_PROTO_HEADER)) == 0
-        && zmq_msg_size (&parts [2]) == strlen (SB_PROTO_PUBLISH)
-        && memcmp (zmq_msg_data (&parts [2]), SB_PROTO_PUBLISH, strlen (SB_PROTO_PUBLISH)) == 0
-        && token <= SB_PROTO_TOKEN_MAX && !memchr (zmq_msg_data (&parts [3]), 0, token);
+    return !more && count == S_PUBLISH_FRAMES && s_part_is (&parts [1], SB_PROTO_HEADER)
+        && s_part_is (&parts [2], SB_PROTO_PUBLISH)
+        && s_part_fits (&parts [3], SB_PROTO_TOKEN_MAX + 1);
+}
+
+//  The same for a DONE without outputs, a worker's usual answer.
+static bool
+s_is_bare_done (zmq_msg_t *parts, size_t count, bool more)
+{
+    return !more && count == S_DONE_FRAMES && s_part_is (&parts [1], SB_PROTO_HEADER)
+        && s_part_is (&parts [2], SB_PROTO_DONE) && s_part_fits (&parts [3], SB_PROTO_HANDLE_MAX);
+}
+
+//  Handles a bare DONE's frames as s_handle would.
+static void
+s_handle_done (sb_broker_t *self, zmq_msg_t *parts)
+{
+    zframe_t *identity = zframe_new (zmq_msg_data (&parts [0]), zmq_msg_size (&parts [0]));
+    if (!identity)
+        return;
+    char handle [SB_PROTO_HANDLE_MAX];
+    s_part_copy (&parts [3], handle);
+    s_worker_t *worker = sb_broker_worker_lookup (self, identity);
+    if (worker)
+        sb_broker_worker_alive (self, worker, zclock_mono ());
+    sb_broker_on_done (self, identity, handle);
+    zframe_destroy (&identity);
 }
 
 //  Handles a well-formed PUBLISH's frames as s_handle would.
@@ -356,8 +400,7 @@ s_handle_publish (sb_broker_t *self, zmq_msg_t *parts)
     zframe_t *identity = zframe_new (zmq_msg_data (&parts [0]), zmq_msg_size (&parts [0]));
     zframe_t *envelope = zframe_new (zmq_msg_data (&parts [4]), zmq_msg_size (&parts [4]));
     char token [SB_PROTO_TOKEN_MAX + 1];
-    memcpy (token, zmq_msg_data (&parts [3]), zmq_msg_size (&parts [3]));
-    token [zmq_msg_size (&parts [3])] = 0;
+    s_part_copy (&parts [3], token);
     if (identity && envelope) {
         s_worker_t *worker = sb_broker_worker_lookup (self, identity);
         if (worker)
@@ -422,6 +465,9 @@ s_read_round (sb_broker_t *self)
             break;
         if (s_is_publish (parts, received, more))
             s_handle_publish (self, parts);
+        else
+        if (s_is_bare_done (parts, received, more))
+            s_handle_done (self, parts);
         else
             s_handle_parts (self, parts, received, more);
         for (size_t index = 0; index < received; index++)

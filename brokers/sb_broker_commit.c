@@ -349,17 +349,18 @@ s_prepare_outputs (sb_broker_t *self, s_answer_t *answer, char *err, size_t errl
     return 0;
 }
 
+//  The delivery an answer names (handle NULL: it named none, malformed),
+//  or NULL with the error sent or the stale answer logged.
 static s_delivery_t *
-s_delivery_for (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+s_delivery_for (sb_broker_t *self, zframe_t *identity, const char *handle, const char *command)
 {
-    char handle [SB_PROTO_HANDLE_MAX];
     s_worker_t *worker = sb_broker_worker_lookup (self, identity);
     if (!worker) {
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "say HELLO first", NULL, NULL);
         return NULL;
     }
     worker->expiry_ms = zclock_mono () + self->config.heartbeat_ms * self->config.liveness;
-    if (sb_proto_pop_string (args, handle, sizeof handle)) {
+    if (!handle) {
         self->malformed++;
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "missing delivery handle", NULL, NULL);
         return NULL;
@@ -375,10 +376,12 @@ s_delivery_for (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char 
     return delivery;
 }
 
-void
-sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+//  An answer: args holds what follows the handle (NULL: nothing).
+static void
+s_answer (sb_broker_t *self, zframe_t *identity, const char *handle, zmsg_t *args,
+          const char *command)
 {
-    s_delivery_t *delivery = s_delivery_for (self, identity, args, command);
+    s_delivery_t *delivery = s_delivery_for (self, identity, handle, command);
     if (!delivery)
         return;
     s_service_t *service = delivery->service;
@@ -389,7 +392,7 @@ sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const 
         s_answer_t *answer = (s_answer_t *) zlistx_last (self->answers);
         if (!answer || answer->delivery != delivery)
             return;
-        answer->outputs = zmsg_dup (args);
+        answer->outputs = args? zmsg_dup (args): zmsg_new ();
         char err [512];
         if (s_prepare_outputs (self, answer, err, sizeof err)) {
             answer->kind = SB_STORE_FAIL;
@@ -402,16 +405,30 @@ sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const 
     uint64_t delay = 0;
     char reason [400] = "no reason given";
     if (streq (command, SB_PROTO_RETRY)
-    &&  (sb_proto_pop_number (args, &delay) || delay > 864e5)) {
+    &&  (!args || sb_proto_pop_number (args, &delay) || delay > 864e5)) {
         self->malformed++;
         delay = 0;
     }
-    if (zmsg_size (args))
+    if (args && zmsg_size (args))
         sb_proto_pop_string (args, reason, sizeof reason);
     if (streq (command, SB_PROTO_RETRY))
         sb_broker_answer_queue (self, delivery, SB_STORE_RETRY, reason, delay? (int64_t) delay: -1);
     else
         sb_broker_answer_queue (self, delivery, SB_STORE_FAIL, reason, 0);
+}
+
+void
+sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+{
+    char handle [SB_PROTO_HANDLE_MAX];
+    bool named = sb_proto_pop_string (args, handle, sizeof handle) == 0;
+    s_answer (self, identity, named? handle: NULL, args, command);
+}
+
+void
+sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle)
+{
+    s_answer (self, identity, handle, NULL, SB_PROTO_DONE);
 }
 
 //  Counts what an applied answer did, and lets go of its delivery.

@@ -202,6 +202,8 @@ void sb_broker_publish_envelope (sb_broker_t *self, zframe_t *identity, const ch
                                  zframe_t **envelope_p);
 void sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args,
                           const char *command);
+//  A DONE without outputs, already taken apart (handle: a checked string).
+void sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle);
 void sb_broker_queue_publishes (sb_broker_t *self);
 void sb_broker_reply_publishes (sb_broker_t *self);
 void sb_broker_queue_answers (sb_broker_t *self);
