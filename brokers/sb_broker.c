@@ -190,6 +190,10 @@ s_hand_out_ready (sb_broker_t *self, s_service_t *service)
 {
     while (zlistx_size (service->idle) && zlistx_size (service->ready)) {
         sb_store_msg_t *msg = (sb_store_msg_t *) zlistx_detach (service->ready, NULL);
+        //  With a fetch in flight, what leaves was there before it: keep
+        //  ready - fetch_before the count that fetch brings (s_note_fetched)
+        if (service->fetching && service->fetch_before)
+            service->fetch_before--;
         s_deliver (self, service, msg);
     }
 }
@@ -214,10 +218,10 @@ s_queue_fetches (sb_broker_t *self, int64_t now)
     }
 }
 
-//  Gives fetched work to idle workers. A full fetch means more may be
+//  Notes what the round's fetches brought. A full fetch means more may be
 //  waiting: the service stays dirty and is fetched again next round.
 static void
-s_dispatch (sb_broker_t *self)
+s_note_fetched (sb_broker_t *self)
 {
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services)) {
@@ -225,11 +229,21 @@ s_dispatch (sb_broker_t *self)
             service->dirty = zlistx_size (service->ready) - service->fetch_before
                           >= service->fetching;
         service->fetching = 0;
-        s_hand_out_ready (self, service);
     }
 }
 
-//  Ends the round: every reply, then the deliveries.
+//  Gives fetched work to idle workers.
+static void
+s_dispatch (sb_broker_t *self)
+{
+    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
+         service = (s_service_t *) zhashx_next (self->services))
+        s_hand_out_ready (self, service);
+}
+
+//  Ends the round in the broker's books: Redis's replies read, answers
+//  applied, fetches noted, publishes set aside for s_round_reply. What
+//  goes back to peers waits until the next round is on its way to Redis.
 static void
 s_round_finish (sb_broker_t *self)
 {
@@ -238,14 +252,23 @@ s_round_finish (sb_broker_t *self)
     else
     if (sb_store_connected (self->store))
         self->storage_ok = true;   //  an empty round without Redis proves nothing
-    sb_broker_reply_publishes (self);
+    sb_broker_settle_publishes (self);
     sb_broker_finish_answers (self);
+    s_note_fetched (self);
+}
+
+//  The finished round's replies (ACK, DUP, NACK), then its deliveries.
+static void
+s_round_reply (sb_broker_t *self)
+{
+    sb_broker_reply_publishes (self);
     s_dispatch (self);
 }
 
 //  Starts the round: the publishes, the answers and the fetches, queued as
-//  one pipeline and sent; the loop goes on reading commands while Redis
-//  works, and s_round_finish reads the replies.
+//  one pipeline and sent; then the previous round's replies and deliveries
+//  go out while Redis works on it, and the loop goes on reading commands
+//  until s_round_finish reads its replies.
 static void
 s_round_start (sb_broker_t *self, int64_t now)
 {
@@ -256,8 +279,11 @@ s_round_start (sb_broker_t *self, int64_t now)
     self->round_started_ms = now;
     if (sb_store_pipeline_send (self->store))
         sb_broker_storage_failed (self, "round");
-    if (!sb_store_pipeline_pending (self->store))
+    s_round_reply (self);
+    if (!sb_store_pipeline_pending (self->store)) {
         s_round_finish (self);   //  nothing owed (empty, or Redis gone): settle now
+        s_round_reply (self);
+    }
 }
 
 //  --------------------------------------------------------------------------
@@ -524,6 +550,7 @@ sb_broker_run (sb_broker_t *self, volatile int *stop)
     }
     if (sb_store_pipeline_pending (self->store))
         s_round_finish (self);
+    s_round_reply (self);
     return 0;
 }
 
@@ -617,11 +644,12 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     self->deliveries = zhashx_new ();
     self->publishes = zlistx_new ();
     self->sending = zlistx_new ();
+    self->replying = zlistx_new ();
     self->tool_requests = zlistx_new ();
     self->answers = zlistx_new ();
     self->zone = msgpack_zone_new (MSGPACK_ZONE_CHUNK_SIZE);
     if (!self->services || !self->workers || !self->deliveries || !self->publishes
-    ||  !self->sending || !self->tool_requests || !self->answers || !self->zone) {
+    ||  !self->sending || !self->replying || !self->tool_requests || !self->answers || !self->zone) {
         sb_error_set (err, errlen, "out of memory");
         sb_broker_destroy (&self);
         return NULL;
@@ -632,6 +660,7 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     zhashx_set_destructor (self->deliveries, sb_broker_delivery_destructor);
     zlistx_set_destructor (self->publishes, sb_broker_publish_destructor);
     zlistx_set_destructor (self->sending, sb_broker_publish_destructor);
+    zlistx_set_destructor (self->replying, sb_broker_publish_destructor);
     zlistx_set_destructor (self->tool_requests, s_zmsg_destructor);
     zlistx_set_destructor (self->answers, sb_broker_answer_destructor);
 
@@ -669,6 +698,10 @@ sb_broker_destroy (sb_broker_t **self_p)
     zlistx_destroy (&self->answers);
     zlistx_destroy (&self->publishes);
     zlistx_destroy (&self->sending);
+    zlistx_destroy (&self->replying);
+    free (self->reply_results);
+    free (self->puts);
+    free (self->put_results);
     zlistx_destroy (&self->tool_requests);
     zhashx_destroy (&self->workers);
     zhashx_destroy (&self->services);

@@ -213,14 +213,32 @@ sb_broker_queue_publishes (sb_broker_t *self)
                       self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
 }
 
-//  Second half, once Redis answered: every reply of the round.
+//  Once Redis answered: sets the round's publishes aside with their
+//  results, so that the next round can be sent before they are replied
+//  to (Redis works on it meanwhile).
+void
+sb_broker_settle_publishes (sb_broker_t *self)
+{
+    if (zlistx_size (self->replying))
+        sb_broker_reply_publishes (self);   //  not expected: the loop replies first
+    zlistx_t *swap = self->replying;
+    self->replying = self->sending;
+    self->sending = swap;
+    self->reply_results = self->put_results;
+    self->put_results = NULL;
+    free (self->puts);
+    self->puts = NULL;
+}
+
+//  Second half: every reply of the settled round. Their services were
+//  marked as having work when the round was queued (its fetches saw it).
 void
 sb_broker_reply_publishes (sb_broker_t *self)
 {
     size_t index = 0;
-    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
-         publish = (s_publish_t *) zlistx_next (self->sending), index++) {
-        sb_store_put_result_t *result = self->put_results? &self->put_results [index]: NULL;
+    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->replying); publish;
+         publish = (s_publish_t *) zlistx_next (self->replying), index++) {
+        sb_store_put_result_t *result = self->reply_results? &self->reply_results [index]: NULL;
         if (!result || result->status == SB_STORE_FAILED)
             sb_broker_nack (self, publish->identity, publish->token, "storage", self->storage_error);
         else
@@ -235,18 +253,15 @@ sb_broker_reply_publishes (sb_broker_t *self)
                     "the broker's backlog bound is reached: try again later");
         else {
             self->published++;
-            s_mark_dirty (self, publish->services, publish->service_count);
             s_tap_published (self, publish->services, publish->service_count,
                              zframe_data (publish->envelope), zframe_size (publish->envelope));
             sb_broker_send_strings (self, publish->identity, SB_PROTO_ACK, publish->token,
                             publish->id, NULL);
         }
     }
-    free (self->puts);
-    free (self->put_results);
-    self->puts = NULL;
-    self->put_results = NULL;
-    zlistx_purge (self->sending);
+    free (self->reply_results);
+    self->reply_results = NULL;
+    zlistx_purge (self->replying);
 }
 
 //  --------------------------------------------------------------------------

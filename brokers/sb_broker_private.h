@@ -130,6 +130,8 @@ struct _sb_broker_t {
     zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
     zlistx_t *publishes;         //  s_publish_t waiting for the next round
     zlistx_t *sending;           //  s_publish_t of the round in flight
+    zlistx_t *replying;          //  s_publish_t of the round Redis answered, to reply to
+    sb_store_put_result_t *reply_results;   //  their outcomes
     zlistx_t *tool_requests;     //  zmsg_t [identity][command][args], for between rounds
     zlistx_t *answers;           //  s_answer_t waiting to be committed
     sb_store_put_t *puts;        //  this round's publishes, for the store
@@ -205,6 +207,7 @@ void sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args,
 //  A DONE without outputs, already taken apart (handle: a checked string).
 void sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle);
 void sb_broker_queue_publishes (sb_broker_t *self);
+void sb_broker_settle_publishes (sb_broker_t *self);
 void sb_broker_reply_publishes (sb_broker_t *self);
 void sb_broker_queue_answers (sb_broker_t *self);
 void sb_broker_finish_answers (sb_broker_t *self);
