@@ -649,7 +649,8 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     self->answers = zlistx_new ();
     self->zone = msgpack_zone_new (MSGPACK_ZONE_CHUNK_SIZE);
     if (!self->services || !self->workers || !self->deliveries || !self->publishes
-    ||  !self->sending || !self->replying || !self->tool_requests || !self->answers || !self->zone) {
+    ||  !self->sending || !self->replying || !self->tool_requests || !self->answers
+    ||  !self->zone) {
         sb_error_set (err, errlen, "out of memory");
         sb_broker_destroy (&self);
         return NULL;
