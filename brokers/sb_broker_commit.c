@@ -71,19 +71,19 @@ static int
 s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
                   const char **code, char *err, size_t errlen)
 {
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
+    msgpack_object object;
     sb_envelope_view_t view;
     view.type [0] = 0;   //  stays empty when the bytes fail before the header
     int rc = sb_schemas_check_bytes (self->schemas, zframe_data (frame), zframe_size (frame),
-                                     &self->config.limits, &unpacked, &view, err, errlen);
+                                     &self->config.limits, self->zone, &object, &view,
+                                     err, errlen);
     //  The person it names, for finding its conversation by phone: only
     //  while the trace is on, the one reader of that index
     if (rc == 0 && self->config.trace
     &&  sb_schemas_index_value (self->schemas, view.type, view.body, publish->phone,
                                 sizeof publish->phone) != 1)
         publish->phone [0] = 0;
-    msgpack_unpacked_destroy (&unpacked);
+    msgpack_zone_clear (self->zone);   //  view's strings are copied; its body unused from here
     *code = rc && *view.type && !sb_schemas_has (self->schemas, view.type)
           ? "unknown-type": "invalid";
     if (rc)
@@ -110,18 +110,29 @@ s_check_envelope (sb_broker_t *self, zframe_t *frame, s_publish_t *publish,
 void
 sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
 {
-    s_publish_t *publish = (s_publish_t *) calloc (1, sizeof (s_publish_t));
-    if (!publish)
-        return;   //  no reply: the publisher's time-out tells it
-    if (sb_proto_pop_string (args, publish->token, sizeof publish->token)
-    ||  zmsg_size (args) != 1) {
+    char token [SB_PROTO_TOKEN_MAX + 1];
+    if (sb_proto_pop_string (args, token, sizeof token) || zmsg_size (args) != 1) {
         self->malformed++;
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR,
                         "PUBLISH needs a token (<= 64 bytes) and one envelope frame", NULL, NULL);
-        s_publish_destroy (&publish);
         return;
     }
-    publish->envelope = zmsg_pop (args);
+    zframe_t *envelope = zmsg_pop (args);
+    sb_broker_publish_envelope (self, identity, token, &envelope);
+}
+
+void
+sb_broker_publish_envelope (sb_broker_t *self, zframe_t *identity, const char *token,
+                            zframe_t **envelope_p)
+{
+    s_publish_t *publish = (s_publish_t *) calloc (1, sizeof (s_publish_t));
+    if (!publish) {
+        zframe_destroy (envelope_p);
+        return;   //  no reply: the publisher's time-out tells it
+    }
+    snprintf (publish->token, sizeof publish->token, "%s", token);
+    publish->envelope = *envelope_p;
+    *envelope_p = NULL;
     const char *code;
     char err [512];
     if (s_check_envelope (self, publish->envelope, publish, &code, err, sizeof err)) {
@@ -188,23 +199,46 @@ sb_broker_queue_publishes (sb_broker_t *self)
         return;   //  all NACKed as storage failures in sb_broker_reply_publishes
     size_t index = 0;
     for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
-         publish = (s_publish_t *) zlistx_next (self->sending), index++)
+         publish = (s_publish_t *) zlistx_next (self->sending), index++) {
         self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
             zframe_data (publish->envelope), zframe_size (publish->envelope),
             publish->due_ms, publish->services, publish->service_count, publish->corr,
             publish->type, publish->phone, publish->tenant };
+        //  The round's fetches follow this script in the same pipeline, so
+        //  they see what it stores: a message is delivered one round trip
+        //  after its publish, not two
+        s_mark_dirty (self, publish->services, publish->service_count);
+    }
     sb_store_publish (self->store, self->puts, count, zclock_time (),
                       self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
 }
 
-//  Second half, once Redis answered: every reply of the round.
+//  Once Redis answered: sets the round's publishes aside with their
+//  results, so that the next round can be sent before they are replied
+//  to (Redis works on it meanwhile).
+void
+sb_broker_settle_publishes (sb_broker_t *self)
+{
+    if (zlistx_size (self->replying))
+        sb_broker_reply_publishes (self);   //  not expected: the loop replies first
+    zlistx_t *swap = self->replying;
+    self->replying = self->sending;
+    self->sending = swap;
+    self->reply_results = self->put_results;
+    self->put_results = NULL;
+    free (self->puts);
+    self->puts = NULL;
+}
+
+//  Second half: every reply of the settled round. Their services were
+//  marked as having work when the round was queued (its fetches saw it).
 void
 sb_broker_reply_publishes (sb_broker_t *self)
 {
     size_t index = 0;
-    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
-         publish = (s_publish_t *) zlistx_next (self->sending), index++) {
-        sb_store_put_result_t *result = self->put_results? &self->put_results [index]: NULL;
+    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->replying); publish;
+         publish = (s_publish_t *) zlistx_next (self->replying), index++) {
+        sb_store_put_result_t *result = self->reply_results? &self->reply_results [index]: NULL;
         if (!result || result->status == SB_STORE_FAILED)
             sb_broker_nack (self, publish->identity, publish->token, "storage", self->storage_error);
         else
@@ -219,18 +253,15 @@ sb_broker_reply_publishes (sb_broker_t *self)
                     "the broker's backlog bound is reached: try again later");
         else {
             self->published++;
-            s_mark_dirty (self, publish->services, publish->service_count);
             s_tap_published (self, publish->services, publish->service_count,
                              zframe_data (publish->envelope), zframe_size (publish->envelope));
             sb_broker_send_strings (self, publish->identity, SB_PROTO_ACK, publish->token,
                             publish->id, NULL);
         }
     }
-    free (self->puts);
-    free (self->put_results);
-    self->puts = NULL;
-    self->put_results = NULL;
-    zlistx_purge (self->sending);
+    free (self->reply_results);
+    self->reply_results = NULL;
+    zlistx_purge (self->replying);
 }
 
 //  --------------------------------------------------------------------------
@@ -333,17 +364,18 @@ s_prepare_outputs (sb_broker_t *self, s_answer_t *answer, char *err, size_t errl
     return 0;
 }
 
+//  The delivery an answer names (handle NULL: it named none, malformed),
+//  or NULL with the error sent or the stale answer logged.
 static s_delivery_t *
-s_delivery_for (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+s_delivery_for (sb_broker_t *self, zframe_t *identity, const char *handle, const char *command)
 {
-    char handle [SB_PROTO_HANDLE_MAX];
     s_worker_t *worker = sb_broker_worker_lookup (self, identity);
     if (!worker) {
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "say HELLO first", NULL, NULL);
         return NULL;
     }
     worker->expiry_ms = zclock_mono () + self->config.heartbeat_ms * self->config.liveness;
-    if (sb_proto_pop_string (args, handle, sizeof handle)) {
+    if (!handle) {
         self->malformed++;
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "missing delivery handle", NULL, NULL);
         return NULL;
@@ -359,10 +391,12 @@ s_delivery_for (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char 
     return delivery;
 }
 
-void
-sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+//  An answer: args holds what follows the handle (NULL: nothing).
+static void
+s_answer (sb_broker_t *self, zframe_t *identity, const char *handle, zmsg_t *args,
+          const char *command)
 {
-    s_delivery_t *delivery = s_delivery_for (self, identity, args, command);
+    s_delivery_t *delivery = s_delivery_for (self, identity, handle, command);
     if (!delivery)
         return;
     s_service_t *service = delivery->service;
@@ -373,7 +407,7 @@ sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const 
         s_answer_t *answer = (s_answer_t *) zlistx_last (self->answers);
         if (!answer || answer->delivery != delivery)
             return;
-        answer->outputs = zmsg_dup (args);
+        answer->outputs = args? zmsg_dup (args): zmsg_new ();
         char err [512];
         if (s_prepare_outputs (self, answer, err, sizeof err)) {
             answer->kind = SB_STORE_FAIL;
@@ -386,16 +420,30 @@ sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const 
     uint64_t delay = 0;
     char reason [400] = "no reason given";
     if (streq (command, SB_PROTO_RETRY)
-    &&  (sb_proto_pop_number (args, &delay) || delay > 864e5)) {
+    &&  (!args || sb_proto_pop_number (args, &delay) || delay > 864e5)) {
         self->malformed++;
         delay = 0;
     }
-    if (zmsg_size (args))
+    if (args && zmsg_size (args))
         sb_proto_pop_string (args, reason, sizeof reason);
     if (streq (command, SB_PROTO_RETRY))
         sb_broker_answer_queue (self, delivery, SB_STORE_RETRY, reason, delay? (int64_t) delay: -1);
     else
         sb_broker_answer_queue (self, delivery, SB_STORE_FAIL, reason, 0);
+}
+
+void
+sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+{
+    char handle [SB_PROTO_HANDLE_MAX];
+    bool named = sb_proto_pop_string (args, handle, sizeof handle) == 0;
+    s_answer (self, identity, named? handle: NULL, args, command);
+}
+
+void
+sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle)
+{
+    s_answer (self, identity, handle, NULL, SB_PROTO_DONE);
 }
 
 //  Counts what an applied answer did, and lets go of its delivery.
@@ -459,6 +507,9 @@ sb_broker_queue_answers (sb_broker_t *self)
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
             answer->reason, msg->envelope, msg->size, answer->delivery->corr,
             answer->delivery->type, answer->delivery->sent_ms };
+        //  The outputs too: fetched in this round, after the script
+        for (size_t put = 0; put < answer->put_count; put++)
+            s_mark_dirty (self, answer->puts [put].services, answer->puts [put].service_count);
     }
     sb_store_complete (self->store, self->ops, count, zclock_time (),
                        self->config.dedup_window_ms, self->outcomes);

@@ -124,6 +124,7 @@ struct _sb_broker_t {
     sb_curve_server_t *curve;    //  CURVE keys and zauth, or NULL: plain TCP
     sb_store_t *store;
     sb_schemas_t *schemas;
+    msgpack_zone *zone;          //  unpacked envelopes' maps, cleared after each
     sb_routes_t *routes;
     zhashx_t *services;          //  name -> s_service_t
     zhashx_t *reply_routes;      //  reply service name -> s_reply_route_t
@@ -131,6 +132,8 @@ struct _sb_broker_t {
     zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
     zlistx_t *publishes;         //  s_publish_t waiting for the next round
     zlistx_t *sending;           //  s_publish_t of the round in flight
+    zlistx_t *replying;          //  s_publish_t of the round Redis answered, to reply to
+    sb_store_put_result_t *reply_results;   //  their outcomes
     zlistx_t *tool_requests;     //  zmsg_t [identity][command][args], for between rounds
     zlistx_t *answers;           //  s_answer_t waiting to be committed
     sb_store_put_t *puts;        //  this round's publishes, for the store
@@ -197,9 +200,16 @@ void sb_broker_nack (sb_broker_t *self, zframe_t *identity, const char *token,
 //  The group commit (sb_broker_commit.c): commands from peers, their
 //  queueing into the round's pipeline, and the round's outcome.
 void sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args);
+//  A PUBLISH already taken apart: token (a checked string) and the
+//  envelope (ownership taken, *envelope_p set to NULL).
+void sb_broker_publish_envelope (sb_broker_t *self, zframe_t *identity, const char *token,
+                                 zframe_t **envelope_p);
 void sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args,
                           const char *command);
+//  A DONE without outputs, already taken apart (handle: a checked string).
+void sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle);
 void sb_broker_queue_publishes (sb_broker_t *self);
+void sb_broker_settle_publishes (sb_broker_t *self);
 void sb_broker_reply_publishes (sb_broker_t *self);
 void sb_broker_queue_answers (sb_broker_t *self);
 void sb_broker_finish_answers (sb_broker_t *self);

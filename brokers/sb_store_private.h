@@ -28,6 +28,8 @@ struct _sb_store_t {
     bool pipelining;             //  between pipeline_begin and _end
     bool reload_scripts;         //  Redis said NOSCRIPT in a pipeline
     zlistx_t *pending;           //  s_pending_t: replies owed, in order
+    char *command;               //  a pipelined command in RESP, reused
+    size_t command_size;         //  its capacity
 };
 
 //  Closes a connection that failed (its reason already set by

@@ -588,15 +588,20 @@ sb_schemas_check (const sb_schemas_t *self, const sb_envelope_t *env,
 
 int
 sb_schemas_check_bytes (const sb_schemas_t *self, const uint8_t *data, size_t size,
-                        const sb_limits_t *limits, msgpack_unpacked *unpacked,
-                        sb_envelope_view_t *view, char *err, size_t errlen)
+                        const sb_limits_t *limits, msgpack_zone *zone,
+                        msgpack_object *object, sb_envelope_view_t *view,
+                        char *err, size_t errlen)
 {
     if (sb_msgpack_scan (data, size, limits, err, errlen))
         return -1;
+    //  msgpack_unpack_next would allocate a fresh 8 KiB zone per call; this
+    //  one unpacks into the caller's. Trailing bytes are accepted as
+    //  msgpack_unpack_next accepts them (the scan has judged them already)
     size_t offset = 0;
-    if (msgpack_unpack_next (unpacked, (const char *) data, size, &offset) != MSGPACK_UNPACK_SUCCESS)
+    msgpack_unpack_return rc = msgpack_unpack ((const char *) data, size, &offset, zone, object);
+    if (rc != MSGPACK_UNPACK_SUCCESS && rc != MSGPACK_UNPACK_EXTRA_BYTES)
         return sb_error_set (err, errlen, "msgpack: unpacker refused the input");
-    if (sb_envelope_view (&unpacked->data, view, err, errlen))
+    if (sb_envelope_view (object, view, err, errlen))
         return -1;
     return sb_schemas_check_object (self, view->type, view->body, err, errlen);
 }

@@ -51,11 +51,15 @@ int sb_schemas_check_object (const sb_schemas_t *self, const char *type,
 
 //  Checks an encoded envelope completely (limits, structure, header, body
 //  schema) without building an sb_envelope_t: the broker's fast path. The
-//  caller initialises and destroys unpacked; view's body and trace point
-//  into it. Accepts exactly what decode + sb_schemas_check accept.
+//  envelope is unpacked into object, its maps and arrays allocated in the
+//  caller's zone (strings point into data): view's body and trace point
+//  into both until the caller clears the zone (msgpack_zone_clear), which
+//  it can reuse for the next envelope without allocating again. Accepts
+//  exactly what decode + sb_schemas_check accept.
 int sb_schemas_check_bytes (const sb_schemas_t *self, const uint8_t *data, size_t size,
-                            const sb_limits_t *limits, msgpack_unpacked *unpacked,
-                            sb_envelope_view_t *view, char *err, size_t errlen);
+                            const sb_limits_t *limits, msgpack_zone *zone,
+                            msgpack_object *object, sb_envelope_view_t *view,
+                            char *err, size_t errlen);
 
 //  Checks a whole envelope: header (sb_envelope_check), type known, body.
 int sb_schemas_check (const sb_schemas_t *self, const sb_envelope_t *env,

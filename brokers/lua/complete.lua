@@ -24,7 +24,8 @@
 -- message.
 
 local prefix, group, consumer = ARGV[1], ARGV[2], ARGV[3]
-local now, ttl = tonumber(ARGV[4]), ARGV[5]
+local now_text, ttl = ARGV[4], ARGV[5]
+local now = tonumber(now_text)
 local trace_ttl, count = tonumber(ARGV[6]), tonumber(ARGV[7])
 local results, at = {}, 8
 local backlog_change = 0
@@ -50,14 +51,36 @@ local function remove (queue, stream_id)
     backlog_change = backlog_change - 1
 end
 
+-- Trace lines per conversation, pushed once per conversation at the end
+-- (a DONE's line and its outputs' share one RPUSH), as publish.lua does
+local traces, trace_order = {}, {}
+
 -- Notes one event in a conversation's trace
 local function trace (corr, line)
     if trace_ttl > 0 then
-        local list = prefix .. 'trace:' .. corr
-        local length = redis.call('RPUSH', list, now .. '\t' .. line)
-        if length == 1 then
-            redis.call('PEXPIRE', list, trace_ttl)
-        elseif length > 256 then
+        local lines = traces[corr]
+        if not lines then
+            lines = {}
+            traces[corr] = lines
+            trace_order[#trace_order + 1] = corr
+        end
+        lines[#lines + 1] = now_text .. '\t' .. line
+    end
+end
+
+-- Pushes the noted lines (in chunks within Lua's stack), keeping the
+-- newest 256, the list expiring trace_ttl_ms after its first event
+local function trace_flush ()
+    for _, corr in ipairs(trace_order) do
+        local list, lines = prefix .. 'trace:' .. corr, traces[corr]
+        local length = 0
+        for first = 1, #lines, 1000 do
+            length = redis.call('RPUSH', list, unpack(lines, first, math.min(first + 999, #lines)))
+        end
+        if length == #lines then
+            redis.call('PEXPIRE', list, ARGV[6])
+        end
+        if length > 256 then
             redis.call('LTRIM', list, -256, -1)
         end
     end
@@ -68,9 +91,9 @@ end
 local function index_phone (phone, tenant, corr)
     if trace_ttl > 0 and phone ~= '' then
         local conversations = prefix .. 'phone:' .. phone
-        redis.call('ZADD', conversations, 'NX', now, tenant .. '\t' .. corr)
+        redis.call('ZADD', conversations, 'NX', now_text, tenant .. '\t' .. corr)
         redis.call('ZREMRANGEBYRANK', conversations, 0, -101)
-        redis.call('PEXPIRE', conversations, trace_ttl)
+        redis.call('PEXPIRE', conversations, ARGV[6])
     end
 end
 
@@ -88,11 +111,11 @@ local function store_output (position)
                 redis.call('ZADD', prefix .. 'delay', due, cmsgpack.pack(service, id, 0, envelope))
                 redis.call('HINCRBY', prefix .. 'delayed', service, 1)
             else
-                redis.call('XADD', prefix .. 'q:' .. service, '*', 'e', envelope, 'a', 0, 'i', id)
+                redis.call('XADD', prefix .. 'q:' .. service, '*', 'e', envelope, 'a', '0', 'i', id)
             end
         end
         trace (corr, 'published\t' .. type .. '\t' .. id .. '\t' .. table.concat(services, ' ')
-               .. '\t0\t' .. (due > now and (due - now) or 0) .. '\t\t0')
+               .. '\t0\t' .. (due > now and tostring(due - now) or '0') .. '\t\t0')
         index_phone (ARGV[position + 7 + nservices], ARGV[position + 8 + nservices], corr)
         backlog_change = backlog_change + nservices
     end
@@ -100,16 +123,19 @@ local function store_output (position)
 end
 
 -- One answer's trace line after the time: event, type, id, service,
--- attempt, delay, reason (tabs and newlines made spaces), delivered_ms
+-- attempt, delay, reason (tabs and newlines made spaces), delivered_ms.
+-- attempts and delay are text: Lua formats a number with printf.
 local function answer_line (event, type, id, service, attempts, delay, reason, delivered)
+    if reason ~= '' then reason = string.gsub(reason, '[\t\r\n]', ' ') end
     return event .. '\t' .. type .. '\t' .. id .. '\t' .. service .. '\t' .. attempts .. '\t'
-        .. delay .. '\t' .. string.gsub(reason, '[\t\r\n]', ' ') .. '\t' .. delivered
+        .. delay .. '\t' .. reason .. '\t' .. delivered
 end
 
 for op = 1, count do
     local kind, service, stream_id = ARGV[at], ARGV[at + 1], ARGV[at + 2]
     local delivery_count, envelope_id = tonumber(ARGV[at + 3]), ARGV[at + 4]
-    local attempts, limit = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
+    local attempts_text, limit = ARGV[at + 5], tonumber(ARGV[at + 6])
+    local attempts = tonumber(attempts_text)
     local corr, type, delivered = ARGV[at + 7], ARGV[at + 8], ARGV[at + 9]
     local queue = prefix .. 'q:' .. service
     local errors = prefix .. 'errs:' .. service .. ':' .. envelope_id
@@ -122,7 +148,8 @@ for op = 1, count do
             remove (queue, stream_id)
             -- Only a message that failed before has an error history
             if attempts > 1 then redis.call('DEL', errors) end
-            trace (corr, answer_line ('done', type, envelope_id, service, attempts, 0, '', delivered))
+            trace (corr, answer_line ('done', type, envelope_id, service, attempts_text, '0', '',
+                                     delivered))
         end
         for output = 1, noutputs do
             if valid then
@@ -140,8 +167,9 @@ for op = 1, count do
             redis.call('HINCRBY', prefix .. 'delayed', service, 1)
             redis.call('RPUSH', errors, reason)
             redis.call('PEXPIRE', errors, ttl)
-            trace (corr, answer_line ('retry', type, envelope_id, service, attempts,
-                                      math.max(tonumber(due) - now, 0), reason, delivered))
+            trace (corr, answer_line ('retry', type, envelope_id, service, attempts_text,
+                                      tostring(math.max(tonumber(due) - now, 0)), reason,
+                                      delivered))
             backlog_change = backlog_change + 1
         end
         at = at + 3
@@ -153,15 +181,16 @@ for op = 1, count do
             local history = redis.call('LRANGE', errors, 0, -1)
             redis.call('DEL', errors)
             redis.call('XADD', prefix .. 'dlq', '*', 'service', service, 'id', envelope_id,
-                       'reason', reason, 'attempts', attempts, 'failed_ms', ARGV[4],
+                       'reason', reason, 'attempts', attempts_text, 'failed_ms', ARGV[4],
                        'errors', cjson.encode(history), 'e', envelope)
-            trace (corr, answer_line ('dead', type, envelope_id, service, attempts, 0, reason,
-                                      delivered))
+            trace (corr, answer_line ('dead', type, envelope_id, service, attempts_text, '0',
+                                      reason, delivered))
         end
         at = at + 2
     end
     results[op] = valid and 'OK' or 'STALE'
 end
+trace_flush ()
 for queue, list in pairs(acks) do
     if #list > 0 then redis.call('XACK', queue, group, unpack(list)) end
 end

@@ -16,19 +16,51 @@
 -- scored by when first seen, the newest 100 kept, expiring trace_ttl_ms
 -- after the last one noted.
 
-local prefix, now = ARGV[1], tonumber(ARGV[2])
+local prefix, now_text = ARGV[1], ARGV[2]
+local now = tonumber(now_text)
 local ttl, max_backlog = ARGV[3], tonumber(ARGV[4])
 local trace_ttl, count = tonumber(ARGV[5]), tonumber(ARGV[6])
 local backlog = tonumber(redis.call('GET', prefix .. 'backlog') or '0')
 local results, at = {}, 7
+-- Trace lines per conversation, pushed once per conversation at the end
+-- (one RPUSH for all of a batch's events of a conversation, not one each)
+local traces, trace_order = {}, {}
+
+local function trace_note (corr, line)
+    local lines = traces[corr]
+    if not lines then
+        lines = {}
+        traces[corr] = lines
+        trace_order[#trace_order + 1] = corr
+    end
+    lines[#lines + 1] = line
+end
+
+-- Pushes the noted lines (in chunks within Lua's stack), keeping the
+-- newest 256, the list expiring trace_ttl_ms after its first event
+local function trace_flush ()
+    for _, corr in ipairs(trace_order) do
+        local list, lines = prefix .. 'trace:' .. corr, traces[corr]
+        local length = 0
+        for first = 1, #lines, 1000 do
+            length = redis.call('RPUSH', list, unpack(lines, first, math.min(first + 999, #lines)))
+        end
+        if length == #lines then
+            redis.call('PEXPIRE', list, ARGV[5])
+        end
+        if length > 256 then
+            redis.call('LTRIM', list, -256, -1)
+        end
+    end
+end
 
 -- Notes corr under the phone number it names (one ZADD, trim, PEXPIRE)
 local function index_phone (phone, tenant, corr)
     if phone ~= '' then
         local conversations = prefix .. 'phone:' .. phone
-        redis.call('ZADD', conversations, 'NX', now, tenant .. '\t' .. corr)
+        redis.call('ZADD', conversations, 'NX', now_text, tenant .. '\t' .. corr)
         redis.call('ZREMRANGEBYRANK', conversations, 0, -101)
-        redis.call('PEXPIRE', conversations, trace_ttl)
+        redis.call('PEXPIRE', conversations, ARGV[5])
     end
 end
 
@@ -61,20 +93,14 @@ for item = 1, count do
                 redis.call('HINCRBY', prefix .. 'delayed', service, 1)
             else
                 redis.call('XADD', prefix .. 'q:' .. service, '*',
-                           'e', envelope, 'a', 0, 'i', id)
+                           'e', envelope, 'a', '0', 'i', id)
             end
         end
         if trace_ttl > 0 then
-            local trace = prefix .. 'trace:' .. corr
-            local delay = due > now and (due - now) or 0
-            local length = redis.call('RPUSH', trace, now .. '\tpublished\t' .. type .. '\t'
-                                      .. id .. '\t' .. table.concat(services, ' ') .. '\t0\t'
-                                      .. delay .. '\t\t0')
-            if length == 1 then
-                redis.call('PEXPIRE', trace, trace_ttl)
-            elseif length > 256 then
-                redis.call('LTRIM', trace, -256, -1)
-            end
+            -- Numbers kept as text: Lua formats a number with printf
+            local delay = due > now and tostring(due - now) or '0'
+            trace_note (corr, now_text .. '\tpublished\t' .. type .. '\t' .. id .. '\t'
+                        .. table.concat(services, ' ') .. '\t0\t' .. delay .. '\t\t0')
             index_phone (phone, tenant, corr)
         end
         backlog = backlog + nservices
@@ -82,5 +108,6 @@ for item = 1, count do
     end
     at = at + 9 + nservices
 end
+trace_flush ()
 redis.call('SET', prefix .. 'backlog', backlog)
 return results
