@@ -14,6 +14,9 @@ static const char *s_script_files [S_SCRIPTS] = {
     "brokers/lua/trim.lua"
 };
 
+//  Put before the two scripts that store messages: what they share
+#define S_BATCH_TRACE "brokers/lua/batch_trace.lua"
+
 int
 sb_store_fail (sb_store_t *self, const char *format, ...)
 {
@@ -115,17 +118,30 @@ sb_store_args_add_int (sb_store_args_t *args, int64_t value)
 //  --------------------------------------------------------------------------
 //  Connection
 
+//  The embedded text of file, or NULL.
+static const char *
+s_script_text (const char *file)
+{
+    for (size_t index = 0; index < sb_store_scripts_count; index++)
+        if (streq (sb_store_scripts [index].origin, file))
+            return sb_store_scripts [index].text;
+    return NULL;
+}
+
 static int
 s_load_scripts (sb_store_t *self)
 {
+    const char *prelude = s_script_text (S_BATCH_TRACE);
+    if (!prelude)
+        return sb_store_fail (self, "%s is not built in", S_BATCH_TRACE);
     for (int script = 0; script < S_SCRIPTS; script++) {
-        const char *text = NULL;
-        for (size_t index = 0; index < sb_store_scripts_count; index++)
-            if (streq (sb_store_scripts [index].origin, s_script_files [script]))
-                text = sb_store_scripts [index].text;
+        const char *text = s_script_text (s_script_files [script]);
         if (!text)
             return sb_store_fail (self, "%s is not built in", s_script_files [script]);
-        redisReply *reply = (redisReply *) redisCommand (self->redis, "SCRIPT LOAD %s", text);
+        char *whole = script == S_PUBLISH || script == S_COMPLETE
+                    ? zsys_sprintf ("%s%s", prelude, text): strdup (text);
+        redisReply *reply = whole? redisCommand (self->redis, "SCRIPT LOAD %s", whole): NULL;
+        free (whole);
         if (!reply || reply->type != REDIS_REPLY_STRING || reply->len != 40) {
             sb_store_fail (self, "loading %s: %s", s_script_files [script],
                     reply? reply->str: self->redis->errstr);

@@ -19,6 +19,9 @@
 -- service(s), attempt, delay_ms, reason, delivered_ms; at most 256 lines,
 -- the list expiring trace_ttl_ms after its first event (docs/broker.md).
 --
+-- sb_store.c puts batch_trace.lua before it (trace_note, trace_flush,
+-- index_phone).
+--
 -- Acknowledged entries stay in the stream until trim.lua removes them in
 -- bulk: one XACK per service per batch instead of an XACK and an XDEL per
 -- message.
@@ -51,49 +54,10 @@ local function remove (queue, stream_id)
     backlog_change = backlog_change - 1
 end
 
--- Trace lines per conversation, pushed once per conversation at the end
--- (a DONE's line and its outputs' share one RPUSH), as publish.lua does
-local traces, trace_order = {}, {}
-
--- Notes one event in a conversation's trace
+-- Notes one event in a conversation's trace (batch_trace.lua), after the time
 local function trace (corr, line)
     if trace_ttl > 0 then
-        local lines = traces[corr]
-        if not lines then
-            lines = {}
-            traces[corr] = lines
-            trace_order[#trace_order + 1] = corr
-        end
-        lines[#lines + 1] = now_text .. '\t' .. line
-    end
-end
-
--- Pushes the noted lines (in chunks within Lua's stack), keeping the
--- newest 256, the list expiring trace_ttl_ms after its first event
-local function trace_flush ()
-    for _, corr in ipairs(trace_order) do
-        local list, lines = prefix .. 'trace:' .. corr, traces[corr]
-        local length = 0
-        for first = 1, #lines, 1000 do
-            length = redis.call('RPUSH', list, unpack(lines, first, math.min(first + 999, #lines)))
-        end
-        if length == #lines then
-            redis.call('PEXPIRE', list, ARGV[6])
-        end
-        if length > 256 then
-            redis.call('LTRIM', list, -256, -1)
-        end
-    end
-end
-
--- Notes an output's conversation under the phone number it names, as
--- publish.lua does
-local function index_phone (phone, tenant, corr)
-    if trace_ttl > 0 and phone ~= '' then
-        local conversations = prefix .. 'phone:' .. phone
-        redis.call('ZADD', conversations, 'NX', now_text, tenant .. '\t' .. corr)
-        redis.call('ZREMRANGEBYRANK', conversations, 0, -101)
-        redis.call('PEXPIRE', conversations, ARGV[6])
+        trace_note (corr, now_text .. '\t' .. line)
     end
 end
 
@@ -116,7 +80,10 @@ local function store_output (position)
         end
         trace (corr, 'published\t' .. type .. '\t' .. id .. '\t' .. table.concat(services, ' ')
                .. '\t0\t' .. (due > now and tostring(due - now) or '0') .. '\t\t0')
-        index_phone (ARGV[position + 7 + nservices], ARGV[position + 8 + nservices], corr)
+        if trace_ttl > 0 then
+            index_phone (prefix, ARGV[position + 7 + nservices], ARGV[position + 8 + nservices],
+                         corr, now_text, ARGV[6])
+        end
         backlog_change = backlog_change + nservices
     end
     return position + 9 + nservices
@@ -190,7 +157,7 @@ for op = 1, count do
     end
     results[op] = valid and 'OK' or 'STALE'
 end
-trace_flush ()
+trace_flush (prefix, ARGV[6])
 for queue, list in pairs(acks) do
     if #list > 0 then redis.call('XACK', queue, group, unpack(list)) end
 end

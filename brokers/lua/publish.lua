@@ -7,6 +7,8 @@
 -- Returns per item: "A" stored, "D<first-id>" duplicate key, "O" over
 -- capacity (nothing stored for D and O).
 -- Keys are built from the prefix (see docs/broker.md, storage layout).
+-- sb_store.c puts batch_trace.lua before it (trace_note, trace_flush,
+-- index_phone).
 -- trace_ttl_ms > 0: a stored item is noted in its conversation's trace
 -- (prefix .. 'trace:' .. corr: complete.lua describes the lines), kept
 -- trace_ttl_ms after the conversation's first event; and an item with a
@@ -22,48 +24,6 @@ local ttl, max_backlog = ARGV[3], tonumber(ARGV[4])
 local trace_ttl, count = tonumber(ARGV[5]), tonumber(ARGV[6])
 local backlog = tonumber(redis.call('GET', prefix .. 'backlog') or '0')
 local results, at = {}, 7
--- Trace lines per conversation, pushed once per conversation at the end
--- (one RPUSH for all of a batch's events of a conversation, not one each)
-local traces, trace_order = {}, {}
-
-local function trace_note (corr, line)
-    local lines = traces[corr]
-    if not lines then
-        lines = {}
-        traces[corr] = lines
-        trace_order[#trace_order + 1] = corr
-    end
-    lines[#lines + 1] = line
-end
-
--- Pushes the noted lines (in chunks within Lua's stack), keeping the
--- newest 256, the list expiring trace_ttl_ms after its first event
-local function trace_flush ()
-    for _, corr in ipairs(trace_order) do
-        local list, lines = prefix .. 'trace:' .. corr, traces[corr]
-        local length = 0
-        for first = 1, #lines, 1000 do
-            length = redis.call('RPUSH', list, unpack(lines, first, math.min(first + 999, #lines)))
-        end
-        if length == #lines then
-            redis.call('PEXPIRE', list, ARGV[5])
-        end
-        if length > 256 then
-            redis.call('LTRIM', list, -256, -1)
-        end
-    end
-end
-
--- Notes corr under the phone number it names (one ZADD, trim, PEXPIRE)
-local function index_phone (phone, tenant, corr)
-    if phone ~= '' then
-        local conversations = prefix .. 'phone:' .. phone
-        redis.call('ZADD', conversations, 'NX', now_text, tenant .. '\t' .. corr)
-        redis.call('ZREMRANGEBYRANK', conversations, 0, -101)
-        redis.call('PEXPIRE', conversations, ARGV[5])
-    end
-end
-
 for item = 1, count do
     local key, id, corr, type = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
     local envelope, due = ARGV[at + 4], tonumber(ARGV[at + 5])
@@ -101,13 +61,13 @@ for item = 1, count do
             local delay = due > now and tostring(due - now) or '0'
             trace_note (corr, now_text .. '\tpublished\t' .. type .. '\t' .. id .. '\t'
                         .. table.concat(services, ' ') .. '\t0\t' .. delay .. '\t\t0')
-            index_phone (phone, tenant, corr)
+            index_phone (prefix, phone, tenant, corr, now_text, ARGV[5])
         end
         backlog = backlog + nservices
         results[item] = 'A'
     end
     at = at + 9 + nservices
 end
-trace_flush ()
+trace_flush (prefix, ARGV[5])
 redis.call('SET', prefix .. 'backlog', backlog)
 return results
