@@ -7,6 +7,7 @@
 #include "sb_twilio.h"
 #include <openssl/crypto.h>
 
+#define S_WHATSAPP_SECONDS_MAX 253402300799LL   //  9999-12-31T23:59:59Z
 #define S_MAX_FORM_FIELDS 256
 #define S_TWIML_EMPTY "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"
 
@@ -220,6 +221,14 @@ s_whatsapp_message (const char *tenant, const json_t *message, size_t index, boo
                       "chat id (digits@s.whatsapp.net)", index, jid);
         return NULL;
     }
+    const json_t *stamp = json_object_get (message, "messageTimestamp");
+    json_int_t sent = json_integer_value (stamp);
+    //  Unix seconds, up to the year 9999: beyond, milliseconds overflow
+    if (stamp && (!json_is_integer (stamp) || sent < 0 || sent > S_WHATSAPP_SECONDS_MAX)) {
+        sb_error_set (err, errlen, "payload.messages[%zu].messageTimestamp: not Unix seconds "
+                      "(0 to %lld)", index, (long long) S_WHATSAPP_SECONDS_MAX);
+        return NULL;
+    }
     if (!text) {
         *skip = true;
         return NULL;
@@ -227,7 +236,6 @@ s_whatsapp_message (const char *tenant, const json_t *message, size_t index, boo
     json_t *body = json_pack ("{s:s, s:s, s:s, s:s, s:s}", "message_id", id, "channel", "whatsapp",
                               "from", number, "remote_jid", jid, "text", text);
     const char *name = json_string_value (json_object_get (message, "pushName"));
-    json_int_t sent = json_integer_value (json_object_get (message, "messageTimestamp"));
     if (body && name)
         json_object_set_new (body, "push_name", json_string (name));
     if (body && sent > 0)

@@ -137,6 +137,15 @@ test_whatsapp (void **state)
         "\"message\":{\"conversation\":\"hi all\"}}]}}", &answer);
     S_EXPECT (&answer, 400, "remoteJid");
     assert_int_equal (sb_testingress_stored (world, "whatsapp:baileys:WA3", NULL), 0);
+
+    //  A timestamp that is no Unix seconds (its milliseconds would overflow)
+    s_post_whatsapp (world, secret, "application/json",
+        "{\"tenantId\":\"acme\",\"payload\":{\"messages\":["
+        "{\"key\":{\"id\":\"WA5\",\"remoteJid\":\"972501234567@s.whatsapp.net\"},"
+        "\"message\":{\"conversation\":\"hi\"},"
+        "\"messageTimestamp\":1772787601772787600}]}}", &answer);
+    S_EXPECT (&answer, 400, "messageTimestamp");
+    assert_int_equal (sb_testingress_stored (world, "whatsapp:baileys:WA5", NULL), 0);
 }
 
 //  --------------------------------------------------------------------------
