@@ -28,94 +28,6 @@ sb_store_fail (sb_store_t *self, const char *format, ...)
 }
 
 //  --------------------------------------------------------------------------
-//  Argument vectors
-
-static void
-s_chunk_destructor (void **item)
-{
-    free (*item);
-    *item = NULL;
-}
-
-void
-sb_store_args_init (sb_store_args_t *args)
-{
-    memset (args, 0, sizeof *args);
-    args->owned = zlistx_new ();
-    if (args->owned)
-        zlistx_set_destructor (args->owned, s_chunk_destructor);
-    else
-        args->failed = true;
-    args->numbers_used = S_NUMBERS_PER_CHUNK;   //  no chunk yet
-}
-
-void
-sb_store_args_clear (sb_store_args_t *args)
-{
-    free (args->argv);
-    free (args->lengths);
-    zlistx_destroy (&args->owned);
-}
-
-static void
-s_args_add (sb_store_args_t *args, const void *data, size_t size)
-{
-    if (args->count == args->capacity) {
-        size_t capacity = args->capacity? args->capacity * 2: 64;
-        const char **argv = (const char **) realloc (args->argv, capacity * sizeof (char *));
-        if (argv)
-            args->argv = argv;
-        size_t *lengths = (size_t *) realloc (args->lengths, capacity * sizeof (size_t));
-        if (lengths)
-            args->lengths = lengths;
-        if (!argv || !lengths) {
-            args->failed = true;
-            return;
-        }
-        args->capacity = capacity;
-    }
-    args->argv [args->count] = (const char *) data;
-    args->lengths [args->count++] = size;
-}
-
-void
-sb_store_args_add_str (sb_store_args_t *args, const char *text)
-{
-    s_args_add (args, text, strlen (text));
-}
-
-//  Formats a number into the vector's own storage (chunks of slots, so
-//  earlier numbers never move: argv points at them).
-void
-sb_store_args_add_int (sb_store_args_t *args, int64_t value)
-{
-    if (args->numbers_used == S_NUMBERS_PER_CHUNK) {
-        args->numbers = malloc (S_NUMBERS_PER_CHUNK * sizeof *args->numbers);
-        if (!args->numbers || !args->owned) {
-            free (args->numbers);
-            args->failed = true;
-            return;
-        }
-        zlistx_add_end (args->owned, args->numbers);
-        args->numbers_used = 0;
-    }
-    char *text = args->numbers [args->numbers_used++];
-    char digits [24];
-    size_t length = 0;
-    uint64_t magnitude = value < 0? 0 - (uint64_t) value: (uint64_t) value;
-    do {
-        digits [length++] = (char) ('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude);
-    size_t at = 0;
-    if (value < 0)
-        text [at++] = '-';
-    while (length)
-        text [at++] = digits [--length];
-    s_args_add (args, text, at);
-}
-
-//  --------------------------------------------------------------------------
 //  Connection
 
 //  The embedded text of file, or NULL.
@@ -339,7 +251,7 @@ s_args_add_put (sb_store_args_t *args, const sb_store_put_t *item)
     sb_store_args_add_str (args, item->id);
     sb_store_args_add_str (args, item->corr? item->corr: "");
     sb_store_args_add_str (args, item->type? item->type: "");
-    s_args_add (args, item->envelope, item->size);
+    sb_store_args_add (args, item->envelope, item->size);
     sb_store_args_add_int (args, item->due_ms);
     sb_store_args_add_int (args, (int64_t) item->service_count);
     for (size_t index = 0; index < item->service_count; index++)
@@ -369,21 +281,6 @@ s_parse_publish (sb_store_t *self, redisReply *reply, void *output, size_t count
     return 0;
 }
 
-//  Writes value in decimal at at; returns the bytes written.
-static size_t
-s_put_decimal (char *at, size_t value)
-{
-    char digits [24];
-    size_t length = 0;
-    do {
-        digits [length++] = (char) ('0' + value % 10);
-        value /= 10;
-    } while (value);
-    for (size_t index = 0; index < length; index++)
-        at [index] = digits [length - 1 - index];
-    return length;
-}
-
 //  Appends args to the pipeline as one RESP command, formatted here into
 //  the store's reused buffer: hiredis's own formatting (an sdscatfmt per
 //  argument) was a twentieth of the broker's time. 0, or -1 (reason set).
@@ -403,12 +300,12 @@ s_append (sb_store_t *self, const sb_store_args_t *args)
     }
     char *at = self->command;
     *at++ = '*';
-    at += s_put_decimal (at, args->count);
+    at += sb_store_decimal (at, args->count);
     *at++ = '\r';
     *at++ = '\n';
     for (size_t index = 0; index < args->count; index++) {
         *at++ = '$';
-        at += s_put_decimal (at, args->lengths [index]);
+        at += sb_store_decimal (at, args->lengths [index]);
         *at++ = '\r';
         *at++ = '\n';
         if (args->lengths [index])
@@ -497,7 +394,7 @@ s_args_add_op (sb_store_args_t *args, const sb_store_op_t *op)
         if (op->kind == SB_STORE_RETRY)
             sb_store_args_add_int (args, op->due_ms);
         sb_store_args_add_str (args, op->reason);
-        s_args_add (args, op->envelope, op->size);
+        sb_store_args_add (args, op->envelope, op->size);
     }
 }
 
@@ -628,11 +525,8 @@ sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out
     sb_store_args_add_str (&args, "COUNT");
     sb_store_args_add_int (&args, (int64_t) max);
     sb_store_args_add_str (&args, "STREAMS");
-    s_args_add (&args, strdup (queue), strlen (queue));
+    sb_store_args_add_str (&args, queue);   //  copied when appended (s_append)
     sb_store_args_add_str (&args, ">");
-    //  The queue name must outlive a pipelined command: the vector owns it
-    if (args.count >= 2 && args.owned)
-        zlistx_add_end (args.owned, (void *) args.argv [args.count - 2]);
     return s_run (self, &args, false, s_parse_fetch, out, max);
 }
 

@@ -68,8 +68,13 @@ int sb_store_fail (sb_store_t *self, const char *format, ...) SB_PRINTF (2, 3);
 //  the vector's own storage), clear.
 void sb_store_args_init (sb_store_args_t *args);
 void sb_store_args_clear (sb_store_args_t *args);
+void sb_store_args_add (sb_store_args_t *args, const void *data, size_t size);
 void sb_store_args_add_str (sb_store_args_t *args, const char *text);
 void sb_store_args_add_int (sb_store_args_t *args, int64_t value);
+
+//  Writes value in decimal at at (room for 20 digits); returns the bytes
+//  written.
+size_t sb_store_decimal (char *at, uint64_t value);
 
 //  Starts an EVALSHA of script (the caller adds its ARGV after the prefix).
 void sb_store_args_eval (sb_store_t *self, sb_store_args_t *args, sb_store_script_t script);
