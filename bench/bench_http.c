@@ -169,8 +169,13 @@ s_reap (bench_http_t *self)
 size_t
 bench_http_run (bench_http_t *self, int64_t due_us)
 {
+    //  A transfer that perform just finished is reaped before any wait, or
+    //  its latency would gain the wait and the slot would idle through it
     int running;
     curl_multi_perform (self->multi, &running);
+    size_t answers = s_reap (self);
+    if (answers)
+        return answers;
     //  curl_multi_poll waits in whole milliseconds: the timer fd wakes it at
     //  the next request's time to the microsecond, so the generator adds no
     //  delay of its own to what it measures
@@ -183,6 +188,7 @@ bench_http_run (bench_http_t *self, int64_t due_us)
     uint64_t expired;
     if (read (self->timer, &expired, sizeof expired) < 0)
         expired = 0;             //  an answer came first
+    curl_multi_perform (self->multi, &running);
     return s_reap (self);
 }
 

@@ -32,7 +32,7 @@ s_assert_refused (const char *body, size_t size, size_t max_fields, const char *
     char err [256] = "";
     sb_form_t *form = sb_form_parse (body, size, max_fields, err, sizeof err);
     if (form)
-        fail_msg ("'%.*s' was accepted, expected: %s", (int) size, body, reason);
+        fail_msg ("'%.*s' was accepted, expected: %s", body ? (int) size : 0, body ? body : "", reason);
     assert_string_equal (err, reason);
 }
 
