@@ -206,11 +206,15 @@ s_queue_fetches (sb_broker_t *self, int64_t now)
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services)) {
         service->fetching = 0;
+        //  Idle credit, and as much again as is in flight: a worker's DONE
+        //  then finds its next delivery ready here (handed out as soon as
+        //  the DONE is read), not one Redis round trip away
         size_t credit = sb_broker_idle_credit (service);
+        size_t wanted_ready = credit? credit + service->in_flight: 0;
         size_t ready = zlistx_size (service->ready);
-        if (credit <= ready || (!service->dirty && now < service->next_poll_ms))
+        if (wanted_ready <= ready || (!service->dirty && now < service->next_poll_ms))
             continue;
-        size_t wanted = credit - ready < S_FETCH_MAX? credit - ready: S_FETCH_MAX;
+        size_t wanted = wanted_ready - ready < S_FETCH_MAX? wanted_ready - ready: S_FETCH_MAX;
         service->fetch_before = ready;
         service->fetching = wanted;
         service->next_poll_ms = now + self->config.poll_ms;
@@ -537,6 +541,7 @@ sb_broker_run (sb_broker_t *self, volatile int *stop)
         if (zmq_poll (items, count, timeout) < 0 && errno != EINTR)
             break;
         s_read_round (self);
+        s_dispatch (self);   //  credit the DONEs just read gave back, to ready work
         now = zclock_mono ();
         if (in_flight && ((items [1].revents & ZMQ_POLLIN) || count == 1
                           || now - self->round_started_ms >= self->config.redis_timeout_ms)) {

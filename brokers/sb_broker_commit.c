@@ -502,8 +502,7 @@ sb_broker_queue_answers (sb_broker_t *self)
         sb_store_msg_t *msg = answer->delivery->msg;
         s_service_t *service = answer->delivery->service;
         self->ops [index] = (sb_store_op_t) { answer->kind, service->name,
-            msg->stream_id, msg->delivery_count,
-            service->in_flight + zlistx_size (service->ready) + 16, msg->envelope_id,
+            msg->stream_id, msg->delivery_count, msg->envelope_id,
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
             answer->reason, msg->envelope, msg->size, answer->delivery->corr,
             answer->delivery->type, answer->delivery->sent_ms };

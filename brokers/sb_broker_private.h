@@ -17,7 +17,7 @@
 #include "sb_store.h"
 
 #define S_MAX_CAPACITY   1024     //  credit one worker may declare
-#define S_FETCH_MAX      256      //  messages fetched per service per round
+#define S_FETCH_MAX      1024     //  messages fetched per service per round
 #define S_STALL_CHECK_MS 5000     //  how often stalled services are looked for
 #define S_MAX_REPLY_ROUTES 10000  //  distinct reply_to services remembered
 #define S_FAILURE_WINDOW_MS 60000 //  failure rates cover one to two of these

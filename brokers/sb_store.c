@@ -381,7 +381,6 @@ s_args_add_op (sb_store_args_t *args, const sb_store_op_t *op)
     sb_store_args_add_int (args, op->delivery_count);
     sb_store_args_add_str (args, op->envelope_id);
     sb_store_args_add_int (args, op->attempts);
-    sb_store_args_add_int (args, (int64_t) op->held);
     sb_store_args_add_str (args, op->corr? op->corr: "");
     sb_store_args_add_str (args, op->type? op->type: "");
     sb_store_args_add_int (args, op->delivered_ms);

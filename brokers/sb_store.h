@@ -61,8 +61,6 @@ typedef struct {
     const char *service;
     const char *stream_id;
     uint32_t delivery_count;     //  the fence: the count this delivery had
-    size_t held;                 //  entries this broker holds for the service
-                                 //  (fetched or claimed, not yet answered)
     const char *envelope_id;
     const sb_store_put_t *outputs;   //  DONE
     size_t output_count;

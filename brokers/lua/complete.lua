@@ -6,8 +6,7 @@
 -- ARGV: prefix, group, consumer, now_ms, dedup_ttl_ms, trace_ttl_ms, count,
 -- then per op:
 --   kind, service, stream_id, delivery_count, envelope_id, attempts,
---   held (deliveries this broker holds for the service), corr, type,
---   delivered_ms (when the worker was handed it), then
+--   corr, type, delivered_ms (when the worker was handed it), then
 --   kind "D": noutputs, per output: key, id, corr, type, envelope, due_ms,
 --             nservices, service..., phone, tenant (as publish.lua)
 --   kind "R": due_ms, reason, envelope (attempts become the entry's base)
@@ -35,22 +34,29 @@ local backlog_change = 0
 local held = {}        -- queue -> { stream id -> delivery count }, ours
 local acks = {}        -- queue -> stream ids to acknowledge
 
--- This broker's pending entries of a queue, read once per batch
-local function holdings (queue, limit)
-    if not held[queue] then
-        local map = {}
-        local pending = redis.call('XPENDING', queue, group, '-', '+', math.max(limit, 1), consumer)
-        for _, entry in ipairs(pending) do map[entry[1]] = tonumber(entry[4]) end
+-- The delivery count of stream_id if this broker holds it, else false:
+-- one XPENDING of that id alone (O(log n)), not of all the queue's pending
+-- entries, which a busy service with many fetched made cost O(held) a batch
+local function holding (queue, stream_id)
+    local map = held[queue]
+    if not map then
+        map = {}
         held[queue] = map
         acks[queue] = {}
     end
-    return held[queue]
+    local count = map[stream_id]
+    if count == nil then
+        local entry = redis.call('XPENDING', queue, group, stream_id, stream_id, 1, consumer)[1]
+        count = entry and tonumber(entry[4]) or false
+        map[stream_id] = count
+    end
+    return count
 end
 
 local function remove (queue, stream_id)
     local list = acks[queue]
     list[#list + 1] = stream_id
-    held[queue][stream_id] = nil      -- a second answer in the batch is stale
+    held[queue][stream_id] = false    -- a second answer in the batch is stale
     backlog_change = backlog_change - 1
 end
 
@@ -101,13 +107,13 @@ end
 for op = 1, count do
     local kind, service, stream_id = ARGV[at], ARGV[at + 1], ARGV[at + 2]
     local delivery_count, envelope_id = tonumber(ARGV[at + 3]), ARGV[at + 4]
-    local attempts_text, limit = ARGV[at + 5], tonumber(ARGV[at + 6])
+    local attempts_text = ARGV[at + 5]
     local attempts = tonumber(attempts_text)
-    local corr, type, delivered = ARGV[at + 7], ARGV[at + 8], ARGV[at + 9]
+    local corr, type, delivered = ARGV[at + 6], ARGV[at + 7], ARGV[at + 8]
     local queue = prefix .. 'q:' .. service
     local errors = prefix .. 'errs:' .. service .. ':' .. envelope_id
-    local valid = holdings (queue, limit)[stream_id] == delivery_count
-    at = at + 10
+    local valid = holding (queue, stream_id) == delivery_count
+    at = at + 9
     if kind == 'D' then
         local noutputs = tonumber(ARGV[at])
         at = at + 1

@@ -224,7 +224,7 @@ static bool
 s_store_done (sb_store_t *store, sb_store_msg_t *msg, uint32_t delivery_count)
 {
     sb_store_op_t op = { .kind = SB_STORE_DONE, .service = "svc", .stream_id = msg->stream_id,
-                         .delivery_count = delivery_count, .held = 1,
+                         .delivery_count = delivery_count,
                          .envelope_id = msg->envelope_id, .attempts = delivery_count };
     sb_store_status_t outcome = SB_STORE_FAILED;
     assert_int_equal (sb_store_complete (store, &op, 1, zclock_time (), 60000, &outcome), 0);
