@@ -198,96 +198,12 @@ s_hand_out_ready (sb_broker_t *self, s_service_t *service)
     }
 }
 
-//  Queues, in the round's pipeline, a fetch for every service with idle
-//  credit whose queue may hold work.
-static void
-s_queue_fetches (sb_broker_t *self, int64_t now)
-{
-    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
-         service = (s_service_t *) zhashx_next (self->services)) {
-        service->fetching = 0;
-        //  Idle credit, and as much again as is in flight: a worker's DONE
-        //  then finds its next delivery ready here (handed out as soon as
-        //  the DONE is read), not one Redis round trip away
-        size_t credit = sb_broker_idle_credit (service);
-        size_t wanted_ready = credit? credit + service->in_flight: 0;
-        size_t ready = zlistx_size (service->ready);
-        if (wanted_ready <= ready || (!service->dirty && now < service->next_poll_ms))
-            continue;
-        size_t wanted = wanted_ready - ready < S_FETCH_MAX? wanted_ready - ready: S_FETCH_MAX;
-        service->fetch_before = ready;
-        service->fetching = wanted;
-        service->next_poll_ms = now + self->config.poll_ms;
-        sb_store_fetch (self->store, service->name, wanted, service->ready);
-    }
-}
-
-//  Notes what the round's fetches brought. A full fetch means more may be
-//  waiting: the service stays dirty and is fetched again next round.
-static void
-s_note_fetched (sb_broker_t *self)
-{
-    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
-         service = (s_service_t *) zhashx_next (self->services)) {
-        if (service->fetching)
-            service->dirty = zlistx_size (service->ready) - service->fetch_before
-                          >= service->fetching;
-        service->fetching = 0;
-    }
-}
-
-//  Gives fetched work to idle workers.
-static void
-s_dispatch (sb_broker_t *self)
+void
+sb_broker_dispatch (sb_broker_t *self)
 {
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services))
         s_hand_out_ready (self, service);
-}
-
-//  Ends the round in the broker's books: Redis's replies read, answers
-//  applied, fetches noted, publishes set aside for s_round_reply. What
-//  goes back to peers waits until the next round is on its way to Redis.
-static void
-s_round_finish (sb_broker_t *self)
-{
-    if (sb_store_pipeline_end (self->store))
-        sb_broker_storage_failed (self, "round");
-    else
-    if (sb_store_connected (self->store))
-        self->storage_ok = true;   //  an empty round without Redis proves nothing
-    sb_broker_settle_publishes (self);
-    sb_broker_finish_answers (self);
-    s_note_fetched (self);
-}
-
-//  The finished round's replies (ACK, DUP, NACK), then its deliveries.
-static void
-s_round_reply (sb_broker_t *self)
-{
-    sb_broker_reply_publishes (self);
-    s_dispatch (self);
-}
-
-//  Starts the round: the publishes, the answers and the fetches, queued as
-//  one pipeline and sent; then the previous round's replies and deliveries
-//  go out while Redis works on it, and the loop goes on reading commands
-//  until s_round_finish reads its replies.
-static void
-s_round_start (sb_broker_t *self, int64_t now)
-{
-    sb_store_pipeline_begin (self->store);
-    sb_broker_queue_publishes (self);
-    sb_broker_queue_answers (self);
-    s_queue_fetches (self, now);
-    self->round_started_ms = now;
-    if (sb_store_pipeline_send (self->store))
-        sb_broker_storage_failed (self, "round");
-    s_round_reply (self);
-    if (!sb_store_pipeline_pending (self->store)) {
-        s_round_finish (self);   //  nothing owed (empty, or Redis gone): settle now
-        s_round_reply (self);
-    }
 }
 
 //  --------------------------------------------------------------------------
@@ -532,30 +448,22 @@ sb_broker_run (sb_broker_t *self, volatile int *stop)
     };
     while (!(stop && *stop) && !zsys_interrupted) {
         int64_t now = zclock_mono ();
-        bool in_flight = sb_store_pipeline_pending (self->store);
+        bool in_flight = sb_broker_rounds_in_flight (self) > 0;
+        //  Replies already read off the socket would not wake the poll
+        bool buffered = in_flight && sb_store_pipeline_buffered (self->store);
         items [1].fd = sb_store_fd (self->store);
         int count = in_flight && items [1].fd >= 0? 2: 1;
-        int64_t left = self->round_started_ms + self->config.redis_timeout_ms - now;
-        int timeout = in_flight? (int) (left > 0? left: 0): s_poll_timeout (self, now);
+        int64_t left = sb_broker_rounds_deadline (self) - now;
+        int timeout = buffered? 0: in_flight? (int) (left > 0? left: 0): s_poll_timeout (self, now);
         items [1].revents = 0;
         if (zmq_poll (items, count, timeout) < 0 && errno != EINTR)
             break;
         s_read_round (self);
-        s_dispatch (self);   //  credit the DONEs just read gave back, to ready work
-        now = zclock_mono ();
-        if (in_flight && ((items [1].revents & ZMQ_POLLIN) || count == 1
-                          || now - self->round_started_ms >= self->config.redis_timeout_ms)) {
-            s_round_finish (self);
-            in_flight = false;
-        }
-        if (!in_flight) {
-            sb_broker_timers (self, now);
-            s_round_start (self, zclock_mono ());
-        }
+        sb_broker_dispatch (self);   //  credit the DONEs just read gave back, to ready work
+        bool redis_ready = buffered || count == 1 || (items [1].revents & ZMQ_POLLIN);
+        sb_broker_rounds_advance (self, in_flight && redis_ready, zclock_mono ());
     }
-    if (sb_store_pipeline_pending (self->store))
-        s_round_finish (self);
-    s_round_reply (self);
+    sb_broker_rounds_end (self);
     return 0;
 }
 
@@ -656,14 +564,13 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     self->workers = zhashx_new ();
     self->deliveries = zhashx_new ();
     self->publishes = zlistx_new ();
-    self->sending = zlistx_new ();
     self->replying = zlistx_new ();
     self->tool_requests = zlistx_new ();
     self->answers = zlistx_new ();
     self->zone = msgpack_zone_new (MSGPACK_ZONE_CHUNK_SIZE);
     if (!self->services || !self->workers || !self->deliveries || !self->publishes
-    ||  !self->sending || !self->replying || !self->tool_requests || !self->answers
-    ||  !self->zone) {
+    ||  !self->replying || !self->tool_requests || !self->answers
+    ||  !self->zone || sb_broker_rounds_init (self)) {
         sb_error_set (err, errlen, "out of memory");
         sb_broker_destroy (&self);
         return NULL;
@@ -673,7 +580,6 @@ sb_broker_new (const sb_broker_config_t *settings, zconfig_t *config,
     zhashx_set_destructor (self->workers, sb_broker_worker_destructor);
     zhashx_set_destructor (self->deliveries, sb_broker_delivery_destructor);
     zlistx_set_destructor (self->publishes, sb_broker_publish_destructor);
-    zlistx_set_destructor (self->sending, sb_broker_publish_destructor);
     zlistx_set_destructor (self->replying, sb_broker_publish_destructor);
     zlistx_set_destructor (self->tool_requests, s_zmsg_destructor);
     zlistx_set_destructor (self->answers, sb_broker_answer_destructor);
@@ -709,13 +615,11 @@ sb_broker_destroy (sb_broker_t **self_p)
     sb_broker_t *self = *self_p;
     //  Deliveries first: workers and services are pointed at from them
     zhashx_destroy (&self->deliveries);
+    sb_broker_rounds_destroy (self);
     zlistx_destroy (&self->answers);
     zlistx_destroy (&self->publishes);
-    zlistx_destroy (&self->sending);
     zlistx_destroy (&self->replying);
     free (self->reply_results);
-    free (self->puts);
-    free (self->put_results);
     zlistx_destroy (&self->tool_requests);
     zhashx_destroy (&self->workers);
     zhashx_destroy (&self->services);

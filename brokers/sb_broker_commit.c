@@ -183,24 +183,24 @@ sb_broker_storage_failed (sb_broker_t *self, const char *what)
 //  Redis command, queued in the round's pipeline. The arrays live in the
 //  broker until the replies are read.
 void
-sb_broker_queue_publishes (sb_broker_t *self)
+sb_broker_queue_publishes (sb_broker_t *self, s_round_t *round)
 {
     //  The round takes what has arrived; what arrives meanwhile waits for
     //  the next one
-    zlistx_t *swap = self->sending;
-    self->sending = self->publishes;
+    zlistx_t *swap = round->sending;
+    round->sending = self->publishes;
     self->publishes = swap;
-    size_t count = zlistx_size (self->sending);
+    size_t count = zlistx_size (round->sending);
     if (count == 0)
         return;
-    self->puts = (sb_store_put_t *) calloc (count, sizeof (sb_store_put_t));
-    self->put_results = (sb_store_put_result_t *) calloc (count, sizeof (sb_store_put_result_t));
-    if (!self->puts || !self->put_results)
+    round->puts = (sb_store_put_t *) calloc (count, sizeof (sb_store_put_t));
+    round->put_results = (sb_store_put_result_t *) calloc (count, sizeof (sb_store_put_result_t));
+    if (!round->puts || !round->put_results)
         return;   //  all NACKed as storage failures in sb_broker_reply_publishes
     size_t index = 0;
-    for (s_publish_t *publish = (s_publish_t *) zlistx_first (self->sending); publish;
-         publish = (s_publish_t *) zlistx_next (self->sending), index++) {
-        self->puts [index] = (sb_store_put_t) { publish->key, publish->id,
+    for (s_publish_t *publish = (s_publish_t *) zlistx_first (round->sending); publish;
+         publish = (s_publish_t *) zlistx_next (round->sending), index++) {
+        round->puts [index] = (sb_store_put_t) { publish->key, publish->id,
             zframe_data (publish->envelope), zframe_size (publish->envelope),
             publish->due_ms, publish->services, publish->service_count, publish->corr,
             publish->type, publish->phone, publish->tenant };
@@ -209,25 +209,25 @@ sb_broker_queue_publishes (sb_broker_t *self)
         //  after its publish, not two
         s_mark_dirty (self, publish->services, publish->service_count);
     }
-    sb_store_publish (self->store, self->puts, count, zclock_time (),
-                      self->config.dedup_window_ms, self->config.max_backlog, self->put_results);
+    sb_store_publish (self->store, round->puts, count, zclock_time (),
+                      self->config.dedup_window_ms, self->config.max_backlog, round->put_results);
 }
 
 //  Once Redis answered: sets the round's publishes aside with their
 //  results, so that the next round can be sent before they are replied
 //  to (Redis works on it meanwhile).
 void
-sb_broker_settle_publishes (sb_broker_t *self)
+sb_broker_settle_publishes (sb_broker_t *self, s_round_t *round)
 {
     if (zlistx_size (self->replying))
         sb_broker_reply_publishes (self);   //  not expected: the loop replies first
     zlistx_t *swap = self->replying;
-    self->replying = self->sending;
-    self->sending = swap;
-    self->reply_results = self->put_results;
-    self->put_results = NULL;
-    free (self->puts);
-    self->puts = NULL;
+    self->replying = round->sending;
+    round->sending = swap;
+    self->reply_results = round->put_results;
+    round->put_results = NULL;
+    free (round->puts);
+    round->puts = NULL;
 }
 
 //  Second half: every reply of the settled round. Their services were
@@ -484,24 +484,27 @@ s_answer_applied (sb_broker_t *self, s_answer_t *answer, bool applied)
     zhashx_delete (self->deliveries, delivery->handle);
 }
 
-//  Queues the waiting answers as one Redis command in the round's pipeline.
+//  Queues the waiting answers as one Redis command in the round's pipeline
+//  (the round takes them: what arrives meanwhile waits for the next one).
 void
-sb_broker_queue_answers (sb_broker_t *self)
+sb_broker_queue_answers (sb_broker_t *self, s_round_t *round)
 {
-    size_t count = zlistx_size (self->answers);
+    zlistx_t *swap = round->answers;
+    round->answers = self->answers;
+    self->answers = swap;
+    size_t count = zlistx_size (round->answers);
     if (count == 0)
         return;
-    self->ops = (sb_store_op_t *) calloc (count, sizeof (sb_store_op_t));
-    self->outcomes = (sb_store_status_t *) calloc (count, sizeof (sb_store_status_t));
-    self->op_count = count;
-    if (!self->ops || !self->outcomes)
+    round->ops = (sb_store_op_t *) calloc (count, sizeof (sb_store_op_t));
+    round->outcomes = (sb_store_status_t *) calloc (count, sizeof (sb_store_status_t));
+    if (!round->ops || !round->outcomes)
         return;   //  outcomes stay FAILED: tried again next round
     size_t index = 0;
-    for (s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers); answer;
-         answer = (s_answer_t *) zlistx_next (self->answers), index++) {
+    for (s_answer_t *answer = (s_answer_t *) zlistx_first (round->answers); answer;
+         answer = (s_answer_t *) zlistx_next (round->answers), index++) {
         sb_store_msg_t *msg = answer->delivery->msg;
         s_service_t *service = answer->delivery->service;
-        self->ops [index] = (sb_store_op_t) { answer->kind, service->name,
+        round->ops [index] = (sb_store_op_t) { answer->kind, service->name,
             msg->stream_id, msg->delivery_count, msg->envelope_id,
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
             answer->reason, msg->envelope, msg->size, answer->delivery->corr,
@@ -510,34 +513,30 @@ sb_broker_queue_answers (sb_broker_t *self)
         for (size_t put = 0; put < answer->put_count; put++)
             s_mark_dirty (self, answer->puts [put].services, answer->puts [put].service_count);
     }
-    sb_store_complete (self->store, self->ops, count, zclock_time (),
-                       self->config.dedup_window_ms, self->outcomes);
+    sb_store_complete (self->store, round->ops, count, zclock_time (),
+                       self->config.dedup_window_ms, round->outcomes);
 }
 
 //  Once Redis answered: applied and fenced answers are done with; those
-//  Redis did not answer stay queued for the next round (their deliveries
-//  are still held).
+//  Redis did not answer go back to wait for the next round (their
+//  deliveries are still held).
 void
-sb_broker_finish_answers (sb_broker_t *self)
+sb_broker_finish_answers (sb_broker_t *self, s_round_t *round)
 {
-    if (self->op_count == 0)
-        return;
     size_t index = 0;
-    s_answer_t *answer = (s_answer_t *) zlistx_first (self->answers);
-    while (answer && index < self->op_count) {
-        sb_store_status_t outcome = self->outcomes? self->outcomes [index]: SB_STORE_FAILED;
-        void *cursor = zlistx_cursor (self->answers);
-        answer = (s_answer_t *) zlistx_next (self->answers);
-        if (outcome != SB_STORE_FAILED) {
-            s_answer_t *done = (s_answer_t *) zlistx_handle_item (cursor);
-            s_answer_applied (self, done, outcome == SB_STORE_APPLIED);
-            zlistx_delete (self->answers, cursor);
+    s_answer_t *answer;
+    while ((answer = (s_answer_t *) zlistx_detach (round->answers, NULL))) {
+        sb_store_status_t outcome = round->outcomes? round->outcomes [index]: SB_STORE_FAILED;
+        if (outcome == SB_STORE_FAILED)
+            zlistx_add_end (self->answers, answer);
+        else {
+            s_answer_applied (self, answer, outcome == SB_STORE_APPLIED);
+            s_answer_destroy (&answer);
         }
         index++;
     }
-    free (self->ops);
-    free (self->outcomes);
-    self->ops = NULL;
-    self->outcomes = NULL;
-    self->op_count = 0;
+    free (round->ops);
+    free (round->outcomes);
+    round->ops = NULL;
+    round->outcomes = NULL;
 }

@@ -1,7 +1,9 @@
 /*  sb_broker_private.h — what the broker's modules share: its state and
     the few functions they call across files (sb_broker.c: the loop,
-    replies, workers, answers, deliveries; sb_broker_timers.c;
-    sb_broker_tools.c). Not for use outside brokers/.                      */
+    replies, workers, answers, deliveries; sb_broker_round.c: the rounds
+    of group commits in flight to Redis; sb_broker_commit.c: what goes in
+    them; sb_broker_timers.c; sb_broker_tools.c). Not for use outside
+    brokers/.                                                              */
 
 #ifndef SB_BROKER_PRIVATE_H_INCLUDED
 #define SB_BROKER_PRIVATE_H_INCLUDED
@@ -18,6 +20,7 @@
 
 #define S_MAX_CAPACITY   1024     //  credit one worker may declare
 #define S_FETCH_MAX      1024     //  messages fetched per service per round
+#define S_ROUNDS_MAX     2        //  rounds in flight to Redis at once
 #define S_STALL_CHECK_MS 5000     //  how often stalled services are looked for
 #define S_MAX_REPLY_ROUTES 10000  //  distinct reply_to services remembered
 #define S_FAILURE_WINDOW_MS 60000 //  failure rates cover one to two of these
@@ -61,8 +64,9 @@ struct _s_service_t {
     size_t in_flight;            //  this broker's deliveries
     bool dirty;                  //  work may be waiting in Redis
     int64_t next_poll_ms;
-    size_t fetching;             //  asked for in this round's fetch
+    size_t fetching;             //  asked for in the fetch in flight
     size_t fetch_before;         //  ready messages before it
+    uint64_t fetch_round;        //  the round carrying it, 0: none
     uint64_t delivered, completed, retried, failed, dead, expired;
     uint64_t completed_at_check; //  stall detection
     uint64_t completed_at_trim;
@@ -112,6 +116,21 @@ typedef struct {
     s_publish_t *heads;          //  DONE: their checked headers and routes
 } s_answer_t;
 
+//  A round: one pipeline of commands sent to Redis (the round's publishes
+//  in one script, its answers in another, its fetches), and what waits on
+//  its replies. Rounds are read back oldest first.
+typedef struct {
+    uint64_t seq;                //  1, 2, ...: which fetches it carries
+    size_t replies;              //  the Redis replies it is owed
+    int64_t started_ms;          //  when it was sent
+    zlistx_t *sending;           //  s_publish_t it stores
+    sb_store_put_t *puts;        //  their items, for the store
+    sb_store_put_result_t *put_results;
+    zlistx_t *answers;           //  s_answer_t it commits
+    sb_store_op_t *ops;          //  their items, for the store
+    sb_store_status_t *outcomes;
+} s_round_t;
+
 struct _sb_broker_t {
     sb_broker_config_t config;
     sb_alerts_t alerts;          //  thresholds (the config's alerts section)
@@ -131,16 +150,13 @@ struct _sb_broker_t {
     zhashx_t *workers;           //  identity hex -> s_worker_t
     zhashx_t *deliveries;        //  handle -> s_delivery_t (owned)
     zlistx_t *publishes;         //  s_publish_t waiting for the next round
-    zlistx_t *sending;           //  s_publish_t of the round in flight
     zlistx_t *replying;          //  s_publish_t of the round Redis answered, to reply to
     sb_store_put_result_t *reply_results;   //  their outcomes
     zlistx_t *tool_requests;     //  zmsg_t [identity][command][args], for between rounds
-    zlistx_t *answers;           //  s_answer_t waiting to be committed
-    sb_store_put_t *puts;        //  this round's publishes, for the store
-    sb_store_put_result_t *put_results;
-    sb_store_op_t *ops;          //  this round's answers, for the store
-    sb_store_status_t *outcomes;
-    size_t op_count;
+    zlistx_t *answers;           //  s_answer_t waiting for the next round
+    s_round_t rounds [S_ROUNDS_MAX];   //  a ring: in flight from round_first on
+    size_t round_first, round_count;
+    uint64_t round_seq;          //  the last round's seq
     int64_t started_ms;
     int64_t next_heartbeat_ms;
     int64_t next_touch_ms;
@@ -148,7 +164,6 @@ struct _sb_broker_t {
     int64_t next_due_ms;         //  when move_due should run next
     int64_t next_stall_check_ms;
     int64_t next_trim_ms;
-    int64_t round_started_ms;    //  when the round in flight was sent
     size_t stall_cursor;         //  round-robins over the services
     size_t trim_cursor;
     uint64_t published, duplicates, refused, malformed;
@@ -208,11 +223,11 @@ void sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args,
                           const char *command);
 //  A DONE without outputs, already taken apart (handle: a checked string).
 void sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle);
-void sb_broker_queue_publishes (sb_broker_t *self);
-void sb_broker_settle_publishes (sb_broker_t *self);
+void sb_broker_queue_publishes (sb_broker_t *self, s_round_t *round);
+void sb_broker_settle_publishes (sb_broker_t *self, s_round_t *round);
 void sb_broker_reply_publishes (sb_broker_t *self);
-void sb_broker_queue_answers (sb_broker_t *self);
-void sb_broker_finish_answers (sb_broker_t *self);
+void sb_broker_queue_answers (sb_broker_t *self, s_round_t *round);
+void sb_broker_finish_answers (sb_broker_t *self, s_round_t *round);
 void sb_broker_publish_destructor (void **item);
 void sb_broker_answer_destructor (void **item);
 
@@ -230,9 +245,28 @@ void sb_broker_tap (sb_broker_t *self, const char *event, const char *services,
 //  zlistx destructor for strings.
 void sb_broker_string_destructor (void **item);
 
+//  Rounds (sb_broker_round.c). init: 0, or -1 out of memory; destroy
+//  frees what rounds hold (none in flight by then: see end). advance:
+//  finishes the oldest round when Redis has answered it (redis_ready) or
+//  it timed out, and starts one when there is room and work; with none in
+//  flight it runs the timers first. end: finishes every round in flight
+//  and sends their replies. deadline: when the oldest times out.
+int sb_broker_rounds_init (sb_broker_t *self);
+void sb_broker_rounds_destroy (sb_broker_t *self);
+size_t sb_broker_rounds_in_flight (sb_broker_t *self);
+int64_t sb_broker_rounds_deadline (sb_broker_t *self);
+void sb_broker_rounds_advance (sb_broker_t *self, bool redis_ready, int64_t now);
+void sb_broker_rounds_end (sb_broker_t *self);
+
+//  Hands fetched work to idle workers (sb_broker.c).
+void sb_broker_dispatch (sb_broker_t *self);
+
 //  Between rounds: the timers (sb_broker_timers.c), then the tool requests
-//  that came in during the round (sb_broker_tools.c).
+//  that came in during the round (sb_broker_tools.c). due: whether any
+//  timer or tool request is waiting (no new round is started then, so
+//  that the rounds in flight drain and the timers can talk to Redis).
 void sb_broker_timers (sb_broker_t *self, int64_t now);
+bool sb_broker_timers_due (sb_broker_t *self, int64_t now);
 void sb_broker_tool_requests (sb_broker_t *self);
 
 #endif

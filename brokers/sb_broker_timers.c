@@ -200,6 +200,19 @@ s_trim (sb_broker_t *self, int64_t now)
 
 //  Runs the timers: only between rounds, since they talk to Redis on the
 //  same connection.
+bool
+sb_broker_timers_due (sb_broker_t *self, int64_t now)
+{
+    int64_t next = self->next_heartbeat_ms;
+    const int64_t others [] = { self->next_touch_ms, self->next_reclaim_ms,
+                                self->next_stall_check_ms, self->next_trim_ms };
+    for (size_t index = 0; index < sizeof others / sizeof others [0]; index++)
+        if (others [index] < next)
+            next = others [index];
+    return now >= next || zclock_time () >= self->next_due_ms
+        || zlistx_size (self->tool_requests) > 0;
+}
+
 void
 sb_broker_timers (sb_broker_t *self, int64_t now)
 {

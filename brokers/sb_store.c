@@ -69,6 +69,7 @@ s_load_scripts (sb_store_t *self)
 int
 sb_store_reconnect (sb_store_t *self)
 {
+    self->connection++;   //  replies owed on the last one never come
     if (self->redis)
         redisFree (self->redis);
     self->redis = sb_redis_connect (self->url, self->password, self->timeout_ms,
@@ -85,6 +86,7 @@ sb_store_drop (sb_store_t *self)
 {
     redisFree (self->redis);
     self->redis = NULL;
+    self->connection++;
     self->next_connect_ms = zclock_mono () + S_CONNECT_INTERVAL_MIN_MS;
 }
 
@@ -348,7 +350,7 @@ s_run (sb_store_t *self, sb_store_args_t *args, bool script, s_parse_fn *parse,
         free (pending);
         return -1;
     }
-    *pending = (s_pending_t) { parse, output, count };
+    *pending = (s_pending_t) { parse, output, count, self->connection };
     zlistx_add_end (self->pending, pending);
     return 0;
 }
@@ -566,16 +568,37 @@ sb_store_pipeline_pending (sb_store_t *self)
     return zlistx_size (self->pending) > 0;
 }
 
+size_t
+sb_store_pipeline_size (sb_store_t *self)
+{
+    return zlistx_size (self->pending);
+}
+
+bool
+sb_store_pipeline_buffered (sb_store_t *self)
+{
+    return self->redis && self->redis->reader && self->redis->reader->pos < self->redis->reader->len;
+}
+
 int
 sb_store_pipeline_end (sb_store_t *self)
+{
+    return sb_store_pipeline_read (self, zlistx_size (self->pending));
+}
+
+int
+sb_store_pipeline_read (sb_store_t *self, size_t count)
 {
     self->pipelining = false;
     int rc = 0;
     s_pending_t *pending;
     //  Every owed reply is read, whatever failed before it, so that the
     //  connection stays in step; a lost connection fails the rest
-    while ((pending = (s_pending_t *) zlistx_detach (self->pending, NULL))) {
+    while (count-- && (pending = (s_pending_t *) zlistx_detach (self->pending, NULL))) {
         redisReply *reply = NULL;
+        if (pending->connection != self->connection)
+            rc = -1;   //  sent on a connection since dropped: that reply is lost
+        else
         if (self->redis && redisGetReply (self->redis, (void **) &reply) != REDIS_OK) {
             rc = sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
             sb_store_drop (self);
@@ -595,7 +618,9 @@ sb_store_pipeline_end (sb_store_t *self)
         freeReplyObject (reply);
         free (pending);
     }
-    if (self->reload_scripts && self->redis && s_load_scripts (self) == 0)
+    //  Loading is a command of its own: only with no other reply owed
+    if (self->reload_scripts && self->redis && zlistx_size (self->pending) == 0
+    &&  s_load_scripts (self) == 0)
         self->reload_scripts = false;
     return rc;
 }

@@ -123,9 +123,16 @@ int sb_store_pipeline_end (sb_store_t *self);
 //  The same in two halves, so that the caller can work while Redis does:
 //  send writes the queued commands and returns at once; when the socket
 //  (sb_store_fd) is readable, end reads the replies. pending tells whether
-//  replies are owed. No other call may be made in between.
+//  replies are owed. No other call may be made in between, except more
+//  pipelines: begin, queue, send again while replies are owed, then read
+//  them oldest first, count at a time (size: how many are owed now, read
+//  when sent to know a pipeline's count). buffered: replies already read
+//  off the socket wait in the reader (the socket may not wake a poll).
 int sb_store_pipeline_send (sb_store_t *self);
 bool sb_store_pipeline_pending (sb_store_t *self);
+size_t sb_store_pipeline_size (sb_store_t *self);
+int sb_store_pipeline_read (sb_store_t *self, size_t count);
+bool sb_store_pipeline_buffered (sb_store_t *self);
 int sb_store_fd (sb_store_t *self);
 
 //  Turns the per-conversation trace on (ttl_ms > 0: every event of a

@@ -28,6 +28,8 @@ struct _sb_store_t {
     bool pipelining;             //  between pipeline_begin and _end
     bool reload_scripts;         //  Redis said NOSCRIPT in a pipeline
     zlistx_t *pending;           //  s_pending_t: replies owed, in order
+    uint64_t connection;         //  counts connections made: a reply owed
+                                 //  on a dropped one never comes
     char *command;               //  a pipelined command in RESP, reused
     size_t command_size;         //  its capacity
 };
@@ -45,6 +47,7 @@ typedef struct {
     s_parse_fn *parse;
     void *output;
     size_t count;
+    uint64_t connection;         //  the store's connection it was sent on
 } s_pending_t;
 
 //  An argument vector for one command, with the storage of the numbers

@@ -292,6 +292,85 @@ test_store_fencing (void **state)
     sb_store_destroy (&other);
 }
 
+//  Queues one publish of key in a pipeline and sends it; returns what
+//  sb_store_publish returned (-1: not queued, e.g. no connection yet).
+static int
+s_pipeline_put (sb_testworld_t *world, sb_store_t *store, const char *key,
+                char id [SB_ID_LEN + 1], sb_store_put_result_t *result)
+{
+    size_t size = 0;
+    sb_testmsg_t msg = { .type = "echo.request", .key = key };
+    uint8_t *data = sb_testmsg_encode (world->ids, &msg, json_pack ("{s:s}", "text", "x"), id,
+                                       &size);
+    assert_non_null (data);
+    static const char *services [] = { "svc" };
+    sb_store_put_t put = { key, id, data, size, 0, services, 1, NULL, NULL, NULL, NULL };
+    result->status = SB_STORE_FAILED;
+    sb_store_pipeline_begin (store);
+    //  The store copies the command when it is queued: data may go
+    int rc = sb_store_publish (store, &put, 1, zclock_time (), 60000, 1000, result);
+    free (data);
+    int sent = sb_store_pipeline_send (store);
+    if (rc == 0)
+        assert_int_equal (sent, 0);
+    return rc;
+}
+
+//  The broker keeps two rounds in flight on one connection: each reads
+//  its own replies, oldest first; and replies owed on a connection that
+//  was lost fail, never taking those of the next connection's pipeline.
+static void
+test_store_pipelines (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
+    sb_store_t *store = s_store (world, "c1");
+    assert_int_equal (sb_store_ensure_service (store, "svc"), 0);
+    char first_id [SB_ID_LEN + 1], second_id [SB_ID_LEN + 1];
+    sb_store_put_result_t first, second;
+    assert_int_equal (s_pipeline_put (world, store, "pipe-1", first_id, &first), 0);
+    assert_int_equal (sb_store_pipeline_size (store), 1);
+    assert_int_equal (s_pipeline_put (world, store, "pipe-1", second_id, &second), 0);
+    assert_int_equal (sb_store_pipeline_size (store), 2);
+    assert_int_equal (sb_store_pipeline_read (store, 1), 0);
+    assert_int_equal (first.status, SB_STORE_STORED);
+    assert_int_equal (second.status, SB_STORE_FAILED);   //  not read yet
+    assert_int_equal (sb_store_pipeline_read (store, 1), 0);
+    assert_int_equal (second.status, SB_STORE_DUPLICATE);
+    assert_string_equal (second.first_id, first_id);
+    assert_false (sb_store_pipeline_pending (store));
+
+    //  Two in flight when Redis goes away (paused first, so that neither
+    //  is answered before it dies): the first read fails
+    redisContext *admin = sb_testredis_connect (world->redis);
+    assert_non_null (admin);
+    redisReply *reply = (redisReply *) redisCommand (admin, "CLIENT PAUSE 10000 ALL");
+    assert_true (reply && reply->type == REDIS_REPLY_STATUS);
+    freeReplyObject (reply);
+    redisFree (admin);
+    sb_store_put_result_t lost [2];
+    char lost_ids [2][SB_ID_LEN + 1];
+    assert_int_equal (s_pipeline_put (world, store, "pipe-2", lost_ids [0], &lost [0]), 0);
+    assert_int_equal (s_pipeline_put (world, store, "pipe-3", lost_ids [1], &lost [1]), 0);
+    assert_int_equal (sb_testredis_kill (world->redis), 0);
+    assert_int_equal (sb_testredis_restart (world->redis), 0);
+    assert_int_equal (sb_store_pipeline_read (store, 1), -1);
+    assert_int_equal (lost [0].status, SB_STORE_FAILED);
+    assert_true (sb_store_pipeline_pending (store));   //  the second's reply: owed, lost
+    //  A pipeline on the next connection (made once the store retries)
+    char id [SB_ID_LEN + 1];
+    sb_store_put_result_t fresh;
+    int64_t deadline = zclock_mono () + S_WAIT_MS;
+    while (s_pipeline_put (world, store, "pipe-4", id, &fresh) && zclock_mono () < deadline)
+        zclock_sleep (50);
+    assert_int_equal (sb_store_pipeline_size (store), 2);
+    assert_int_equal (sb_store_pipeline_read (store, 1), -1);
+    assert_int_equal (lost [1].status, SB_STORE_FAILED);
+    assert_int_equal (sb_store_pipeline_read (store, 1), 0);
+    assert_int_equal (fresh.status, SB_STORE_STORED);
+    sb_store_destroy (&store);
+}
+
 //  --------------------------------------------------------------------------
 //  5. A client given two brokers leaves out one that went silent
 
@@ -381,6 +460,7 @@ static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_worker_crash),
     SB_TESTWORLD_CASE (test_failover),
     SB_TESTWORLD_CASE (test_store_fencing),
+    SB_TESTWORLD_CASE (test_store_pipelines),
     SB_TESTWORLD_CASE (test_client_failover),
 };
 
