@@ -36,6 +36,7 @@
 #include "sb_testutil.h"
 #include <curl/curl.h>
 #include <hiredis/hiredis.h>
+#include <dirent.h>
 #include <libgen.h>
 #include <unistd.h>
 
@@ -71,6 +72,7 @@ typedef struct {
     sb_testproc_t *process;
     pid_t pid;
     double cpu_mark;             //  CPU seconds at the phase's start
+    uint64_t switch_mark;        //  context switches at the phase's start
 } s_proc_t;
 
 typedef struct {
@@ -114,12 +116,41 @@ s_cpu (pid_t pid)
     return (double) (ticks [0] + ticks [1]) / (double) sysconf (_SC_CLK_TCK);
 }
 
+//  Context switches (voluntary and not) of pid's live threads: every
+//  wake-up a message costs shows here, and on this VM each costs several
+//  microseconds of kernel time.
+static uint64_t
+s_switches (pid_t pid)
+{
+    char path [64];
+    snprintf (path, sizeof path, "/proc/%d/task", (int) pid);
+    DIR *tasks = opendir (path);
+    uint64_t switches = 0;
+    for (struct dirent *task; tasks && (task = readdir (tasks));) {
+        if (*task->d_name == '.')
+            continue;
+        char status [sizeof path + sizeof task->d_name + 8], line [256];
+        snprintf (status, sizeof status, "%s/%s/status", path, task->d_name);
+        FILE *file = fopen (status, "r");
+        unsigned long long count;
+        while (file && fgets (line, sizeof line, file))
+            if (sscanf (line, "voluntary_ctxt_switches: %llu", &count) == 1
+            ||  sscanf (line, "nonvoluntary_ctxt_switches: %llu", &count) == 1)
+                switches += count;
+        if (file)
+            fclose (file);
+    }
+    if (tasks)
+        closedir (tasks);
+    return switches;
+}
+
 //  Adds a process to the fleet's list (name borrowed).
 static void
 s_track (s_bench_t *self, const char *name, sb_testproc_t *process, pid_t pid)
 {
     if (self->proc_count < S_PROCS_MAX)
-        self->procs [self->proc_count++] = (s_proc_t) { name, process, pid, 0 };
+        self->procs [self->proc_count++] = (s_proc_t) { name, process, pid, 0, 0 };
 }
 
 //  Starts program (beside this one, in bindir) with args (NULL-terminated)
@@ -342,8 +373,10 @@ s_fleet_stop (s_bench_t *self)
 static void
 s_cpu_mark (s_bench_t *self)
 {
-    for (size_t index = 0; index < self->proc_count; index++)
+    for (size_t index = 0; index < self->proc_count; index++) {
         self->procs [index].cpu_mark = s_cpu (self->procs [index].pid);
+        self->procs [index].switch_mark = s_switches (self->procs [index].pid);
+    }
 }
 
 //  Prints each process's CPU since the mark: per conversation and as a
@@ -367,6 +400,17 @@ s_cpu_report (s_bench_t *self, double self_mark, size_t conversations, double el
             conversations? total * 1e6 / (double) conversations: 0,
             total * 100 / elapsed_s / (double) sysconf (_SC_NPROCESSORS_ONLN),
             sysconf (_SC_NPROCESSORS_ONLN));
+    printf ("    context switches per conversation (all threads):");
+    double switches = 0;
+    for (size_t index = 0; index < self->proc_count; index++) {
+        double count = (double) (s_switches (self->procs [index].pid)
+                                 - self->procs [index].switch_mark);
+        switches += count;
+        printf ("%s %s %.1f", index % 6? ",": "\n     ", self->procs [index].name,
+                conversations? count / (double) conversations: 0);
+    }
+    printf ("\n    all but the load generator: %.1f per conversation\n",
+            conversations? switches / (double) conversations: 0);
     return conversations? total * 1e6 / (double) conversations: 0;
 }
 
