@@ -6,11 +6,14 @@
 typedef struct {
     redisReply *reply;               //  HGETALL's answer, an array (owned)
     int64_t read_ms;                 //  when, on the monotonic clock
+    uint64_t order;                  //  the cache's count of reads then
 } s_entry_t;
 
 struct _sb_tenant_cache_t {
     int64_t ttl_ms;
     zhashx_t *entries;               //  tenant id → s_entry_t (owned)
+    uint64_t reads;                  //  reads kept so far: orders them (the
+                                     //  clock's milliseconds may tie)
 };
 
 static void
@@ -88,11 +91,11 @@ static void
 s_drop_oldest (sb_tenant_cache_t *self)
 {
     const void *oldest_key = NULL;
-    int64_t oldest_ms = INT64_MAX;
+    uint64_t oldest = UINT64_MAX;
     for (s_entry_t *entry = (s_entry_t *) zhashx_first (self->entries); entry;
          entry = (s_entry_t *) zhashx_next (self->entries))
-        if (entry->read_ms < oldest_ms) {
-            oldest_ms = entry->read_ms;
+        if (entry->order < oldest) {
+            oldest = entry->order;
             oldest_key = zhashx_cursor (self->entries);
         }
     if (oldest_key)
@@ -120,6 +123,7 @@ sb_tenant_cache_put (sb_tenant_cache_t *self, const char *tenant_id, redisReply 
     }
     entry->reply = reply;
     entry->read_ms = now_ms;
+    entry->order = self->reads++;
     *reply_p = NULL;
     return reply;
 }
