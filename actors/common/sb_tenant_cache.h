@@ -18,12 +18,8 @@
 #define SB_TENANT_CACHE_MS_DEFAULT  1000
 #define SB_TENANT_CACHE_MS_MAX      3600000
 
-//  The config key, in the actor's own section, and its --help line.
+//  The config key, in the actor's own section (each actor's --help says it).
 #define SB_TENANT_CACHE_KEY "tenant_cache_ms"
-#define SB_TENANT_CACHE_HELP \
-    "  tenant_cache_ms = 1000   how long a tenant's profile read from Redis\n" \
-    "                           (sb:tenant:<id>) is reused, 0..3600000 ms; 0: read\n" \
-    "                           for every message\n"
 
 typedef struct _sb_tenant_cache_t sb_tenant_cache_t;
 
