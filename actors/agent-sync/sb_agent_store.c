@@ -5,24 +5,25 @@
 #include "sb_classes.h"
 #include "sb_agent_store.h"
 #include "sb_actor_redis.h"
+#include "sb_script.h"
 
 #define S_LOCK_POLL_MS   20
 #define S_ARGS_MAX       16
 
 //  Writes an agent's record only while the lock is the writer's.
-static const char *s_write_script =
+static sb_script_t s_write_script = SB_SCRIPT (
     "if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end\n"
     "redis.call('HSET', KEYS[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])\n"
     "redis.call('PEXPIRE', KEYS[2], ARGV[6])\n"
-    "return 1";
+    "return 1");
 
-static const char *s_extend_script =
+static sb_script_t s_extend_script = SB_SCRIPT (
     "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
-    "return redis.call('PEXPIRE', KEYS[1], ARGV[2])";
+    "return redis.call('PEXPIRE', KEYS[1], ARGV[2])");
 
-static const char *s_unlock_script =
+static sb_script_t s_unlock_script = SB_SCRIPT (
     "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
-    "return redis.call('DEL', KEYS[1])";
+    "return redis.call('DEL', KEYS[1])");
 
 struct _sb_agent_store_t {
     char *prefix;
@@ -58,18 +59,12 @@ sb_agent_store_destroy (sb_agent_store_t **self_p)
 //  --------------------------------------------------------------------------
 //  One command
 
-//  Runs argv (binary-safe) on the thread's connection. Returns the reply
-//  (caller frees), or NULL with why in err: no connection, the connection
-//  failed (marked, so the next call reconnects), or Redis answered an
-//  error.
+//  Checks reply, from redis (the thread's connection). Returns it (caller
+//  frees), or NULL with why in err: the connection failed (marked, so the
+//  next call reconnects), or Redis answered an error.
 static redisReply *
-s_command (sb_actor_ctx_t *ctx, int argc, const char **argv, const size_t *lengths,
-           char *err, size_t errlen)
+s_checked (sb_actor_ctx_t *ctx, redisContext *redis, redisReply *reply, char *err, size_t errlen)
 {
-    redisContext *redis = sb_actor_redis (ctx, err, errlen);
-    if (!redis)
-        return NULL;
-    redisReply *reply = (redisReply *) redisCommandArgv (redis, argc, argv, lengths);
     if (!reply) {
         snprintf (err, errlen, "Redis: %s", redis->errstr);
         sb_actor_redis_failed (ctx);
@@ -83,24 +78,39 @@ s_command (sb_actor_ctx_t *ctx, int argc, const char **argv, const size_t *lengt
     return reply;
 }
 
+//  Runs argv (binary-safe) on the thread's connection. Returns the reply
+//  (caller frees), or NULL with why in err: no connection, or as
+//  s_checked.
+static redisReply *
+s_command (sb_actor_ctx_t *ctx, int argc, const char **argv, const size_t *lengths,
+           char *err, size_t errlen)
+{
+    redisContext *redis = sb_actor_redis (ctx, err, errlen);
+    if (!redis)
+        return NULL;
+    return s_checked (ctx, redis, (redisReply *) redisCommandArgv (redis, argc, argv, lengths),
+                      err, errlen);
+}
+
 //  Runs a script with keys and args (NUL-terminated strings). Returns its
 //  integer answer, or -1 with why in err.
 static long long
-s_script (sb_actor_ctx_t *ctx, const char *script, int keys, const char **words, int count,
+s_script (sb_actor_ctx_t *ctx, sb_script_t *script, int keys, const char **words, int count,
           char *err, size_t errlen)
 {
     const char *argv [S_ARGS_MAX];
-    size_t lengths [S_ARGS_MAX];
     char keys_text [8];
     snprintf (keys_text, sizeof keys_text, "%d", keys);
-    argv [0] = "EVAL";
-    argv [1] = script;
-    argv [2] = keys_text;
-    for (int index = 0; index < count && index + 3 < S_ARGS_MAX; index++)
-        argv [index + 3] = words [index];
-    for (int index = 0; index < count + 3; index++)
-        lengths [index] = strlen (argv [index]);
-    redisReply *reply = s_command (ctx, count + 3, argv, lengths, err, errlen);
+    argv [0] = keys_text;
+    int argc = 1;
+    for (int index = 0; index < count && argc < S_ARGS_MAX; index++)
+        argv [argc++] = words [index];
+    redisContext *redis = sb_actor_redis (ctx, err, errlen);
+    redisReply *reply = NULL;
+    if (redis) {
+        reply = sb_script_run (script, redis, argc, argv, NULL);
+        reply = s_checked (ctx, redis, reply, err, errlen);
+    }
     long long value = reply && reply->type == REDIS_REPLY_INTEGER? reply->integer: -1;
     if (reply && reply->type != REDIS_REPLY_INTEGER)
         snprintf (err, errlen, "Redis: a script answered type %d, not an integer", reply->type);
@@ -180,7 +190,7 @@ sb_agent_store_write_agent (const sb_agent_store_t *self, sb_actor_ctx_t *ctx,
     snprintf (ttl, sizeof ttl, "%d", self->lock_ttl_ms);
     const char *words [] = { key, lock, token, id_field, record->id, hash_field, record->hash,
                              ttl };
-    long long held = s_script (ctx, s_write_script, 2, words, 8, err, errlen);
+    long long held = s_script (ctx, &s_write_script, 2, words, 8, err, errlen);
     return held < 0? -1: held == 1? 0: 1;
 }
 
@@ -216,7 +226,7 @@ sb_agent_store_extend (const sb_agent_store_t *self, sb_actor_ctx_t *ctx, const 
     s_lock_key (self, tenant, lock, sizeof lock);
     snprintf (ttl, sizeof ttl, "%d", self->lock_ttl_ms);
     const char *words [] = { lock, token, ttl };
-    long long held = s_script (ctx, s_extend_script, 1, words, 3, err, errlen);
+    long long held = s_script (ctx, &s_extend_script, 1, words, 3, err, errlen);
     return held < 0? -1: held == 1? 0: 1;
 }
 
@@ -227,7 +237,7 @@ sb_agent_store_unlock (const sb_agent_store_t *self, sb_actor_ctx_t *ctx, const 
     char lock [SB_AGENT_STORE_REF_MAX], err [256];
     s_lock_key (self, tenant, lock, sizeof lock);
     const char *words [] = { lock, token };
-    if (s_script (ctx, s_unlock_script, 1, words, 2, err, sizeof err) < 0)
+    if (s_script (ctx, &s_unlock_script, 1, words, 2, err, sizeof err) < 0)
         zsys_warning ("agent-sync: tenant %s: cannot release the lock (its TTL will): %s",
                       tenant, err);
 }

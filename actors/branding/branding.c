@@ -115,7 +115,9 @@ main (int argc, char *argv [])
             "    emoji         1/true: keep emoji (default 0: dropped)\n"
             "    max_segments  SMS budget, 1..10 segments (default 3)\n"
             "  redis           where sb:tenant:<id> lives (optional: without it tenants\n"
-            "                  come from config alone)\n",
+            "                  come from config alone)\n"
+            "  tenant_cache_ms how long a profile read from Redis is reused, per worker\n"
+            "                  thread, 0..3600000 ms (default 1000; 0: read every message)\n",
     };
     return sb_actor_main (&def, argc, argv);
 }

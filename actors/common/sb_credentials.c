@@ -4,15 +4,16 @@
 
 #include "sb_classes.h"
 #include "sb_credentials.h"
+#include "sb_script.h"
 #include <hiredis/hiredis.h>
 
 #define S_AAD_MAX   512
 #define S_KEY_LINE  256
 
 //  Stores the sealed fields and counts the save, in one step.
-static const char *s_store_script =
+static sb_script_t s_store_script = SB_SCRIPT (
     "redis.call('HSET', KEYS[1], unpack(ARGV))\n"
-    "return redis.call('HINCRBY', KEYS[1], 'version', 1)";
+    "return redis.call('HINCRBY', KEYS[1], 'version', 1)");
 
 //  The stored fields, in the order of sb_credentials_t.
 static const char *s_fields [4] = {
@@ -148,24 +149,25 @@ sb_credentials_store (redisContext *redis, const char *prefix, const sb_secretbo
                                credentials->twilio_phone_number };
     char now [24];
     snprintf (now, sizeof now, "%" PRId64, zclock_time ());
-    const char *argv [14] = { "EVAL", s_store_script, "1", ref };
-    size_t lengths [14] = { 4, strlen (s_store_script), 1, strlen (ref) };
+    //  The number of keys, the key, then each field and its sealed value
+    const char *argv [12] = { "1", ref };
+    size_t lengths [12] = { 1, strlen (ref) };
     int rc = 0;
     for (int index = 0; index < 4 && rc == 0; index++) {
         size_t size = 0;
-        argv [4 + 2 * index] = s_fields [index];
-        lengths [4 + 2 * index] = strlen (s_fields [index]);
-        argv [5 + 2 * index] = (const char *) sb_credentials_seal (box, tenant, s_fields [index],
+        argv [2 + 2 * index] = s_fields [index];
+        lengths [2 + 2 * index] = strlen (s_fields [index]);
+        argv [3 + 2 * index] = (const char *) sb_credentials_seal (box, tenant, s_fields [index],
                                                                    values [index], &size,
                                                                    err, errlen);
-        lengths [5 + 2 * index] = size;
-        rc = argv [5 + 2 * index]? 0: -1;
+        lengths [3 + 2 * index] = size;
+        rc = argv [3 + 2 * index]? 0: -1;
     }
-    argv [12] = "updated_ms", lengths [12] = 10;
-    argv [13] = now, lengths [13] = strlen (now);
-    redisReply *reply = rc == 0? (redisReply *) redisCommandArgv (redis, 14, argv, lengths): NULL;
+    argv [10] = "updated_ms", lengths [10] = 10;
+    argv [11] = now, lengths [11] = strlen (now);
+    redisReply *reply = rc == 0? sb_script_run (&s_store_script, redis, 12, argv, lengths): NULL;
     for (int index = 0; index < 4; index++)
-        free ((void *) argv [5 + 2 * index]);
+        free ((void *) argv [3 + 2 * index]);
     if (rc == 0 && (!reply || reply->type == REDIS_REPLY_ERROR)) {
         snprintf (err, errlen, "Redis: %.200s", reply? reply->str: redis->errstr);
         rc = -1;

@@ -2,6 +2,7 @@
     checked once, when loaded.                                            */
 
 #include "sb_tenant.h"
+#include "sb_tenant_cache.h"
 #include "sb_actor_redis.h"
 
 #define SB_TENANT_MAX_DENY 64
@@ -204,12 +205,37 @@ sb_tenant_from_config (zconfig_t *section, const char *tenant_id, char *err, siz
     return self;
 }
 
-//  Applies the Redis hash sb:tenant:<id>. Returns 0, SB_TENANT_BAD or
-//  SB_TENANT_STORAGE.
-static int
-s_apply_redis (sb_tenant_t *self, redisContext *redis, sb_actor_ctx_t *ctx,
-               char *err, size_t errlen)
+//  Makes the thread's cache of profile hashes (sb_actor_thread_state).
+static void *
+s_cache_new (sb_actor_ctx_t *ctx, char *err, size_t errlen)
 {
+    int64_t ttl_ms = 0;
+    if (sb_tenant_cache_ttl (sb_actor_config (ctx), &ttl_ms, err, errlen))
+        return NULL;
+    sb_tenant_cache_t *cache = sb_tenant_cache_new (ttl_ms);
+    if (!cache)
+        snprintf (err, errlen, "out of memory for the tenant cache");
+    return cache;
+}
+
+static void
+s_cache_destroy (void **cache_p)
+{
+    sb_tenant_cache_destroy ((sb_tenant_cache_t **) cache_p);
+}
+
+//  HGETALL sb:tenant:<id> on the thread's connection into *fresh (the
+//  caller frees it). Returns 0, SB_TENANT_BAD or SB_TENANT_STORAGE.
+static int
+s_read_redis (sb_tenant_t *self, sb_actor_ctx_t *ctx, redisReply **fresh,
+              char *err, size_t errlen)
+{
+    char why [256] = "";
+    redisContext *redis = sb_actor_redis (ctx, why, sizeof why);
+    if (!redis) {
+        snprintf (err, errlen, "tenant %s: %s", self->id, why);
+        return SB_TENANT_STORAGE;
+    }
     redisReply *reply = redisCommand (redis, "HGETALL sb:tenant:%s", self->id);
     if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "WRONGTYPE", 9) == 0) {
         //  Not a hash: no retry can mend the key, an operator must
@@ -225,14 +251,42 @@ s_apply_redis (sb_tenant_t *self, redisContext *redis, sb_actor_ctx_t *ctx,
         freeReplyObject (reply);
         return SB_TENANT_STORAGE;
     }
+    *fresh = reply;
+    return 0;
+}
+
+//  Applies the Redis hash sb:tenant:<id>, as the thread's cache holds it
+//  if it was read less than tenant_cache_ms ago, else read now (and kept:
+//  only hashes are, never an error). Returns 0, SB_TENANT_BAD (also for a
+//  bad tenant_cache_ms) or SB_TENANT_STORAGE.
+static int
+s_apply_redis (sb_tenant_t *self, sb_actor_ctx_t *ctx, char *err, size_t errlen)
+{
+    sb_tenant_cache_t *cache = (sb_tenant_cache_t *) sb_actor_thread_state (
+        ctx, "sb_tenant", s_cache_new, s_cache_destroy, err, errlen);
+    if (!cache)
+        return SB_TENANT_BAD;
+    if (sb_tenant_cache_ttl_ms (cache) == 0)
+        cache = NULL;           //  0: read for every message
+    int64_t now_ms = zclock_mono ();
+    const redisReply *hash = cache? sb_tenant_cache_get (cache, self->id, now_ms): NULL;
+    redisReply *fresh = NULL;
+    if (!hash) {
+        int rc = s_read_redis (self, ctx, &fresh, err, errlen);
+        if (rc)
+            return rc;
+        const redisReply *kept = cache? sb_tenant_cache_put (cache, self->id, &fresh, now_ms)
+                                      : NULL;
+        hash = kept? kept: fresh;
+    }
     char source [300];
     snprintf (source, sizeof source, "redis sb:tenant:%s", self->id);
     int rc = 0;
-    for (size_t index = 0; rc == 0 && index + 1 < reply->elements; index += 2)
-        if (s_apply (self, reply->element [index]->str, reply->element [index + 1]->str,
+    for (size_t index = 0; rc == 0 && index + 1 < hash->elements; index += 2)
+        if (s_apply (self, hash->element [index]->str, hash->element [index + 1]->str,
                      source, err, errlen))
             rc = SB_TENANT_BAD;
-    freeReplyObject (reply);
+    freeReplyObject (fresh);
     return rc;
 }
 
@@ -248,16 +302,8 @@ sb_tenant_load (sb_actor_ctx_t *ctx, const char *tenant_id, int *code, char *err
     *code = 0;
     if (s_apply_config (self, sb_actor_config (ctx), err, errlen))
         *code = SB_TENANT_BAD;
-    if (*code == 0 && sb_actor_redis_configured (ctx)) {
-        char why [256] = "";
-        redisContext *redis = sb_actor_redis (ctx, why, sizeof why);
-        if (redis)
-            *code = s_apply_redis (self, redis, ctx, err, errlen);
-        else {
-            snprintf (err, errlen, "tenant %s: %s", tenant_id, why);
-            *code = SB_TENANT_STORAGE;
-        }
-    }
+    if (*code == 0 && sb_actor_redis_configured (ctx))
+        *code = s_apply_redis (self, ctx, err, errlen);
     if (*code) {
         sb_tenant_destroy (&self);
         return NULL;

@@ -3,10 +3,13 @@
 
     One profile per message: defaults, then the actor's config section
     (tenants/<id>/<key>), then the Redis hash sb:tenant:<id> (written by the
-    demo-data loader or an operator; docs/tenants.md). Every value is checked
-    when loaded, so a handler reads typed values without checking again,
-    and a bad value names its source: "tenant acme: max_segments 'x' (redis
-    sb:tenant:acme): not an integer in 1..10".                            */
+    demo-data loader or an operator; docs/tenants.md), as the worker
+    thread's cache holds it if read less than the actor's tenant_cache_ms
+    before (default 1000; 0: read for every message; sb_tenant_cache.h).
+    Every value is checked when loaded, so a handler reads typed values
+    without checking again, and a bad value names its source: "tenant
+    acme: max_segments 'x' (redis sb:tenant:acme): not an integer in
+    1..10".                                                               */
 
 #ifndef SB_TENANT_H_INCLUDED
 #define SB_TENANT_H_INCLUDED
@@ -21,9 +24,11 @@ typedef struct _sb_tenant_t sb_tenant_t;
 #define SB_TENANT_STORAGE  -2
 
 //  Loads the profile of tenant_id for the message being handled. Reads
-//  Redis only if the actor has one configured (sb_actor_redis). Returns
+//  Redis only if the actor has one configured (sb_actor_redis), and only
+//  if the thread's cache has no copy younger than tenant_cache_ms. Returns
 //  the profile (caller destroys), or NULL with *code set to SB_TENANT_BAD
-//  or SB_TENANT_STORAGE and the reason in err.
+//  (also for a bad tenant_cache_ms) or SB_TENANT_STORAGE and the reason in
+//  err.
 sb_tenant_t *sb_tenant_load (sb_actor_ctx_t *ctx, const char *tenant_id, int *code,
                              char *err, size_t errlen);
 

@@ -3,12 +3,13 @@
     redelivered message never appends twice.                              */
 
 #include "sb_memory.h"
+#include "sb_script.h"
 
 #define S_SEEN_KEPT 64               /* ids remembered for redeliveries */
 
 //  KEYS: the list, the seen set. ARGV: id, turn, max turns, ttl, at_ms,
 //  ids kept. Returns 1 recorded, 0 already recorded.
-static const char *s_record_script =
+static sb_script_t s_record_script = SB_SCRIPT (
     "if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end\n"
     "redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])\n"
     "redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))\n"
@@ -16,7 +17,7 @@ static const char *s_record_script =
     "redis.call('LPUSH', KEYS[1], ARGV[2])\n"
     "redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)\n"
     "redis.call('EXPIRE', KEYS[1], ARGV[4])\n"
-    "return 1\n";
+    "return 1\n");
 
 //  The list's key into key (the seen set's is it plus ":seen").
 static void
@@ -78,9 +79,13 @@ sb_memory_record (redisContext *redis, const char *tenant, const char *phone,
         return -1;
     }
     json_int_t at_ms = json_integer_value (json_object_get (turn, "at_ms"));
-    redisReply *reply = (redisReply *) redisCommand (
-        redis, "EVAL %s 2 %s %s %s %s %d %lld %lld %d", s_record_script, key, seen, id, text,
-        (int) limits->max_turns, (long long) limits->ttl_s, (long long) at_ms, S_SEEN_KEPT);
+    char max_turns [24], ttl [24], at [24], kept [24];
+    snprintf (max_turns, sizeof max_turns, "%d", (int) limits->max_turns);
+    snprintf (ttl, sizeof ttl, "%lld", (long long) limits->ttl_s);
+    snprintf (at, sizeof at, "%lld", (long long) at_ms);
+    snprintf (kept, sizeof kept, "%d", S_SEEN_KEPT);
+    const char *argv [] = { "2", key, seen, id, text, max_turns, ttl, at, kept };
+    redisReply *reply = sb_script_run (&s_record_script, redis, 9, argv, NULL);
     free (text);
     if (!reply || reply->type != REDIS_REPLY_INTEGER) {
         s_reply_error (redis, reply, "recording a turn", err, errlen);

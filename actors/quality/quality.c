@@ -117,7 +117,9 @@ main (int argc, char *argv [])
             "  tenants/<id>/deny_list     words the reply must not contain, whole and in\n"
             "                             any case, separated by commas (default none)\n"
             "  redis                      where sb:tenant:<id> lives (optional: without it\n"
-            "                             tenants come from config alone)\n",
+            "                             tenants come from config alone)\n"
+            "  tenant_cache_ms = 1000     how long a profile read from Redis is reused, per\n"
+            "                             worker thread, 0..3600000 (0: read every message)\n",
     };
     return sb_actor_main (&def, argc, argv);
 }

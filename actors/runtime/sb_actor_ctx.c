@@ -110,6 +110,26 @@ const char *sb_actor_instance (sb_actor_ctx_t *ctx) { return ctx->options->insta
 zconfig_t *sb_actor_config (sb_actor_ctx_t *ctx) { return ctx->options->section; }
 zlistx_t *sb_actor_ctx_emits (sb_actor_ctx_t *self) { return self->emits; }
 
+//  What a thread owns beyond one message (sb_actor_thread_t).
+struct _sb_actor_thread_own_t {
+    redisContext *redis;             //  opened on demand, reopened after an error
+    struct {
+        const char *name;            //  NULL: a free slot
+        void *state;
+        sb_actor_state_destroy_fn *destroy;
+    } states [SB_ACTOR_THREAD_STATES];
+};
+
+//  The thread's own resources, made at their first use. NULL if out of
+//  memory.
+static sb_actor_thread_own_t *
+s_own (sb_actor_thread_t *thread)
+{
+    if (!thread->own)
+        thread->own = (sb_actor_thread_own_t *) calloc (1, sizeof (sb_actor_thread_own_t));
+    return thread->own;
+}
+
 redisContext *
 sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen)
 {
@@ -118,10 +138,15 @@ sb_actor_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen)
                       ctx->options->def->name);
         return NULL;
     }
-    if (!ctx->thread->redis)
-        ctx->thread->redis = sb_redis_connect (ctx->options->redis_url, getenv ("REDIS_PASSWORD"),
-                                               2000, err, errlen);
-    return (redisContext *) ctx->thread->redis;
+    sb_actor_thread_own_t *own = s_own (ctx->thread);
+    if (!own) {
+        sb_error_set (err, errlen, "out of memory for the thread's Redis connection");
+        return NULL;
+    }
+    if (!own->redis)
+        own->redis = sb_redis_connect (ctx->options->redis_url, getenv ("REDIS_PASSWORD"),
+                                       2000, err, errlen);
+    return own->redis;
 }
 
 bool
@@ -133,15 +158,54 @@ sb_actor_redis_configured (sb_actor_ctx_t *ctx)
 void
 sb_actor_redis_failed (sb_actor_ctx_t *ctx)
 {
-    sb_actor_thread_end (ctx->thread);
+    //  Only the connection: what modules keep per thread (caches of what
+    //  they read) stays valid
+    sb_actor_thread_own_t *own = ctx->thread->own;
+    if (own && own->redis) {
+        redisFree (own->redis);
+        own->redis = NULL;
+    }
+}
+
+void *
+sb_actor_thread_state (sb_actor_ctx_t *ctx, const char *name, sb_actor_state_new_fn *create,
+                       sb_actor_state_destroy_fn *destroy, char *err, size_t errlen)
+{
+    sb_actor_thread_own_t *own = s_own (ctx->thread);
+    if (!own) {
+        sb_error_set (err, errlen, "out of memory for the thread's %s state", name);
+        return NULL;
+    }
+    size_t index = 0;
+    for (; index < SB_ACTOR_THREAD_STATES && own->states [index].name; index++)
+        if (streq (own->states [index].name, name))
+            return own->states [index].state;
+    if (index == SB_ACTOR_THREAD_STATES) {
+        sb_error_set (err, errlen, "no room for %s's state: a thread holds at most %d",
+                      name, SB_ACTOR_THREAD_STATES);
+        return NULL;
+    }
+    void *state = create (ctx, err, errlen);
+    if (state) {
+        own->states [index].name = name;
+        own->states [index].state = state;
+        own->states [index].destroy = destroy;
+    }
+    return state;
 }
 
 void
 sb_actor_thread_end (sb_actor_thread_t *thread)
 {
-    if (thread->redis)
-        redisFree ((redisContext *) thread->redis);
-    thread->redis = NULL;
+    sb_actor_thread_own_t *own = thread->own;
+    if (!own)
+        return;
+    if (own->redis)
+        redisFree (own->redis);
+    for (size_t index = 0; index < SB_ACTOR_THREAD_STATES && own->states [index].name; index++)
+        own->states [index].destroy (&own->states [index].state);
+    free (own);
+    thread->own = NULL;
 }
 
 //  Fills the header of the index-th emitted envelope from the message.

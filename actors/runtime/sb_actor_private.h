@@ -47,9 +47,12 @@ int sb_actor_options_load_section (sb_actor_options_t *options, zconfig_t *secti
 void sb_actor_options_clear (sb_actor_options_t *options);
 
 //  A thread's own resources that outlive one message: its Redis
-//  connection. Owned by the thread; closed with sb_actor_thread_end.
+//  connection and the modules' per-thread state (sb_actor_thread_state),
+//  made on demand (sb_actor_ctx.c). Owned by the thread; freed with
+//  sb_actor_thread_end. One pointer, so that `= { NULL }` starts a thread.
+typedef struct _sb_actor_thread_own_t sb_actor_thread_own_t;
 typedef struct {
-    void *redis;                     //  redisContext *, opened on demand
+    sb_actor_thread_own_t *own;      //  NULL until the first use
 } sb_actor_thread_t;
 
 void sb_actor_thread_end (sb_actor_thread_t *thread);

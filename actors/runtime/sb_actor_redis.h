@@ -27,4 +27,18 @@ bool sb_actor_redis_configured (sb_actor_ctx_t *ctx);
 //  the next sb_actor_redis opens a fresh one.
 void sb_actor_redis_failed (sb_actor_ctx_t *ctx);
 
+//  Per-thread state of a module that keeps what it read from Redis (a
+//  cache: sb_tenant's profiles), found by name (a literal: it is kept):
+//  the calling thread's, made by create at its first use on this thread,
+//  destroyed with destroy when the thread ends. It needs no lock: only
+//  this thread sees it. Returns it (borrowed), or NULL with the reason in
+//  err (create failed and said why, or the thread holds
+//  SB_ACTOR_THREAD_STATES already); a failed create is tried again at the
+//  next call.
+#define SB_ACTOR_THREAD_STATES 4
+typedef void *(sb_actor_state_new_fn) (sb_actor_ctx_t *ctx, char *err, size_t errlen);
+typedef void (sb_actor_state_destroy_fn) (void **state_p);
+void *sb_actor_thread_state (sb_actor_ctx_t *ctx, const char *name, sb_actor_state_new_fn *create,
+                             sb_actor_state_destroy_fn *destroy, char *err, size_t errlen);
+
 #endif

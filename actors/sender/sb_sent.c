@@ -3,59 +3,58 @@
     not at all, with nothing between the compare and the set.             */
 
 #include "sb_sent.h"
+#include "sb_script.h"
 
 //  GET and Redis's clock in one round trip.
-static const char *s_read_script =
+static sb_script_t s_read_script = SB_SCRIPT (
     "local t = redis.call('TIME')\n"
-    "return {redis.call('GET', KEYS[1]) or '', t[1], t[2]}\n";
+    "return {redis.call('GET', KEYS[1]) or '', t[1], t[2]}\n");
 
 //  Claim: ARGV expected, "pending:<attempt>", ttl, ":<account>". Returns
 //  -1 if the value is not the one expected, else the claim's time in ms.
-static const char *s_claim_script =
+static sb_script_t s_claim_script = SB_SCRIPT (
     "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return -1 end\n"
     "local t = redis.call('TIME')\n"
     "local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
     "redis.call('SET', KEYS[1], ARGV[2] .. ':' .. string.format('%d', ms) .. ARGV[4],\n"
     "           'EX', ARGV[3])\n"
-    "return ms\n";
+    "return ms\n");
 
 //  Compare-and-set: ARGV expected, new value ("" deletes), ttl.
-static const char *s_cas_script =
+static sb_script_t s_cas_script = SB_SCRIPT (
     "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end\n"
     "if ARGV[2] == '' then redis.call('DEL', KEYS[1])\n"
     "else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end\n"
-    "return 1\n";
+    "return 1\n");
 
 //  Push once: KEYS record, list; ARGV record value, item, ttl, max. Returns
 //  the record's value if there is one, else 1 after the push.
-static const char *s_push_script =
+static sb_script_t s_push_script = SB_SCRIPT (
     "local v = redis.call('GET', KEYS[1])\n"
     "if v then return v end\n"
     "redis.call('RPUSH', KEYS[2], ARGV[2])\n"
     "redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)\n"
     "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])\n"
-    "return 1\n";
+    "return 1\n");
 
 //  Runs a script on key (and a second key when key2 is not NULL) with
 //  count string arguments. Returns the reply, or NULL with why in err.
 static redisReply *
-s_eval (redisContext *redis, const char *script, const char *key, const char *key2,
+s_eval (redisContext *redis, sb_script_t *script, const char *key, const char *key2,
         int count, const char *args [], char *err, size_t errlen)
 {
-    const char *argv [12];
+    const char *argv [10];
     char *record = zsys_sprintf ("%s%s", SB_SENT_PREFIX, key);
     int argc = 0, keys = key2? 2: 1;
     char keys_text [4];
     snprintf (keys_text, sizeof keys_text, "%d", keys);
-    argv [argc++] = "EVAL";
-    argv [argc++] = script;
     argv [argc++] = keys_text;
     argv [argc++] = record;
     if (key2)
         argv [argc++] = key2;
-    for (int index = 0; index < count && argc < 12; index++)
+    for (int index = 0; index < count && argc < 10; index++)
         argv [argc++] = args [index];
-    redisReply *reply = record? (redisReply *) redisCommandArgv (redis, argc, argv, NULL): NULL;
+    redisReply *reply = record? sb_script_run (script, redis, argc, argv, NULL): NULL;
     zstr_free (&record);
     if (!reply || reply->type == REDIS_REPLY_ERROR) {
         sb_error_set (err, errlen, "redis: %s", reply? reply->str: redis->errstr);
@@ -158,7 +157,7 @@ sb_sent_read (redisContext *redis, const char *key, sb_sent_record_t *record, ch
               size_t errlen)
 {
     memset (record, 0, sizeof *record);
-    redisReply *reply = s_eval (redis, s_read_script, key, NULL, 0, NULL, err, errlen);
+    redisReply *reply = s_eval (redis, &s_read_script, key, NULL, 0, NULL, err, errlen);
     if (!reply)
         return -1;
     int rc = -1;
@@ -187,7 +186,7 @@ sb_sent_record_clear (sb_sent_record_t *record)
 //  failure (which the scripts here never answer themselves, except claim,
 //  whose -1 the caller maps).
 static int64_t
-s_eval_integer (redisContext *redis, const char *script, const char *key, int count,
+s_eval_integer (redisContext *redis, sb_script_t *script, const char *key, int count,
                 const char *args [], bool *failed, char *err, size_t errlen)
 {
     redisReply *reply = s_eval (redis, script, key, NULL, count, args, err, errlen);
@@ -209,7 +208,7 @@ sb_sent_claim (redisContext *redis, const char *key, const char *expected, uint3
     snprintf (suffix, sizeof suffix, ":%s", account);
     const char *args [] = { expected, prefix, ttl, suffix };
     bool failed;
-    int64_t ms = s_eval_integer (redis, s_claim_script, key, 4, args, &failed, err, errlen);
+    int64_t ms = s_eval_integer (redis, &s_claim_script, key, 4, args, &failed, err, errlen);
     if (failed)
         return -1;
     if (ms < 0)
@@ -236,7 +235,7 @@ s_from_claim (redisContext *redis, const char *key, uint32_t attempt, const char
     snprintf (ttl, sizeof ttl, "%d", ttl_s);
     const char *args [] = { expected, value, ttl };
     bool failed;
-    int64_t rc = s_eval_integer (redis, s_cas_script, key, 3, args, &failed, err, errlen);
+    int64_t rc = s_eval_integer (redis, &s_cas_script, key, 3, args, &failed, err, errlen);
     return failed? -1: (int) rc;
 }
 
@@ -292,7 +291,7 @@ sb_sent_done (redisContext *redis, const char *key, const char *expected, const 
         snprintf (ttl, sizeof ttl, "%d", ttl_s);
         const char *args [] = { expected, value, ttl };
         bool failed;
-        int64_t done = s_eval_integer (redis, s_cas_script, key, 3, args, &failed, err, errlen);
+        int64_t done = s_eval_integer (redis, &s_cas_script, key, 3, args, &failed, err, errlen);
         rc = failed? -1: (int) done;
     }
     else {
@@ -320,7 +319,7 @@ sb_sent_push_once (redisContext *redis, const char *key, const char *list, const
     snprintf (ttl, sizeof ttl, "%d", ttl_s);
     snprintf (most, sizeof most, "%ld", max);
     const char *args [] = { value, item, ttl, most };
-    redisReply *reply = value? s_eval (redis, s_push_script, key, list, 4, args, err, errlen): NULL;
+    redisReply *reply = value? s_eval (redis, &s_push_script, key, list, 4, args, err, errlen): NULL;
     zstr_free (&value);
     int rc = -1;
     if (reply && reply->type == REDIS_REPLY_INTEGER)

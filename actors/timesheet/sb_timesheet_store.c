@@ -5,12 +5,13 @@
 
 #include "sb_timesheet_store.h"
 #include "sb_date.h"
+#include "sb_script.h"
 
 //  KEYS: entries, submitted, done record. ARGV: day number, entry JSON,
 //  hours, ISO week, record TTL. Answers {what, detail}: duplicate (the
 //  entry recorded first), submitted, over (the day's hours so far), or
 //  recorded (the day's hours now).
-static const char *s_log_script =
+static sb_script_t s_log_script = SB_SCRIPT (
     "local done = redis.call('GET', KEYS[3])\n"
     "if done then return {'duplicate', done} end\n"
     "if redis.call('HEXISTS', KEYS[2], ARGV[4]) == 1 then return {'submitted', ARGV[4]} end\n"
@@ -24,19 +25,19 @@ static const char *s_log_script =
     "if total + tonumber(ARGV[3]) > 24.000001 then return {'over', tostring(total)} end\n"
     "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])\n"
     "redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[5])\n"
-    "return {'recorded', tostring(total + tonumber(ARGV[3]))}\n";
+    "return {'recorded', tostring(total + tonumber(ARGV[3]))}\n");
 
 //  KEYS: submitted, done record. ARGV: ISO week, record JSON, record TTL.
 //  Answers {what, detail}: duplicate, already (the first record), or
 //  submitted.
-static const char *s_submit_script =
+static sb_script_t s_submit_script = SB_SCRIPT (
     "local done = redis.call('GET', KEYS[2])\n"
     "if done then return {'duplicate', done} end\n"
     "local previous = redis.call('HGET', KEYS[1], ARGV[1])\n"
     "if previous then return {'already', previous} end\n"
     "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
     "redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])\n"
-    "return {'submitted', ARGV[2]}\n";
+    "return {'submitted', ARGV[2]}\n");
 
 //  Turns a failed reply into a code and a reason naming what was done:
 //  no reply (connection lost) or a busy server is TRANSIENT, a wrong type
@@ -162,14 +163,14 @@ sb_timesheet_store_entries (redisContext *redis, const char *tenant, const char 
     return SB_TIMESHEET_OK;
 }
 
-//  Runs script with its keys and arguments (argc strings in all, "EVAL"
-//  and the script first). Answers {what, detail} as two strings, or a
+//  Runs script with its keys and arguments (argc strings in all, the
+//  number of keys first). Answers {what, detail} as two strings, or a
 //  failure code with the reason.
 static int
-s_eval (redisContext *redis, int argc, const char **argv, char what [16], char **detail,
-        char *err, size_t errlen)
+s_eval (redisContext *redis, sb_script_t *script, int argc, const char **argv, char what [16],
+        char **detail, char *err, size_t errlen)
 {
-    redisReply *reply = redisCommandArgv (redis, argc, argv, NULL);
+    redisReply *reply = sb_script_run (script, redis, argc, argv, NULL);
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2
     ||  reply->element [0]->type != REDIS_REPLY_STRING
     ||  reply->element [1]->type != REDIS_REPLY_STRING
@@ -217,10 +218,9 @@ sb_timesheet_store_log (redisContext *redis, const char *tenant, const char *emp
     json_object_set_new (stored, "id", json_string (key));
     char *member = json_dumps (stored, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref (stored);
-    const char *argv [] = { "EVAL", s_log_script, "3", entries, submitted, done,
-                            day_text, member, hours, week, ttl };
+    const char *argv [] = { "3", entries, submitted, done, day_text, member, hours, week, ttl };
     char *detail = NULL;
-    int rc = s_eval (redis, 11, argv, what, &detail, err, errlen);
+    int rc = s_eval (redis, &s_log_script, 9, argv, what, &detail, err, errlen);
     free (member);
     if (rc == 0) {
         rc = streq (what, "recorded")? SB_TIMESHEET_OK
@@ -258,9 +258,9 @@ sb_timesheet_store_submit (redisContext *redis, const char *tenant, const char *
     json_t *record = json_pack ("{s:s, s:I}", "key", key, "at_ms", (json_int_t) now_ms);
     char *text = json_dumps (record, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref (record);
-    const char *argv [] = { "EVAL", s_submit_script, "2", submitted, done, week, text, ttl };
+    const char *argv [] = { "2", submitted, done, week, text, ttl };
     char *detail = NULL;
-    int rc = s_eval (redis, 8, argv, what, &detail, err, errlen);
+    int rc = s_eval (redis, &s_submit_script, 6, argv, what, &detail, err, errlen);
     free (text);
     if (rc == 0 && streq (what, "already")) {
         snprintf (err, errlen, "week %s is already submitted", week);

@@ -48,7 +48,9 @@ main (int argc, char *argv [])
             "  http/token_env = SB_TIMESHEET_TOKEN   environment variable with the bearer token\n"
             "  http/timeout = 5000      ms per request; a time-out is retried\n"
             "  tenants/<id>/<key>       tenant profile keys (docs/tenants.md), under Redis's\n"
-            "                           sb:tenant:<id>\n",
+            "                           sb:tenant:<id>\n"
+            "  tenant_cache_ms = 1000   how long a profile read from Redis is reused, per\n"
+            "                           worker thread, 0..3600000 ms (0: read every message)\n",
     };
     return sb_http_actor_main (&def, argc, argv);
 }

@@ -4,9 +4,10 @@
     broker/curve), its routes and retry policies (routes, services), the
     alert thresholds (alerts), the planner (with llm/...), the sender, the
     timesheet backend, agent-sync, every tenant profile a section names
-    (<section>/tenants/<id>), ingress's section (with its numbers and
-    workspace-tokens maps), and the actor runtime's own keys (broker,
-    instance, capacity, ...) of every section, as an actor of that name. A refusal must say why; an accepted
+    (<section>/tenants/<id>) and each section's tenant_cache_ms, ingress's
+    section (with its numbers and workspace-tokens maps), and the actor
+    runtime's own keys (broker, instance, capacity, ...) of every section,
+    as an actor of that name. A refusal must say why; an accepted
     config's values must be within the ranges the loaders document.
     Aborts otherwise; ASan's leak check covers what the loaders free.
 
@@ -21,6 +22,7 @@
 #include "sb_routes.h"
 #include "sb_alerts.h"
 #include "sb_tenant.h"
+#include "sb_tenant_cache.h"
 #include "sb_planner.h"
 #include "sb_sender_private.h"
 #include "sb_timesheet_backend.h"
@@ -235,11 +237,26 @@ s_check_tenant (zconfig_t *section, const char *tenant_id)
     sb_tenant_destroy (&tenant);
 }
 
+//  A section's tenant_cache_ms: refused naming it, or in 0..the maximum.
+static void
+s_check_tenant_cache (zconfig_t *section)
+{
+    char err [512] = "", prefix [256];
+    int64_t ttl_ms = -1;
+    snprintf (prefix, sizeof prefix, "%s/%s '", zconfig_name (section), SB_TENANT_CACHE_KEY);
+    if (sb_tenant_cache_ttl (section, &ttl_ms, err, sizeof err))
+        s_check_refusal (err, prefix);
+    else
+    if (!s_within ((double) ttl_ms, 0, SB_TENANT_CACHE_MS_MAX))
+        abort ();
+}
+
 //  Every tenants/<id> of every section, and an id no section names.
 static void
 s_check_tenants (zconfig_t *config)
 {
     for (zconfig_t *section = zconfig_child (config); section; section = zconfig_next (section)) {
+        s_check_tenant_cache (section);
         s_check_tenant (section, "acme");
         zconfig_t *tenants = zconfig_locate (section, "tenants");
         for (zconfig_t *item = tenants? zconfig_child (tenants): NULL; item; item = zconfig_next (item))
