@@ -19,7 +19,8 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "  -t, --threads MODE       where the handler runs (%s/threads): on = worker\n"
         "                           threads, off = the main thread, one message after\n"
         "                           another (only for handlers that never block long),\n"
-        "                           auto = as the actor declares (default; this one: %s)\n"
+        "                           auto = as the actor declares (the default): for\n"
+        "                           this one, %s\n"
         "  -g, --grace MS           on SIGTERM, time to finish what is held (%s/grace;\n"
         "                           default 10000)\n"
         "  -s, --stats EP           bind EP (e.g. tcp://127.0.0.1:*) and answer SBP/1 STATS\n"
@@ -38,8 +39,9 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "SB_CURVE_SERVER (the brokers' public key or certificate) turn CURVE on\n"
         "(docs/security.md).\n",
         def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
-        def->name, !def->inline_handler? "threads"
-                                 : def->inline_with? "inline, as its config allows": "inline", def->name, def->name,
+        def->name, !def->inline_handler? "worker threads"
+                                 : def->inline_with? "inline unless its config needs threads"
+                                 : "inline", def->name, def->name,
         def->name, def->name);
     if (def->config_help)
         fprintf (file, "\nIts own config keys (section '%s'):\n%s", def->name, def->config_help);
