@@ -5,10 +5,11 @@
     (service, instance, capacity), keeps heartbeats both ways, reconnects
     with backoff, decodes and checks every delivered envelope against its
     schema before the handler sees it (FAIL with the reason otherwise),
-    runs up to `capacity` handlers at once on its own threads, fills the
-    header of what a handler emits, and on SIGTERM or SIGINT stops taking
-    work (DRAIN), finishes what it holds within a grace period, hands back
-    the rest (BYE) and exits 0. With --harness it runs the handler on
+    runs up to `capacity` handlers at once on its own threads (an inline
+    actor's one after another on its main thread), fills the header of
+    what a handler emits, and on SIGTERM or SIGINT stops taking work
+    (DRAIN), finishes what it holds within a grace period, hands back the
+    rest (BYE) and exits 0. With --harness it runs the handler on
     envelopes read as JSON, with no broker, for fixtures.
 
     Threads: the handler runs on one of the runtime's worker threads, one
