@@ -105,6 +105,8 @@ main (int argc, char *argv [])
         .summary = "Formats each draft (draft.composed) for its channel and the tenant's brand "
                    "and fits it to the SMS budget (draft.branded).",
         .handler = s_handle,
+        //  CPU work and one HGETALL of the tenant on the thread's Redis
+        .inline_handler = true,
         .config_help =
             "  tenants/<id>/<key>, each overridden by the Redis hash sb:tenant:<id>:\n"
             "    name          who signs when sign_off is empty (default: the id, which\n"

@@ -111,6 +111,8 @@ main (int argc, char *argv [])
                    "(quality.approved) or rejects it with every failed check's reason "
                    "(quality.rejected).",
         .handler = s_handle,
+        //  CPU work and one HGETALL of the tenant on the thread's Redis
+        .inline_handler = true,
         .config_help =
             "  tenants/<id>/max_segments  the tenant's SMS budget, 1..10 (default 3); the\n"
             "                             Redis hash sb:tenant:<id> overrides config\n"

@@ -16,6 +16,11 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "                           default tcp://127.0.0.1:5555)\n"
         "  -i, --instance NAME      this instance's name (%s/instance; default host-pid)\n"
         "  -n, --capacity N         messages handled at once, 1..256 (%s/capacity; default 4)\n"
+        "  -t, --threads MODE       where the handler runs (%s/threads): on = worker\n"
+        "                           threads, off = the main thread, one message after\n"
+        "                           another (only for handlers that never block long),\n"
+        "                           auto = as the actor declares (the default): for\n"
+        "                           this one, %s\n"
         "  -g, --grace MS           on SIGTERM, time to finish what is held (%s/grace;\n"
         "                           default 10000)\n"
         "  -s, --stats EP           bind EP (e.g. tcp://127.0.0.1:*) and answer SBP/1 STATS\n"
@@ -34,7 +39,10 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "SB_CURVE_SERVER (the brokers' public key or certificate) turn CURVE on\n"
         "(docs/security.md).\n",
         def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
-        def->name, def->name, def->name, def->name);
+        def->name, !def->inline_handler? "worker threads"
+                                 : def->inline_with? "inline unless its config needs threads"
+                                 : "inline", def->name, def->name,
+        def->name, def->name);
     if (def->config_help)
         fprintf (file, "\nIts own config keys (section '%s'):\n%s", def->name, def->config_help);
     fprintf (file, "\nExit codes: 0 stopped cleanly; 78 bad config (do not restart); "
@@ -62,6 +70,22 @@ s_set_brokers (sb_actor_options_t *options, const char *list)
 }
 
 static int
+s_set_threads (const char *text, sb_actor_threads_t *threads)
+{
+    if (streq (text, "auto"))
+        *threads = SB_ACTOR_THREADS_AUTO;
+    else
+    if (streq (text, "on"))
+        *threads = SB_ACTOR_THREADS_ON;
+    else
+    if (streq (text, "off"))
+        *threads = SB_ACTOR_THREADS_OFF;
+    else
+        return -1;
+    return 0;
+}
+
+static int
 s_set_number (const char *text, long low, long high, long *value)
 {
     char *end;
@@ -69,8 +93,8 @@ s_set_number (const char *text, long low, long high, long *value)
     return (*text && !*end && *value >= low && *value <= high)? 0: -1;
 }
 
-//  Applies one setting by name (broker, instance, capacity, grace, stats,
-//  redis, monitor) from where (for messages). Returns 0, or -1 with the
+//  Applies one setting by name (broker, instance, capacity, threads,
+//  grace, stats, redis, monitor) from where (for messages). Returns 0, or -1 with the
 //  reason in err.
 static int
 s_apply (sb_actor_options_t *options, const char *name, const char *value, const char *where,
@@ -89,6 +113,11 @@ s_apply (sb_actor_options_t *options, const char *name, const char *value, const
     else
     if (streq (name, "capacity") && !(rc = s_set_number (value, 1, 256, &number)))
         options->capacity = (int) number;
+    else
+    if (streq (name, "threads") && (rc = s_set_threads (value, &options->threads))) {
+        snprintf (err, errlen, "%s: '%s' is not on, off or auto", where, value);
+        return rc;
+    }
     else
     if (streq (name, "grace") && !(rc = s_set_number (value, 0, 3600000, &number)))
         options->grace_ms = number;
@@ -109,9 +138,9 @@ int
 sb_actor_options_load_section (sb_actor_options_t *options, zconfig_t *section, const char *path,
                                char *err, size_t errlen)
 {
-    const char *keys [] = { "broker", "instance", "capacity", "grace", "stats", "redis",
-                            "monitor" };
-    for (size_t index = 0; section && index < 7; index++) {
+    const char *keys [] = { "broker", "instance", "capacity", "threads", "grace", "stats",
+                            "redis", "monitor" };
+    for (size_t index = 0; section && index < sizeof keys / sizeof keys [0]; index++) {
         char *value = zconfig_get (section, keys [index], NULL);
         char where [256];
         snprintf (where, sizeof where, "%s: %s/%s", path, options->def->name, keys [index]);
@@ -142,10 +171,10 @@ static const char *
 s_option_name (const char *arg)
 {
     const char *names [][2] = { { "--broker", "-b" }, { "--instance", "-i" },
-                                { "--capacity", "-n" }, { "--grace", "-g" },
-                                { "--stats", "-s" }, { "--redis", "-r" },
-                                { "--monitor", "-m" } };
-    for (size_t index = 0; index < 7; index++)
+                                { "--capacity", "-n" }, { "--threads", "-t" },
+                                { "--grace", "-g" }, { "--stats", "-s" },
+                                { "--redis", "-r" }, { "--monitor", "-m" } };
+    for (size_t index = 0; index < sizeof names / sizeof names [0]; index++)
         if (streq (arg, names [index][0]) || streq (arg, names [index][1]))
             return names [index][0] + 2;
     return NULL;
@@ -236,6 +265,15 @@ s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc
         return -1;
     }
     return 0;
+}
+
+bool
+sb_actor_options_inline (const sb_actor_options_t *options)
+{
+    if (options->threads != SB_ACTOR_THREADS_AUTO)
+        return options->threads == SB_ACTOR_THREADS_OFF;
+    return options->def->inline_handler
+        && (!options->def->inline_with || options->def->inline_with (options->state));
 }
 
 void

@@ -5,16 +5,20 @@
     (service, instance, capacity), keeps heartbeats both ways, reconnects
     with backoff, decodes and checks every delivered envelope against its
     schema before the handler sees it (FAIL with the reason otherwise),
-    runs up to `capacity` handlers at once on its own threads, fills the
-    header of what a handler emits, and on SIGTERM or SIGINT stops taking
-    work (DRAIN), finishes what it holds within a grace period, hands back
-    the rest (BYE) and exits 0. With --harness it runs the handler on
+    runs up to `capacity` handlers at once on its own threads (an inline
+    actor's one after another on its main thread), fills the header of
+    what a handler emits, and on SIGTERM or SIGINT stops taking work
+    (DRAIN), finishes what it holds within a grace period, hands back the
+    rest (BYE) and exits 0. With --harness it runs the handler on
     envelopes read as JSON, with no broker, for fixtures.
 
     Threads: the handler runs on one of the runtime's worker threads, one
     message at a time per thread; it may block on I/O. Anything it shares
     with other calls (the state from setup) must be safe to use from
-    several threads, or the actor declares capacity 1.                    */
+    several threads, or the actor declares capacity 1. An actor whose
+    handler never blocks for long declares inline_handler: it then runs on
+    the runtime's main thread, one message after another, with no worker
+    threads (unless the operator says threads = on).                      */
 
 #ifndef SB_ACTOR_H_INCLUDED
 #define SB_ACTOR_H_INCLUDED
@@ -47,6 +51,18 @@ typedef struct {
     void (*teardown) (void **state_p);
     const char *config_help;     //  lines for --help about its own keys, or NULL
     bool needs_redis;            //  without a Redis configured: exit 78 at start
+    //  The handler's promise that it never blocks for long: CPU work and at
+    //  most a few quick Redis commands on its thread's connection (no
+    //  outbound HTTP, no sleeps, no waits on other services). The runtime
+    //  then starts no worker threads and runs it on its main thread between
+    //  polls, in the order messages come, which saves two thread hand-offs
+    //  per message; heartbeats wait while it runs. The broker's credit
+    //  stays capacity. The operator may force threads (threads = on).
+    bool inline_handler;
+    //  Optional, with inline_handler: whether the handler keeps that promise
+    //  with the state setup built (a backend chosen by config may be an
+    //  HTTP service). NULL: it always does.
+    bool (*inline_with) (const void *state);
 } sb_actor_def_t;
 
 //  Runs the actor: parses the command line (--help lists it), reads its

@@ -12,6 +12,13 @@
 #define SB_ACTOR_EXIT_CONFIG 78      /* sysexits EX_CONFIG: do not restart  */
 #define SB_ACTOR_EXIT_DATA   65      /* EX_DATAERR: harness mismatch        */
 
+//  Where the handler runs (threads = on|off|auto).
+typedef enum {
+    SB_ACTOR_THREADS_AUTO,           //  as the definition says (inline_handler)
+    SB_ACTOR_THREADS_ON,             //  worker threads, even for an inline actor
+    SB_ACTOR_THREADS_OFF             //  the main thread, even for a threaded one
+} sb_actor_threads_t;
+
 //  One actor process's settings: defaults, then its config section, then
 //  the environment, then the command line.
 typedef struct {
@@ -22,6 +29,7 @@ typedef struct {
     size_t broker_count;
     char *instance;
     int capacity;
+    sb_actor_threads_t threads;
     int64_t grace_ms;
     char *stats_endpoint;            //  where to answer STATS, or NULL
     char *monitor_endpoint;          //  where to publish socket events, or NULL
@@ -36,8 +44,13 @@ typedef struct {
 //  broker tcp://127.0.0.1:5555. Clear with sb_actor_options_clear.
 void sb_actor_options_default (sb_actor_options_t *options, const sb_actor_def_t *def);
 
+//  Whether the handler runs on the main thread: threads off, or auto and
+//  the definition declares inline_handler (and inline_with agrees with
+//  the handler's state).
+bool sb_actor_options_inline (const sb_actor_options_t *options);
+
 //  Applies the runtime's own keys of an actor's config section (broker,
-//  instance, capacity, grace, stats, redis, monitor; others are the
+//  instance, capacity, threads, grace, stats, redis, monitor; others are the
 //  handler's), path naming the file in messages; section NULL: nothing.
 //  Returns 0, or -1 with the reason in err (the first bad value).
 int sb_actor_options_load_section (sb_actor_options_t *options, zconfig_t *section,

@@ -1,11 +1,12 @@
-/*  sb_actor_run.c — the runtime's loop: links to the brokers, a pool of
-    worker threads running the handler, heartbeats, reconnects, and the
-    drain on SIGTERM/SIGINT.
+/*  sb_actor_run.c — the runtime's loop: links to the brokers, the handler
+    run on worker threads (sb_actor_jobs.c) or, for an inline actor, on
+    this thread between polls, heartbeats, reconnects, and the drain on
+    SIGTERM/SIGINT.
 
     The main thread owns every socket; a worker thread owns the job it is
     handed (a pointer passed over its inproc pipe) until it hands it back. */
 
-#include "sb_actor_private.h"
+#include "sb_actor_jobs.h"
 #include "sb_hist.h"
 #include "sb_monitor.h"
 #include "sb_proto.h"
@@ -27,31 +28,13 @@ typedef struct {
     int64_t hello_sent_ms;       //  awaiting WELCOME since, 0 when joined
 } s_link_t;
 
-//  One delivered message, from arrival to answer.
-typedef struct {
-    size_t link;
-    uint64_t generation;         //  of the link it came on: answers go back there only
-    char handle [SB_PROTO_HANDLE_MAX];
-    uint32_t attempt;
-    sb_envelope_t *message;
-    int64_t started_us;
-    sb_actor_result_t result;
-    char reason [512];
-    int64_t delay_ms;
-    zmsg_t *outputs;
-} s_job_t;
-
-typedef struct {
-    zactor_t *actor;
-    s_job_t *job;                //  the job it runs, NULL when idle
-} s_worker_t;
-
 typedef struct {
     sb_actor_options_t *options;
     s_link_t links [SB_ACTOR_MAX_BROKERS];
-    s_worker_t *workers;
-    size_t worker_count;
-    zlistx_t *queue;             //  s_job_t waiting for a worker
+    sb_actor_workers_t *workers; //  NULL for an inline actor
+    bool inline_mode;            //  the handler runs on this thread
+    sb_actor_thread_t thread;    //  this thread's own, for inline handlers
+    zlistx_t *queue;             //  sb_actor_job_t waiting to run
     bool draining;
     int64_t drain_deadline_ms;
     zsock_t *stats;              //  ROUTER answering STATS, or NULL
@@ -59,65 +42,6 @@ typedef struct {
     uint64_t handled, retried, failed, invalid, dropped;
     sb_hist_t latency;
 } s_runtime_t;
-
-static void
-s_job_destroy (s_job_t **self_p)
-{
-    if (self_p && *self_p) {
-        sb_envelope_destroy (&(*self_p)->message);
-        zmsg_destroy (&(*self_p)->outputs);
-        free (*self_p);
-        *self_p = NULL;
-    }
-}
-
-//  --------------------------------------------------------------------------
-//  Worker threads
-
-static void
-s_run_job (sb_actor_options_t *options, s_job_t *job, sb_actor_thread_t *thread)
-{
-    sb_actor_ctx_t *ctx = sb_actor_ctx_new (options, job->message, job->attempt, thread);
-    job->outputs = zmsg_new ();
-    if (!ctx || !job->outputs) {
-        job->result = SB_ACTOR_RETRY;
-        snprintf (job->reason, sizeof job->reason, "out of memory");
-    }
-    else {
-        sb_actor_result_t result = options->def->handler (ctx, job->message, options->state);
-        job->result = sb_actor_ctx_finish (ctx, result, job->outputs, job->reason,
-                                           sizeof job->reason, &job->delay_ms);
-    }
-    sb_actor_ctx_destroy (&ctx);
-}
-
-//  A worker thread: takes a job, runs the handler, hands the job back.
-static void
-s_worker_thread (zsock_t *pipe, void *args)
-{
-    sb_actor_options_t *options = (sb_actor_options_t *) args;
-    sb_actor_thread_t thread = { NULL };
-    zsock_signal (pipe, 0);
-    while (true) {
-        char *command = NULL;
-        void *job = NULL;
-        if (zsock_recv (pipe, "sp", &command, &job) < 0) {
-            if (zmq_errno () == ETERM)
-                break;
-            continue;   //  a signal interrupted the wait: the main thread decides
-        }
-        bool stop = !command || streq (command, "$TERM");
-        zstr_free (&command);
-        if (stop)
-            break;
-        if (job) {
-            s_run_job (options, (s_job_t *) job, &thread);
-            zsock_send (pipe, "p", job);
-        }
-    }
-    sb_actor_thread_end (&thread);
-    sb_id_thread_end ();
-}
 
 //  --------------------------------------------------------------------------
 //  Links to brokers
@@ -197,40 +121,18 @@ s_disconnect (s_runtime_t *self, s_link_t *link, int64_t now)
 //  --------------------------------------------------------------------------
 //  Jobs
 
-static s_worker_t *
-s_idle_worker (s_runtime_t *self)
-{
-    for (size_t index = 0; index < self->worker_count; index++)
-        if (!self->workers [index].job)
-            return &self->workers [index];
-    return NULL;
-}
-
+//  Jobs held: running on a worker (an inline handler is never running
+//  when this is asked) or waiting to run.
 static size_t
-s_busy (s_runtime_t *self)
+s_held (s_runtime_t *self)
 {
-    size_t busy = 0;
-    for (size_t index = 0; index < self->worker_count; index++)
-        busy += self->workers [index].job != NULL;
-    return busy;
-}
-
-static void
-s_dispatch (s_runtime_t *self)
-{
-    s_worker_t *worker;
-    while (zlistx_size (self->queue) && (worker = s_idle_worker (self))) {
-        s_job_t *job = (s_job_t *) zlistx_detach (self->queue, NULL);
-        job->started_us = zclock_usecs ();
-        worker->job = job;
-        zsock_send (worker->actor, "sp", "JOB", job);
-    }
+    return sb_actor_workers_busy (self->workers) + zlistx_size (self->queue);
 }
 
 //  Sends a job's answer to the broker it came from, if that connection
 //  still stands; then lets go of the job.
 static void
-s_answer (s_runtime_t *self, s_job_t *job)
+s_answer (s_runtime_t *self, sb_actor_job_t *job)
 {
     s_link_t *link = &self->links [job->link];
     sb_hist_record (&self->latency, zclock_usecs () - job->started_us);
@@ -256,7 +158,7 @@ s_answer (s_runtime_t *self, s_job_t *job)
     }
     else
         s_send (link, SB_PROTO_FAIL, job->handle, job->reason, NULL, NULL);
-    s_job_destroy (&job);
+    sb_actor_job_destroy (&job);
 }
 
 //  A DELIVER: decoded and checked here, so that the handler only ever sees
@@ -265,7 +167,7 @@ static void
 s_on_deliver (s_runtime_t *self, size_t index, zmsg_t *msg)
 {
     s_link_t *link = &self->links [index];
-    s_job_t *job = (s_job_t *) calloc (1, sizeof (s_job_t));
+    sb_actor_job_t *job = (sb_actor_job_t *) calloc (1, sizeof (sb_actor_job_t));
     uint64_t attempt = 0;
     if (!job || sb_proto_pop_string (msg, job->handle, sizeof job->handle)
     ||  sb_proto_pop_number (msg, &attempt) || zmsg_size (msg) != 1) {
@@ -285,7 +187,7 @@ s_on_deliver (s_runtime_t *self, size_t index, zmsg_t *msg)
         char reason [512];
         snprintf (reason, sizeof reason, "invalid message: %.480s", err);
         s_send (link, SB_PROTO_FAIL, job->handle, reason, NULL, NULL);
-        s_job_destroy (&job);
+        sb_actor_job_destroy (&job);
         return;
     }
     sb_envelope_set_attempt (job->message, job->attempt);
@@ -364,8 +266,8 @@ s_on_stats (s_runtime_t *self)
         &&  streq (command, SB_PROTO_STATS)) {
             json_t *stats = json_pack ("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}",
                 "service", self->options->def->name, "instance", self->options->instance,
-                "capacity", (json_int_t) self->worker_count,
-                "in_flight", (json_int_t) s_busy (self),
+                "capacity", (json_int_t) self->options->capacity,
+                "in_flight", (json_int_t) sb_actor_workers_busy (self->workers),
                 "queued", (json_int_t) zlistx_size (self->queue),
                 "handled", (json_int_t) self->handled, "retried", (json_int_t) self->retried,
                 "failed", (json_int_t) self->failed, "invalid", (json_int_t) self->invalid,
@@ -400,19 +302,50 @@ s_start_drain (s_runtime_t *self, int64_t now)
     self->draining = true;
     self->drain_deadline_ms = now + self->options->grace_ms;
     zsys_info ("%s: stopping: finishing %zu message(s) within %" PRId64 " ms",
-               self->options->def->name, s_busy (self) + zlistx_size (self->queue),
+               self->options->def->name, s_held (self),
                self->options->grace_ms);
     for (size_t index = 0; index < self->options->broker_count; index++)
         s_send (&self->links [index], SB_PROTO_DRAIN, NULL, NULL, NULL, NULL);
 }
 
+//  A worker hands a job back: answer it.
 static void
-s_on_worker (s_runtime_t *self, s_worker_t *worker)
+s_on_worker (s_runtime_t *self, size_t worker)
 {
-    void *job = NULL;
-    if (zsock_recv (worker->actor, "p", &job) == 0 && job == worker->job) {
-        worker->job = NULL;
-        s_answer (self, (s_job_t *) job);
+    sb_actor_job_t *job = sb_actor_workers_finished (self->workers, worker);
+    if (job)
+        s_answer (self, job);
+}
+
+//  What the loop does between polls, caught up after an inline handler
+//  ran: reads what the links hold (their heartbeats count, new DELIVERs
+//  join the queue), beats, and drops a broker that really was silent past
+//  its liveness, so that an answer goes only to the connection its job
+//  came on, as with worker threads. A signal starts the drain at once.
+static void
+s_catch_up (s_runtime_t *self)
+{
+    for (size_t index = 0; index < self->options->broker_count; index++)
+        s_on_link (self, index, zclock_mono ());
+    if (zsys_interrupted && !self->draining)
+        s_start_drain (self, zclock_mono ());
+    s_links_tick (self, zclock_mono ());
+}
+
+//  An inline actor: runs every queued job on this thread, in order, and
+//  answers each as it ends; DELIVERs that came meanwhile run in the same
+//  pass, so a burst costs one wake-up. Past the drain's grace, what is
+//  left stays queued and goes back to the broker with the BYE.
+static void
+s_run_inline (s_runtime_t *self)
+{
+    sb_actor_job_t *job;
+    while (!(self->draining && zclock_mono () >= self->drain_deadline_ms)
+           && (job = (sb_actor_job_t *) zlistx_detach (self->queue, NULL))) {
+        job->started_us = zclock_usecs ();
+        sb_actor_job_run (self->options, job, &self->thread);
+        s_catch_up (self);
+        s_answer (self, job);
     }
 }
 
@@ -432,12 +365,8 @@ s_poll (s_runtime_t *self, int timeout_ms)
     size_t stats_item = count;
     if (self->stats)
         items [count++] = (zmq_pollitem_t) { zsock_resolve (self->stats), 0, ZMQ_POLLIN, 0 };
-    for (size_t index = 0; index < self->worker_count; index++)
-        if (self->workers [index].job) {
-            items [count] = (zmq_pollitem_t) { zsock_resolve (zactor_sock (self->workers [index].actor)),
-                                               0, ZMQ_POLLIN, 0 };
-            links [count++] = index;
-        }
+    count += sb_actor_workers_poll_items (self->workers, items + count, links + count,
+                                          sizeof items / sizeof items [0] - count);
     if (zmq_poll (items, (int) count, timeout_ms) <= 0)
         return;
     int64_t now = zclock_mono ();
@@ -449,7 +378,7 @@ s_poll (s_runtime_t *self, int timeout_ms)
             if (self->stats && item == stats_item)
                 s_on_stats (self);
             else
-                s_on_worker (self, &self->workers [links [item]]);
+                s_on_worker (self, links [item]);
         }
 }
 
@@ -459,13 +388,11 @@ s_runtime_init (s_runtime_t *self, sb_actor_options_t *options)
     memset (self, 0, sizeof *self);
     self->options = options;
     self->queue = zlistx_new ();
-    self->worker_count = (size_t) options->capacity;
-    self->workers = (s_worker_t *) calloc (self->worker_count, sizeof (s_worker_t));
-    if (!self->queue || !self->workers)
+    self->inline_mode = sb_actor_options_inline (options);
+    if (!self->inline_mode)
+        self->workers = sb_actor_workers_new (options, (size_t) options->capacity);
+    if (!self->queue || (!self->inline_mode && !self->workers))
         return -1;
-    for (size_t index = 0; index < self->worker_count; index++)
-        if (!(self->workers [index].actor = zactor_new (s_worker_thread, options)))
-            return -1;
     if (options->stats_endpoint) {
         self->stats = zsock_new (ZMQ_ROUTER);
         if (!self->stats || zsock_bind (self->stats, "%s", options->stats_endpoint) < 0) {
@@ -516,10 +443,10 @@ s_runtime_end (s_runtime_t *self)
                self->options->instance, self->handled, self->retried, self->failed,
                self->invalid, self->dropped, sb_hist_percentile (&self->latency, 0.5),
                sb_hist_percentile (&self->latency, 0.99));
-    if (s_busy (self)) {
+    size_t busy = sb_actor_workers_busy (self->workers);
+    if (busy) {
         zsys_warning ("%s: %zu handler(s) still running after the grace period: "
-                      "their messages go back to the broker", self->options->def->name,
-                      s_busy (self));
+                      "their messages go back to the broker", self->options->def->name, busy);
         //  Stopgap: _exit kills ZeroMQ's I/O thread, so give the BYEs a moment
         //  (linger 0 would drop them at close); a context of the links' own,
         //  terminated before _exit, would wait exactly as long as needed
@@ -531,17 +458,16 @@ s_runtime_end (s_runtime_t *self)
         zclock_sleep (50);
         _exit (0);
     }
-    for (size_t index = 0; index < self->worker_count; index++)
-        zactor_destroy (&self->workers [index].actor);
-    free (self->workers);
-    s_job_t *job;
-    while (self->queue && (job = (s_job_t *) zlistx_detach (self->queue, NULL)))
-        s_job_destroy (&job);
+    sb_actor_workers_destroy (&self->workers);
+    sb_actor_job_t *job;
+    while (self->queue && (job = (sb_actor_job_t *) zlistx_detach (self->queue, NULL)))
+        sb_actor_job_destroy (&job);
     zlistx_destroy (&self->queue);
     zsock_destroy (&self->stats);
     for (size_t index = 0; index < self->options->broker_count; index++)
         zsock_destroy (&self->links [index].dealer);
     sb_monitor_destroy (&self->monitor);   //  after the sockets it watches
+    sb_actor_thread_end (&self->thread);
 }
 
 int
@@ -555,20 +481,27 @@ sb_actor_run (sb_actor_options_t *options)
         s_runtime_end (&self);
         return SB_ACTOR_EXIT_CONFIG;
     }
-    zsys_info ("%s: %s started, capacity %d, brokers %s%s", options->def->name,
-               options->instance, options->capacity, options->brokers [0],
+    zsys_info ("%s: %s started, capacity %d (%s), brokers %s%s", options->def->name,
+               options->instance, options->capacity,
+               self.inline_mode? "inline: handled on the main thread": "worker threads",
+               options->brokers [0],
                options->broker_count > 1? " and more": "");
     while (true) {
         int64_t now = zclock_mono ();
         if (zsys_interrupted && !self.draining)
             s_start_drain (&self, now);
-        if (self.draining && (s_busy (&self) + zlistx_size (self.queue) == 0
-                              || now >= self.drain_deadline_ms))
+        if (self.draining && (s_held (&self) == 0 || now >= self.drain_deadline_ms))
             break;
         s_poll (&self, 50);
         s_links_tick (&self, zclock_mono ());
-        s_dispatch (&self);
+        if (self.inline_mode)
+            s_run_inline (&self);
+        else
+            sb_actor_workers_dispatch (self.workers, self.queue);
     }
     s_runtime_end (&self);
+    //  The handlers' per-thread state of this thread (OpenSSL's)
+    if (self.inline_mode)
+        sb_id_thread_end ();
     return 0;
 }

@@ -38,6 +38,12 @@ sb_timesheet_backend_destroy (sb_timesheet_backend_t **self_p)
     *self_p = NULL;
 }
 
+bool
+sb_timesheet_backend_remote (const sb_timesheet_backend_t *self)
+{
+    return self->http != NULL;
+}
+
 //  The calling thread's Redis, or NULL with the reason.
 static redisContext *
 s_redis (sb_actor_ctx_t *ctx, char *err, size_t errlen)

@@ -38,6 +38,10 @@ typedef struct _sb_timesheet_backend_t sb_timesheet_backend_t;
 sb_timesheet_backend_t *sb_timesheet_backend_new (zconfig_t *section, char *err, size_t errlen);
 void sb_timesheet_backend_destroy (sb_timesheet_backend_t **self_p);
 
+//  Whether it calls an HTTP service (backend = http), which may wait up to
+//  its time-out: the actor then keeps worker threads.
+bool sb_timesheet_backend_remote (const sb_timesheet_backend_t *self);
+
 //  Finds the employee whose phone number (E.164) is in tenant's directory.
 int sb_timesheet_backend_lookup (sb_timesheet_backend_t *self, sb_actor_ctx_t *ctx,
                                  const char *tenant, const char *phone,

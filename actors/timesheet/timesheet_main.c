@@ -17,6 +17,14 @@ s_teardown (void **state_p)
     sb_timesheet_backend_destroy ((sb_timesheet_backend_t **) state_p);
 }
 
+//  Redis commands are quick: inline on the main thread; an HTTP service
+//  may take its whole time-out: worker threads.
+static bool
+s_inline_with (const void *state)
+{
+    return !sb_timesheet_backend_remote ((const sb_timesheet_backend_t *) state);
+}
+
 static sb_actor_result_t
 s_handle (sb_actor_ctx_t *ctx, const sb_envelope_t *message, void *state)
 {
@@ -33,6 +41,8 @@ main (int argc, char *argv [])
         .handler = s_handle,
         .setup = s_setup,
         .teardown = s_teardown,
+        .inline_handler = true,
+        .inline_with = s_inline_with,
         .config_help =
             "  backend = redis          redis (the actor's --redis) or http\n"
             "  http/base_url            the timesheet service, e.g. https://ts.example.com/v1\n"

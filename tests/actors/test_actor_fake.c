@@ -5,7 +5,11 @@
     the WELCOME's interval, FAIL for an invalid message, DONE with the
     reply's header filled, HELLO again when told it is not registered, a
     new connection after a silent broker, DRAIN and BYE on SIGTERM within
-    its grace or after it. test_actor.c runs it against a real broker.
+    its grace or after it; with either threads setting, no answer on a
+    connection other than the one its message came on. Run inline
+    (--threads off): a burst answered in order, no threads of its own but
+    the main one, the drain answering what is queued; a bad threads value
+    refused at start. test_actor.c runs it against a real broker.
 
     Each synchronises on the fake broker's socket, polling with a deadline.
 
@@ -16,6 +20,7 @@
 #include "sb_classes.h"
 #include "sb_testworld.h"
 #include <signal.h>
+#include <dirent.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -202,15 +207,13 @@ s_fake_fail (s_fixture_t *self, const char *handle, char *reason, size_t size)
     assert_string_equal (answered, handle);
 }
 
-//  Waits for DONE handle with the one echo.reply emitted for request id
-//  (text, delivered as attempt), and checks the header the runtime filled.
+//  Checks that done (DONE's arguments, destroyed) answers handle with the
+//  one echo.reply emitted for request id (text, delivered as attempt),
+//  and the header the runtime filled.
 static void
-s_fake_done (s_fixture_t *self, const char *handle, const char *id, const char *text,
-             unsigned attempt)
+s_done_check (zmsg_t *done, const char *handle, const char *id, const char *text,
+              unsigned attempt)
 {
-    zmsg_t *done = s_fake_expect (self, SB_PROTO_DONE, S_WAIT_MS, NULL);
-    if (!done)
-        fail_msg ("no DONE for %s", handle);
     char answered [SB_PROTO_HANDLE_MAX] = "";
     sb_proto_pop_string (done, answered, sizeof answered);
     size_t emitted = zmsg_size (done);
@@ -246,11 +249,23 @@ s_fake_done (s_fixture_t *self, const char *handle, const char *id, const char *
     sb_envelope_destroy (&reply);
 }
 
+//  Waits for DONE handle and checks it as s_done_check does.
+static void
+s_fake_done (s_fixture_t *self, const char *handle, const char *id, const char *text,
+             unsigned attempt)
+{
+    zmsg_t *done = s_fake_expect (self, SB_PROTO_DONE, S_WAIT_MS, NULL);
+    if (!done)
+        fail_msg ("no DONE for %s", handle);
+    s_done_check (done, handle, id, text, attempt);
+}
+
 //  Binds the fake broker on an ephemeral port, starts an echo actor
-//  (instance fake-1, capacity 2) with grace on it, and waits for its
-//  HELLO: its identity is then self->peer. Returns the actor.
+//  (instance fake-1) with grace, capacity and threads (NULL: echo's own
+//  setting) on it, and waits for its HELLO: its identity is then
+//  self->peer. Returns the actor.
 static sb_testproc_t *
-s_fake_start (s_fixture_t *self, const char *grace)
+s_fake_start_with (s_fixture_t *self, const char *grace, int capacity, const char *threads)
 {
     self->fake = zsock_new (ZMQ_ROUTER);
     assert_non_null (self->fake);
@@ -261,14 +276,51 @@ s_fake_start (s_fixture_t *self, const char *grace)
     char stats [SB_TESTWORLD_PATH_MAX];
     assert_int_equal (sb_testworld_path (self->world, "fake-1.stats", stats, sizeof stats), 0);
     char *stats_endpoint = zsys_sprintf ("ipc://%s", stats);
+    char count [16];
+    snprintf (count, sizeof count, "%d", capacity);
     char *argv [] = { self->world->programs [S_ECHO], "--broker", self->fake_endpoint,
-                      "--instance", "fake-1", "--capacity", "2", "--grace", (char *) grace,
-                      "--stats", stats_endpoint, NULL };
+                      "--instance", "fake-1", "--capacity", count, "--grace", (char *) grace,
+                      "--stats", stats_endpoint, threads? "--threads": NULL,
+                      (char *) threads, NULL };
     sb_testproc_t *echo = sb_testworld_spawn (self->world, argv, "echo fake-1");
     zstr_free (&stats_endpoint);
     assert_non_null (echo);
-    self->peer = s_fake_hello (self, "fake-1", 2);
+    self->peer = s_fake_hello (self, "fake-1", capacity);
     return echo;
+}
+
+//  The same with capacity 2 and echo's own threads setting (worker threads).
+static sb_testproc_t *
+s_fake_start (s_fixture_t *self, const char *grace)
+{
+    return s_fake_start_with (self, grace, 2, NULL);
+}
+
+//  How many threads process pid runs besides its main one and ZeroMQ's
+//  (named ZMQbg/...), from /proc/PID/task; -1 if it cannot be read.
+static int
+s_own_threads (pid_t pid)
+{
+    char path [64];
+    snprintf (path, sizeof path, "/proc/%d/task", (int) pid);
+    DIR *tasks = opendir (path);
+    if (!tasks)
+        return -1;
+    int count = 0;
+    struct dirent *task;
+    while ((task = readdir (tasks))) {
+        if (task->d_name [0] == '.' || atoi (task->d_name) == (int) pid)
+            continue;
+        char comm [64] = "";
+        snprintf (path, sizeof path, "/proc/%d/task/%.16s/comm", (int) pid, task->d_name);
+        FILE *file = fopen (path, "r");
+        if (file && fgets (comm, sizeof comm, file) && strncmp (comm, "ZMQbg/", 6))
+            count++;
+        if (file)
+            fclose (file);
+    }
+    closedir (tasks);
+    return count;
 }
 
 //  Delivers a slow request (slow_ms, its id in slow) and then a fast one,
@@ -350,6 +402,9 @@ test_fake_broker (void **state)
     s_fake_deliver (self, self->peer, "h-valid", 2, data, size);
     free (data);
     s_fake_done (self, "h-valid", id, "fake:valid", 2);
+    //  Its handler runs on worker threads: capacity 2, two of them (what
+    //  the inline tests count to find none)
+    assert_int_equal (s_own_threads (sb_testproc_pid (echo)), 2);
 
     //  Told it is not registered (the broker dropped it, or restarted): it
     //  says HELLO again on the same connection
@@ -398,6 +453,195 @@ test_fake_grace_expires (void **state)
 }
 
 //  --------------------------------------------------------------------------
+//  3. A broker silent while a handler runs, with worker threads and
+//     inline: the actor gives it up and connects again, and the answer,
+//     whose connection is gone, is sent on neither (the broker redelivers)
+
+static void
+s_fake_silent_while_handling (s_fixture_t *self, const char *threads)
+{
+    sb_testproc_t *echo = s_fake_start_with (self, "10000", 2, threads);
+    //  Given up after 3 × 100 ms of silence: the handler takes 1000
+    s_fake_welcome (self, self->peer, 100, 3);
+    char slow [SB_ID_LEN + 1];
+    size_t size = 0;
+    uint8_t *data = s_valid_request (self, "fake:orphan", 1000, slow, &size);
+    s_fake_deliver (self, self->peer, "h-orphan", 1, data, size);
+    free (data);
+
+    //  A new connection and its HELLO; s_fake_expect fails on the DONE
+    //  for h-orphan on either connection
+    zframe_t *fresh = s_fake_hello (self, "fake-1", 2);
+    bool same = zframe_eq (fresh, self->peer);
+    zframe_destroy (&self->peer);
+    self->peer = fresh;
+    assert_false (same);
+    s_fake_welcome (self, self->peer, 100, 100);
+
+    //  DRAIN, then BYE once the handler is done, still without the answer
+    assert_int_equal (sb_testproc_signal (echo, SIGTERM), 0);
+    zmsg_t *drain = s_fake_expect (self, SB_PROTO_DRAIN, S_WAIT_MS, NULL);
+    assert_non_null (drain);
+    zmsg_destroy (&drain);
+    s_fake_bye (self, echo, "echo after a silent broker");
+}
+
+static void
+test_fake_silent_threads (void **state)
+{
+    s_fake_silent_while_handling ((s_fixture_t *) *state, "on");
+}
+
+static void
+test_fake_silent_inline (void **state)
+{
+    s_fake_silent_while_handling ((s_fixture_t *) *state, "off");
+}
+
+//  --------------------------------------------------------------------------
+//  4. Inline: a burst of capacity deliveries is answered DONE, each with
+//     its reply, in the order delivered, by a process with no threads but
+//     its main one and ZeroMQ's (the handler ran on the main thread)
+
+#define S_BURST 8
+
+static void
+test_inline_burst (void **state)
+{
+    s_fixture_t *self = (s_fixture_t *) *state;
+    sb_testproc_t *echo = s_fake_start_with (self, "10000", S_BURST, "off");
+    s_fake_welcome (self, self->peer, 100, 100);
+    char ids [S_BURST][SB_ID_LEN + 1], texts [S_BURST][32], handles [S_BURST][32];
+    for (int index = 0; index < S_BURST; index++) {
+        snprintf (texts [index], sizeof texts [index], "fake:burst-%d", index);
+        snprintf (handles [index], sizeof handles [index], "h-burst-%d", index);
+        size_t size = 0;
+        uint8_t *data = s_valid_request (self, texts [index], 0, ids [index], &size);
+        s_fake_deliver (self, self->peer, handles [index], 1, data, size);
+        free (data);
+    }
+    for (int index = 0; index < S_BURST; index++)
+        s_fake_done (self, handles [index], ids [index], texts [index], 1);
+    assert_int_equal (s_own_threads (sb_testproc_pid (echo)), 0);
+    assert_int_equal (sb_testproc_signal (echo, SIGTERM), 0);
+    zmsg_t *drain = s_fake_expect (self, SB_PROTO_DRAIN, S_WAIT_MS, NULL);
+    assert_non_null (drain);
+    zmsg_destroy (&drain);
+    s_fake_bye (self, echo, "echo inline on SIGTERM");
+}
+
+//  --------------------------------------------------------------------------
+//  5. Inline: SIGTERM while a handler runs, with another queued behind it:
+//     DRAIN, the answers in order (at least the last one after the DRAIN),
+//     BYE, exit 0
+
+//  The next message from the actor but HEARTBEATs, within timeout_ms: its
+//  arguments (caller destroys) with its command in command, or NULL.
+static zmsg_t *
+s_fake_next (s_fixture_t *self, int timeout_ms, char command [SB_PROTO_COMMAND_MAX + 1])
+{
+    int64_t deadline = zclock_mono () + timeout_ms;
+    zpoller_t *poller = zpoller_new (self->fake, NULL);
+    zmsg_t *found = NULL;
+    while (!found && zclock_mono () < deadline) {
+        if (!zpoller_wait (poller, (int) (deadline - zclock_mono ())))
+            continue;
+        zmsg_t *msg = zmsg_recv (self->fake);
+        zframe_t *identity = zmsg_pop (msg);
+        char err [256];
+        if (identity && sb_proto_parse (msg, command, err, sizeof err) == 0
+        &&  !streq (command, SB_PROTO_HEARTBEAT)) {
+            found = msg;
+            msg = NULL;
+        }
+        zmsg_destroy (&msg);
+        zframe_destroy (&identity);
+    }
+    zpoller_destroy (&poller);
+    return found;
+}
+
+static void
+test_inline_drain (void **state)
+{
+    s_fixture_t *self = (s_fixture_t *) *state;
+    sb_testproc_t *echo = s_fake_start_with (self, "10000", 4, "off");
+    s_fake_welcome (self, self->peer, 100, 100);
+    const char *texts [] = { "fake:slow-1", "fake:slow-2", "fake:queued" };
+    const char *handles [] = { "h-slow-1", "h-slow-2", "h-queued" };
+    char ids [3][SB_ID_LEN + 1];
+    for (int index = 0; index < 3; index++) {
+        size_t size = 0;
+        uint8_t *data = s_valid_request (self, texts [index], index < 2? 2000: 0, ids [index],
+                                         &size);
+        s_fake_deliver (self, self->peer, handles [index], 1, data, size);
+        free (data);
+    }
+    //  Told to say HELLO after them: its HELLO, sent as it reads this, says
+    //  it has read the three DELIVERs, and either has not run the first
+    //  yet (they came in one read) or has just finished it (the first came
+    //  alone): the SIGTERM finds h-queued queued either way
+    zmsg_t *args = zmsg_new ();
+    zmsg_addstr (args, "not registered: say HELLO");
+    s_fake_send (self, self->peer, SB_PROTO_ERROR, &args);
+    zframe_t *again = s_fake_hello (self, "fake-1", 4);
+    zframe_destroy (&again);
+    assert_int_equal (sb_testproc_signal (echo, SIGTERM), 0);
+    bool drained = false;
+    int answered = 0, after_drain = 0;
+    while (answered < 3 || !drained) {
+        char command [SB_PROTO_COMMAND_MAX + 1];
+        zmsg_t *msg = s_fake_next (self, S_WAIT_MS, command);
+        if (!msg)
+            fail_msg ("after %d answer(s)%s, nothing more", answered, drained? " and DRAIN": "");
+        if (streq (command, SB_PROTO_DRAIN) && !drained)
+            drained = true;
+        else
+        if (streq (command, SB_PROTO_DONE) && answered < 3) {
+            s_done_check (msg, handles [answered], ids [answered], texts [answered], 1);
+            msg = NULL;
+            after_drain += drained;
+            answered++;
+        }
+        else {
+            zmsg_destroy (&msg);
+            fail_msg ("the actor sent %s after %d answer(s)", command, answered);
+        }
+        zmsg_destroy (&msg);
+    }
+    assert_true (after_drain >= 1);
+    s_fake_bye (self, echo, "echo inline, drained");
+}
+
+//  --------------------------------------------------------------------------
+//  6. threads takes on, off or auto: anything else, on the command line or
+//     in the config, stops the actor at start (exit 78) naming where
+
+static void
+test_threads_refused (void **state)
+{
+    s_fixture_t *self = (s_fixture_t *) *state;
+    char config [SB_TESTWORLD_PATH_MAX], log [SB_TESTWORLD_PATH_MAX], output [2048];
+    assert_int_equal (sb_testworld_path (self->world, "threads.zpl", config, sizeof config), 0);
+    assert_int_equal (sb_testworld_path (self->world, "threads.log", log, sizeof log), 0);
+    FILE *file = fopen (config, "w");
+    assert_non_null (file);
+    fprintf (file, "echo\n    threads = sometimes\n");
+    fclose (file);
+    char *flag [] = { self->world->programs [S_ECHO], "--threads", "maybe", NULL };
+    assert_int_equal (sb_testproc_run (flag, log, output, sizeof output, S_WAIT_MS), 78);
+    if (!strstr (output, "--threads: 'maybe' is not on, off or auto"))
+        fail_msg ("echo --threads maybe said: %s", output);
+    char *from_file [] = { self->world->programs [S_ECHO], "--config", config, NULL };
+    assert_int_equal (sb_testproc_run (from_file, log, output, sizeof output, S_WAIT_MS), 78);
+    char expected [SB_TESTWORLD_PATH_MAX + 64];
+    snprintf (expected, sizeof expected, "%s: echo/threads: 'sometimes' is not on, off or auto",
+              config);
+    if (!strstr (output, expected))
+        fail_msg ("echo with threads = sometimes said: %s", output);
+}
+
+//  --------------------------------------------------------------------------
 //  The fixture: a world, and the fake broker
 
 static int
@@ -431,6 +675,11 @@ s_teardown (void **state)
 static const struct CMUnitTest s_tests [] = {
     cmocka_unit_test_setup_teardown (test_fake_broker, s_setup, s_teardown),
     cmocka_unit_test_setup_teardown (test_fake_grace_expires, s_setup, s_teardown),
+    cmocka_unit_test_setup_teardown (test_fake_silent_threads, s_setup, s_teardown),
+    cmocka_unit_test_setup_teardown (test_fake_silent_inline, s_setup, s_teardown),
+    cmocka_unit_test_setup_teardown (test_inline_burst, s_setup, s_teardown),
+    cmocka_unit_test_setup_teardown (test_inline_drain, s_setup, s_teardown),
+    cmocka_unit_test_setup_teardown (test_threads_refused, s_setup, s_teardown),
 };
 
 int

@@ -390,6 +390,7 @@ s_check_actor (zconfig_t *section)
         if (options.broker_count < 1 || options.broker_count > SB_ACTOR_MAX_BROKERS
         ||  !options.instance || !*options.instance
         ||  !s_within (options.capacity, 1, 256) || !s_within ((double) options.grace_ms, 0, 3600000)
+        ||  options.threads > SB_ACTOR_THREADS_OFF
         ||  (options.stats_endpoint && !*options.stats_endpoint)
         ||  (options.redis_url && !*options.redis_url)
         ||  (options.monitor_endpoint && !*options.monitor_endpoint))
