@@ -97,13 +97,16 @@ s_queue_fetches (sb_broker_t *self, s_round_t *round, int64_t now)
         service->fetch_before = zlistx_size (service->ready);
         service->fetching = wanted;
         service->fetch_round = round->seq;
+        service->dirty = false;   //  this fetch sees what was stored so far
         service->next_poll_ms = now + self->config.poll_ms;
         sb_store_fetch (self->store, service->name, wanted, service->ready);
     }
 }
 
 //  Notes what the round's fetches brought. A full fetch means more may be
-//  waiting: the service stays dirty and is fetched again next round.
+//  waiting: the service is dirty again and fetched again next round; so is
+//  one that a later round stored work for while this fetch was in flight
+//  (marked dirty since), which this fetch may not have seen.
 static void
 s_note_fetched (sb_broker_t *self, s_round_t *round)
 {
@@ -111,8 +114,9 @@ s_note_fetched (sb_broker_t *self, s_round_t *round)
          service = (s_service_t *) zhashx_next (self->services)) {
         if (service->fetch_round != round->seq)
             continue;
-        service->dirty = zlistx_size (service->ready) - service->fetch_before
-                      >= service->fetching;
+        service->dirty = service->dirty
+                      || zlistx_size (service->ready) - service->fetch_before
+                         >= service->fetching;
         service->fetching = 0;
         service->fetch_round = 0;
     }
