@@ -15,6 +15,13 @@
 
 #include "sb_broker_private.h"
 
+//  A second round starts only with this many publishes and answers
+//  waiting: below that, the round in flight is short and the next one
+//  gathers more by waiting for it (a round's fixed cost, in the broker and
+//  in Redis, is paid by fewer messages otherwise: ~1 us more per message
+//  with the trace on, measured)
+#define S_SECOND_ROUND_MIN 64
+
 static s_round_t *
 s_oldest (sb_broker_t *self)
 {
@@ -207,6 +214,7 @@ sb_broker_rounds_advance (sb_broker_t *self, bool redis_ready, int64_t now)
     }
     else
     if (self->round_count < S_ROUNDS_MAX && !sb_broker_timers_due (self, now)
+    &&  zlistx_size (self->publishes) + zlistx_size (self->answers) >= S_SECOND_ROUND_MIN
     &&  s_work_waiting (self, now))
         s_round_start (self, now);
     else
