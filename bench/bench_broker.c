@@ -22,6 +22,7 @@
 #include "sb_classes.h"
 #include "bench_load.h"
 #include "bench_plain.h"
+#include "bench_proc.h"
 #include "sb_client.h"
 #include "sb_curve.h"
 #include "sb_testproc.h"
@@ -139,22 +140,6 @@ s_header (void)
     printf ("  %-34s %9s   %8s %8s   %8s %8s   %s\n", "", "msgs/s", "deliv p50", "p99",
             "ack p50", "p99", "acked");
     printf ("  %-34s %9s   %17s   %17s\n", "", "", "(publish->deliver, ms)", "(publish->ACK, ms)");
-}
-
-//  Resident memory of a process, in KiB (0 if unknown).
-static long
-s_rss_kib (pid_t pid)
-{
-    char path [64], line [256];
-    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
-    FILE *file = fopen (path, "r");
-    long rss = 0;
-    while (file && fgets (line, sizeof line, file))
-        if (strncmp (line, "VmRSS:", 6) == 0)
-            rss = atol (line + 6);
-    if (file)
-        fclose (file);
-    return rss;
 }
 
 //  Waits until the broker answers STATS; returns 0 when it does.
@@ -331,23 +316,6 @@ s_fleet_stop (s_fleet_t *fleet)
         unlink (fleet->config);
 }
 
-//  CPU seconds a process has used (user + system), from /proc.
-static double
-s_process_cpu (pid_t pid)
-{
-    char path [64];
-    snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
-    FILE *file = fopen (path, "r");
-    unsigned long user = 0, system = 0;
-    //  Fields 14 and 15; the command name (field 2) has no spaces here
-    if (file && fscanf (file, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-                        &user, &system) != 2)
-        user = system = 0;
-    if (file)
-        fclose (file);
-    return (double) (user + system) / (double) sysconf (_SC_CLK_TCK);
-}
-
 //  Prints Redis's per-command figures (calls, us per call), for finding
 //  what bounds the broker's throughput.
 static void
@@ -400,16 +368,16 @@ s_compare (const s_options_t *options, s_fleet_t *fleet)
         s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
         s_csv (options, "saturation", "plain", &ceiling);
     }
-    double broker_cpu = s_process_cpu (sb_testproc_pid (fleet->broker));
+    double broker_cpu = bench_proc_cpu (sb_testproc_pid (fleet->broker));
     double redis_cpu = s_redis_cpu (fleet->redis);
-    double own_cpu = s_process_cpu (getpid ());
+    double own_cpu = bench_proc_cpu (getpid ());
     s_result_t ours = s_run_load (fleet->endpoint, options, options->messages, 0,
                                   options->workers, "sat");
     s_print ("switchboard broker, durable", &ours);
     s_csv (options, "saturation", "switchboard", &ours);
-    broker_cpu = s_process_cpu (sb_testproc_pid (fleet->broker)) - broker_cpu;
+    broker_cpu = bench_proc_cpu (sb_testproc_pid (fleet->broker)) - broker_cpu;
     redis_cpu = s_redis_cpu (fleet->redis) - redis_cpu;
-    own_cpu = s_process_cpu (getpid ()) - own_cpu;
+    own_cpu = bench_proc_cpu (getpid ()) - own_cpu;
     printf ("  CPU per message: broker %.1f us, Redis %.1f us, this benchmark's producers and "
             "workers %.1f us\n  (2 cores = %.1f us per message at 50,000 msgs/s for everything; "
             "Redis's AOF rewrites run in forked children, not counted)\n",
@@ -482,7 +450,7 @@ s_depths (const s_options_t *options, s_fleet_t *fleet)
         char run [32];
         snprintf (run, sizeof run, "d%zu", depth);
         s_result_t fill = s_run_load (fleet->endpoint, options, depth, 0, 0, run);
-        long rss = s_rss_kib (sb_testproc_pid (fleet->broker));
+        long rss = bench_proc_rss_kib (sb_testproc_pid (fleet->broker));
         bench_samples_t delivers = { 0 };
         double drain = s_drain (options, fleet->endpoint, fill.acked, &delivers);
         bench_samples_clear (&delivers);

@@ -30,13 +30,13 @@
 
 #include "sb_classes.h"
 #include "bench_http.h"
+#include "bench_proc.h"
 #include "sb_client.h"
 #include "sb_testproc.h"
 #include "sb_testredis.h"
 #include "sb_testutil.h"
 #include <curl/curl.h>
 #include <hiredis/hiredis.h>
-#include <dirent.h>
 #include <libgen.h>
 #include <unistd.h>
 
@@ -94,56 +94,6 @@ typedef struct {
 
 //  --------------------------------------------------------------------------
 //  Processes
-
-//  CPU seconds (user + system) of pid so far, from /proc; 0 if unknown.
-static double
-s_cpu (pid_t pid)
-{
-    char path [64], text [1024];
-    snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
-    FILE *file = fopen (path, "r");
-    size_t size = file? fread (text, 1, sizeof text - 1, file): 0;
-    if (file)
-        fclose (file);
-    text [size] = 0;
-    //  After the command's closing parenthesis: state (field 3) ... utime
-    //  (14), stime (15)
-    const char *after = strrchr (text, ')');
-    unsigned long ticks [2] = { 0, 0 };
-    if (!after || sscanf (after + 2, "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %lu %lu",
-                          &ticks [0], &ticks [1]) != 2)
-        return 0;
-    return (double) (ticks [0] + ticks [1]) / (double) sysconf (_SC_CLK_TCK);
-}
-
-//  Context switches (voluntary and not) of pid's live threads: every
-//  wake-up a message costs shows here, and on this VM each costs several
-//  microseconds of kernel time.
-static uint64_t
-s_switches (pid_t pid)
-{
-    char path [64];
-    snprintf (path, sizeof path, "/proc/%d/task", (int) pid);
-    DIR *tasks = opendir (path);
-    uint64_t switches = 0;
-    for (struct dirent *task; tasks && (task = readdir (tasks));) {
-        if (*task->d_name == '.')
-            continue;
-        char status [sizeof path + sizeof task->d_name + 8], line [256];
-        snprintf (status, sizeof status, "%s/%s/status", path, task->d_name);
-        FILE *file = fopen (status, "r");
-        unsigned long long count;
-        while (file && fgets (line, sizeof line, file))
-            if (sscanf (line, "voluntary_ctxt_switches: %llu", &count) == 1
-            ||  sscanf (line, "nonvoluntary_ctxt_switches: %llu", &count) == 1)
-                switches += count;
-        if (file)
-            fclose (file);
-    }
-    if (tasks)
-        closedir (tasks);
-    return switches;
-}
 
 //  Adds a process to the fleet's list (name borrowed).
 static void
@@ -374,8 +324,8 @@ static void
 s_cpu_mark (s_bench_t *self)
 {
     for (size_t index = 0; index < self->proc_count; index++) {
-        self->procs [index].cpu_mark = s_cpu (self->procs [index].pid);
-        self->procs [index].switch_mark = s_switches (self->procs [index].pid);
+        self->procs [index].cpu_mark = bench_proc_cpu (self->procs [index].pid);
+        self->procs [index].switch_mark = bench_proc_switches (self->procs [index].pid);
     }
 }
 
@@ -389,8 +339,8 @@ s_cpu_report (s_bench_t *self, double self_mark, size_t conversations, double el
     double total = 0;
     for (size_t index = 0; index <= self->proc_count; index++) {
         bool load = index == self->proc_count;
-        double used = load? s_cpu (getpid ()) - self_mark
-                          : s_cpu (self->procs [index].pid) - self->procs [index].cpu_mark;
+        double used = load? bench_proc_cpu (getpid ()) - self_mark
+                          : bench_proc_cpu (self->procs [index].pid) - self->procs [index].cpu_mark;
         total += used;
         printf ("%s %s %.0f us (%.0f%%)", index % 4? ",": "\n     ",
                 load? "load generator": self->procs [index].name,
@@ -403,7 +353,7 @@ s_cpu_report (s_bench_t *self, double self_mark, size_t conversations, double el
     printf ("    context switches per conversation (all threads):");
     double switches = 0;
     for (size_t index = 0; index < self->proc_count; index++) {
-        double count = (double) (s_switches (self->procs [index].pid)
+        double count = (double) (bench_proc_switches (self->procs [index].pid)
                                  - self->procs [index].switch_mark);
         switches += count;
         printf ("%s %s %.1f", index % 6? ",": "\n     ", self->procs [index].name,
@@ -598,7 +548,7 @@ s_phase_fake (s_bench_t *self)
         return 0;
     bench_http_set_basic_auth (driver, S_ACCOUNT ":" S_TOKEN);
     s_cpu_mark (self);
-    double self_mark = s_cpu (getpid ());
+    double self_mark = bench_proc_cpu (getpid ());
     int64_t begin = bench_now_us (), end = begin + (int64_t) self->options.seconds * 1000000;
     while (bench_now_us () < end) {
         while (bench_http_send (driver, S_FAKE_BODY, NULL, bench_now_us ()))
@@ -632,7 +582,7 @@ s_phase_saturation (s_bench_t *self)
     int64_t base = self->completed, next_look = 0;
     uint64_t first = self->sequence + 1;
     s_cpu_mark (self);
-    double self_mark = s_cpu (getpid ());
+    double self_mark = bench_proc_cpu (getpid ());
     int64_t begin = bench_now_us (), end = begin + (int64_t) self->options.seconds * 1000000;
     while (bench_now_us () < end) {
         if (zclock_mono () >= next_look) {
@@ -672,7 +622,7 @@ s_phase_rate (s_bench_t *self, double rate)
     uint64_t first = self->sequence + 1;
     size_t total = (size_t) (rate * self->options.seconds), started = 0;
     s_cpu_mark (self);
-    double self_mark = s_cpu (getpid ());
+    double self_mark = bench_proc_cpu (getpid ());
     int64_t begin = bench_now_us ();
     double interval_us = 1e6 / rate;
     while (started < total) {
