@@ -7,6 +7,15 @@
 #include "sb_planner.h"
 #include "sb_http.h"
 
+//  Reading texts by rules is CPU and a few quick Redis commands (memory,
+//  tenant): inline on the main thread; an LLM request may take its whole
+//  time-out: worker threads.
+static bool
+s_inline_with (const void *state)
+{
+    return ((const sb_planner_t *) state)->llm == NULL;
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -19,6 +28,8 @@ main (int argc, char *argv [])
         .teardown = sb_planner_teardown,
         .config_help = sb_planner_config_help,
         .needs_redis = true,     //  conversation memory and tenant profiles
+        .inline_handler = true,
+        .inline_with = s_inline_with,
     };
     return sb_http_actor_main (&def, argc, argv);
 }

@@ -20,7 +20,6 @@
 #include "sb_classes.h"
 #include "sb_testworld.h"
 #include <signal.h>
-#include <dirent.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -296,33 +295,6 @@ s_fake_start (s_fixture_t *self, const char *grace)
     return s_fake_start_with (self, grace, 2, NULL);
 }
 
-//  How many threads process pid runs besides its main one and ZeroMQ's
-//  (named ZMQbg/...), from /proc/PID/task; -1 if it cannot be read.
-static int
-s_own_threads (pid_t pid)
-{
-    char path [64];
-    snprintf (path, sizeof path, "/proc/%d/task", (int) pid);
-    DIR *tasks = opendir (path);
-    if (!tasks)
-        return -1;
-    int count = 0;
-    struct dirent *task;
-    while ((task = readdir (tasks))) {
-        if (task->d_name [0] == '.' || atoi (task->d_name) == (int) pid)
-            continue;
-        char comm [64] = "";
-        snprintf (path, sizeof path, "/proc/%d/task/%.16s/comm", (int) pid, task->d_name);
-        FILE *file = fopen (path, "r");
-        if (file && fgets (comm, sizeof comm, file) && strncmp (comm, "ZMQbg/", 6))
-            count++;
-        if (file)
-            fclose (file);
-    }
-    closedir (tasks);
-    return count;
-}
-
 //  Delivers a slow request (slow_ms, its id in slow) and then a fast one,
 //  waits for the fast one's DONE (which proves the slow one, sent first,
 //  has arrived), SIGTERMs echo and waits for its DRAIN.
@@ -404,7 +376,7 @@ test_fake_broker (void **state)
     s_fake_done (self, "h-valid", id, "fake:valid", 2);
     //  Its handler runs on worker threads: capacity 2, two of them (what
     //  the inline tests count to find none)
-    assert_int_equal (s_own_threads (sb_testproc_pid (echo)), 2);
+    assert_int_equal (sb_testproc_own_threads (sb_testproc_pid (echo)), 2);
 
     //  Told it is not registered (the broker dropped it, or restarted): it
     //  says HELLO again on the same connection
@@ -522,7 +494,7 @@ test_inline_burst (void **state)
     }
     for (int index = 0; index < S_BURST; index++)
         s_fake_done (self, handles [index], ids [index], texts [index], 1);
-    assert_int_equal (s_own_threads (sb_testproc_pid (echo)), 0);
+    assert_int_equal (sb_testproc_own_threads (sb_testproc_pid (echo)), 0);
     assert_int_equal (sb_testproc_signal (echo, SIGTERM), 0);
     zmsg_t *drain = s_fake_expect (self, SB_PROTO_DRAIN, S_WAIT_MS, NULL);
     assert_non_null (drain);

@@ -291,6 +291,19 @@ s_ask_dana (s_world_t *world, const char *channel, const char *text, const char 
     return body;
 }
 
+//  With their defaults (rules, the Redis backend) all four actors run
+//  their handlers inline: no threads but the main one and ZeroMQ's.
+static void
+test_inline_by_default (void **state)
+{
+    s_world_t *world = (s_world_t *) *state;
+    for (size_t index = 0; index < S_ACTORS; index++)
+        if (sb_testproc_own_threads (sb_testproc_pid (world->actors [index])) != 0)
+            fail_msg ("%s runs %d threads of its own, expected none (inline)",
+                      s_services [index],
+                      sb_testproc_own_threads (sb_testproc_pid (world->actors [index])));
+}
+
 static void
 test_check_hours (void **state)
 {
@@ -420,6 +433,7 @@ main (int argc, char *argv [])
     if (argc > 3)
         cmocka_set_test_filter (argv [3]);
     const struct CMUnitTest tests [] = {
+        cmocka_unit_test_setup_teardown (test_inline_by_default, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_check_hours, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_periods, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_log_then_check, s_setup, s_teardown),

@@ -3,6 +3,7 @@
 //  _GNU_SOURCE (nftw flags, pipe2, close_range) comes from CMake
 #include "sb_classes.h"
 #include "sb_testproc.h"
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -289,4 +290,29 @@ sb_testproc_run (char *const argv [], const char *path, char *output, size_t siz
         fclose (input);
     }
     return exited && WIFEXITED (status)? WEXITSTATUS (status): -1;
+}
+
+int
+sb_testproc_own_threads (pid_t pid)
+{
+    char path [64];
+    snprintf (path, sizeof path, "/proc/%d/task", (int) pid);
+    DIR *tasks = opendir (path);
+    if (!tasks)
+        return -1;
+    int count = 0;
+    struct dirent *task;
+    while ((task = readdir (tasks))) {
+        if (task->d_name [0] == '.' || atoi (task->d_name) == (int) pid)
+            continue;
+        char comm [64] = "";
+        snprintf (path, sizeof path, "/proc/%d/task/%.16s/comm", (int) pid, task->d_name);
+        FILE *file = fopen (path, "r");
+        if (file && fgets (comm, sizeof comm, file) && strncmp (comm, "ZMQbg/", 6))
+            count++;
+        if (file)
+            fclose (file);
+    }
+    closedir (tasks);
+    return count;
 }

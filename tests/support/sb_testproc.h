@@ -26,6 +26,11 @@ void sb_testproc_destroy (sb_testproc_t **self_p);
 //  Returns the child's process id (still valid as a number once reaped).
 pid_t sb_testproc_pid (sb_testproc_t *self);
 
+//  How many threads process pid runs besides its main one and ZeroMQ's
+//  (named ZMQbg/...), from /proc/PID/task; -1 if it cannot be read. An
+//  actor whose handler runs inline has none.
+int sb_testproc_own_threads (pid_t pid);
+
 //  Sends sig to the child. Returns 0, or -1 if it has already been reaped
 //  (its pid may belong to another process by now) or kill failed.
 int sb_testproc_signal (sb_testproc_t *self, int sig);
