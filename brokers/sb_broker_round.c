@@ -78,9 +78,8 @@ sb_broker_rounds_deadline (sb_broker_t *self)
 //  then finds its next delivery ready here (handed out as soon as the DONE
 //  is read), not one Redis round trip away.
 static size_t
-s_fetch_wanted (sb_broker_t *self, s_service_t *service, int64_t now)
+s_fetch_wanted (s_service_t *service, int64_t now)
 {
-    (void) self;
     if (service->fetch_round || (!service->dirty && now < service->next_poll_ms))
         return 0;
     size_t credit = sb_broker_idle_credit (service);
@@ -98,7 +97,7 @@ s_queue_fetches (sb_broker_t *self, s_round_t *round, int64_t now)
 {
     for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
          service = (s_service_t *) zhashx_next (self->services)) {
-        size_t wanted = s_fetch_wanted (self, service, now);
+        size_t wanted = s_fetch_wanted (service, now);
         if (!wanted)
             continue;
         service->fetch_before = zlistx_size (service->ready);
@@ -127,19 +126,6 @@ s_note_fetched (sb_broker_t *self, s_round_t *round)
         service->fetching = 0;
         service->fetch_round = 0;
     }
-}
-
-//  Whether a round started now would carry anything.
-static bool
-s_work_waiting (sb_broker_t *self, int64_t now)
-{
-    if (zlistx_size (self->publishes) || zlistx_size (self->answers))
-        return true;
-    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
-         service = (s_service_t *) zhashx_next (self->services))
-        if (s_fetch_wanted (self, service, now))
-            return true;
-    return false;
 }
 
 //  --------------------------------------------------------------------------
@@ -214,8 +200,7 @@ sb_broker_rounds_advance (sb_broker_t *self, bool redis_ready, int64_t now)
     }
     else
     if (self->round_count < S_ROUNDS_MAX && !sb_broker_timers_due (self, now)
-    &&  zlistx_size (self->publishes) + zlistx_size (self->answers) >= S_SECOND_ROUND_MIN
-    &&  s_work_waiting (self, now))
+    &&  zlistx_size (self->publishes) + zlistx_size (self->answers) >= S_SECOND_ROUND_MIN)
         s_round_start (self, now);
     else
     if (finished)

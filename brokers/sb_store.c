@@ -562,12 +562,6 @@ sb_store_fd (sb_store_t *self)
     return self->redis? self->redis->fd: -1;
 }
 
-bool
-sb_store_pipeline_pending (sb_store_t *self)
-{
-    return zlistx_size (self->pending) > 0;
-}
-
 size_t
 sb_store_pipeline_size (sb_store_t *self)
 {
@@ -581,19 +575,13 @@ sb_store_pipeline_buffered (sb_store_t *self)
 }
 
 int
-sb_store_pipeline_end (sb_store_t *self)
-{
-    return sb_store_pipeline_read (self, zlistx_size (self->pending));
-}
-
-int
 sb_store_pipeline_read (sb_store_t *self, size_t count)
 {
     self->pipelining = false;
     int rc = 0;
     s_pending_t *pending;
-    //  Every owed reply is read, whatever failed before it, so that the
-    //  connection stays in step; a lost connection fails the rest
+    //  Each of the count replies is read, whatever failed before it, so
+    //  that the connection stays in step; a lost connection fails the rest
     while (count-- && (pending = (s_pending_t *) zlistx_detach (self->pending, NULL))) {
         redisReply *reply = NULL;
         if (pending->connection != self->connection)

@@ -111,25 +111,20 @@ int sb_store_reconnect (sb_store_t *self);
 int sb_store_ensure (sb_store_t *self);
 bool sb_store_connected (sb_store_t *self);
 
-//  Pipelines: between begin and end, sb_store_publish, sb_store_complete
-//  and sb_store_fetch only queue their commands (and return 0, or -1 if
-//  they cannot be sent); end sends them in one round trip, reads every
-//  reply and fills the outputs the calls were given, which must stay valid
-//  until then. Returns 0, or -1 if any failed: the outputs of a failed
-//  command say FAILED (fetch: nothing appended); the others are filled.
+//  Pipelines: after begin, sb_store_publish, sb_store_complete and
+//  sb_store_fetch only queue their commands (and return 0, or -1 if they
+//  cannot be sent); send writes them and returns at once, so that the
+//  caller can work while Redis does; when the socket (sb_store_fd) is
+//  readable, read takes count replies, oldest first, and fills the outputs
+//  the calls were given, which must stay valid until then. read returns 0,
+//  or -1 if any failed: the outputs of a failed command say FAILED (fetch:
+//  nothing appended); the others are filled. Several pipelines may be
+//  sent before their replies are read; no other call may be made while
+//  replies are owed. size: how many are owed now (read after a send, it
+//  gives that pipeline's count). buffered: replies already read off the
+//  socket wait in the reader (the socket may not wake a poll).
 void sb_store_pipeline_begin (sb_store_t *self);
-int sb_store_pipeline_end (sb_store_t *self);
-
-//  The same in two halves, so that the caller can work while Redis does:
-//  send writes the queued commands and returns at once; when the socket
-//  (sb_store_fd) is readable, end reads the replies. pending tells whether
-//  replies are owed. No other call may be made in between, except more
-//  pipelines: begin, queue, send again while replies are owed, then read
-//  them oldest first, count at a time (size: how many are owed now, read
-//  when sent to know a pipeline's count). buffered: replies already read
-//  off the socket wait in the reader (the socket may not wake a poll).
 int sb_store_pipeline_send (sb_store_t *self);
-bool sb_store_pipeline_pending (sb_store_t *self);
 size_t sb_store_pipeline_size (sb_store_t *self);
 int sb_store_pipeline_read (sb_store_t *self, size_t count);
 bool sb_store_pipeline_buffered (sb_store_t *self);
