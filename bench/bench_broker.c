@@ -450,7 +450,7 @@ s_depths (const s_options_t *options, s_fleet_t *fleet)
         char run [32];
         snprintf (run, sizeof run, "d%zu", depth);
         s_result_t fill = s_run_load (fleet->endpoint, options, depth, 0, 0, run);
-        long rss = bench_proc_rss_kib (sb_testproc_pid (fleet->broker));
+        long rss = sb_testutil_rss_kb (sb_testproc_pid (fleet->broker));
         bench_samples_t delivers = { 0 };
         double drain = s_drain (options, fleet->endpoint, fill.acked, &delivers);
         bench_samples_clear (&delivers);

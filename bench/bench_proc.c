@@ -4,7 +4,6 @@
 #include "bench_proc.h"
 #include <dirent.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,21 +25,6 @@ bench_proc_cpu (pid_t pid)
                           &ticks [0], &ticks [1]) != 2)
         return 0;
     return (double) (ticks [0] + ticks [1]) / (double) sysconf (_SC_CLK_TCK);
-}
-
-long
-bench_proc_rss_kib (pid_t pid)
-{
-    char path [64], line [256];
-    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
-    FILE *file = fopen (path, "r");
-    long rss = 0;
-    while (file && fgets (line, sizeof line, file))
-        if (strncmp (line, "VmRSS:", 6) == 0)
-            rss = atol (line + 6);
-    if (file)
-        fclose (file);
-    return rss;
 }
 
 uint64_t

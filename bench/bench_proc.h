@@ -1,6 +1,6 @@
 /*  bench_proc — what the benchmarks read of a process from /proc: its CPU
-    time, its resident memory and its threads' context switches. Each
-    returns 0 when the process cannot be read (gone, or no /proc).        */
+    time and its threads' context switches (its memory: sb_testutil_rss_kb).
+    Each returns 0 when the process cannot be read (gone, or no /proc).   */
 
 #ifndef BENCH_PROC_H_INCLUDED
 #define BENCH_PROC_H_INCLUDED
@@ -10,9 +10,6 @@
 
 //  CPU seconds pid has used, user and system (/proc/PID/stat).
 double bench_proc_cpu (pid_t pid);
-
-//  Resident memory of pid in KiB (/proc/PID/status, VmRSS).
-long bench_proc_rss_kib (pid_t pid);
 
 //  Context switches, voluntary and not, of pid's live threads
 //  (/proc/PID/task/*/status): every wake-up a message costs shows here.

@@ -190,10 +190,6 @@ s_hand_out_ready (sb_broker_t *self, s_service_t *service)
 {
     while (zlistx_size (service->idle) && zlistx_size (service->ready)) {
         sb_store_msg_t *msg = (sb_store_msg_t *) zlistx_detach (service->ready, NULL);
-        //  With a fetch in flight, what leaves was there before it: keep
-        //  ready - fetch_before the count that fetch brings (s_note_fetched)
-        if (service->fetching && service->fetch_before)
-            service->fetch_before--;
         s_deliver (self, service, msg);
     }
 }
@@ -209,6 +205,17 @@ sb_broker_dispatch (sb_broker_t *self)
 //  --------------------------------------------------------------------------
 //  The loop
 
+//  The registered worker identity names, if any, proved alive by what it
+//  just sent (every message from a worker counts). NULL: not a worker.
+static s_worker_t *
+s_worker_seen (sb_broker_t *self, zframe_t *identity)
+{
+    s_worker_t *worker = sb_broker_worker_lookup (self, identity);
+    if (worker)
+        sb_broker_worker_alive (self, worker, zclock_mono ());
+    return worker;
+}
+
 static void
 s_handle (sb_broker_t *self, zmsg_t *msg)
 {
@@ -222,15 +229,13 @@ s_handle (sb_broker_t *self, zmsg_t *msg)
         zframe_destroy (&identity);
         return;
     }
-    s_worker_t *worker = sb_broker_worker_lookup (self, identity);
-    if (worker)
-        sb_broker_worker_alive (self, worker, zclock_mono ());
+    s_worker_t *worker = s_worker_seen (self, identity);
     if (streq (command, SB_PROTO_PUBLISH))
         sb_broker_on_publish (self, identity, msg);
     else
     if (streq (command, SB_PROTO_DONE) || streq (command, SB_PROTO_RETRY)
     ||  streq (command, SB_PROTO_FAIL))
-        sb_broker_on_answer (self, identity, msg, command);
+        sb_broker_on_answer (self, worker, identity, msg, command);
     else
     if (streq (command, SB_PROTO_HEARTBEAT)) {
         //  A worker this broker dropped (silent too long) or never knew
@@ -332,10 +337,8 @@ s_handle_done (sb_broker_t *self, zmq_msg_t *parts)
         return;
     char handle [SB_PROTO_HANDLE_MAX];
     s_part_copy (&parts [3], handle);
-    s_worker_t *worker = sb_broker_worker_lookup (self, identity);
-    if (worker)
-        sb_broker_worker_alive (self, worker, zclock_mono ());
-    sb_broker_on_done (self, identity, handle);
+    s_worker_t *worker = s_worker_seen (self, identity);
+    sb_broker_on_done (self, worker, identity, handle);
     zframe_destroy (&identity);
 }
 
@@ -348,9 +351,7 @@ s_handle_publish (sb_broker_t *self, zmq_msg_t *parts)
     char token [SB_PROTO_TOKEN_MAX + 1];
     s_part_copy (&parts [3], token);
     if (identity && envelope) {
-        s_worker_t *worker = sb_broker_worker_lookup (self, identity);
-        if (worker)
-            sb_broker_worker_alive (self, worker, zclock_mono ());
+        s_worker_seen (self, identity);
         sb_broker_publish_envelope (self, identity, token, &envelope);
     }
     zframe_destroy (&envelope);

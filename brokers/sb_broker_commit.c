@@ -219,8 +219,6 @@ sb_broker_queue_publishes (sb_broker_t *self, s_round_t *round)
 void
 sb_broker_settle_publishes (sb_broker_t *self, s_round_t *round)
 {
-    if (zlistx_size (self->replying))
-        sb_broker_reply_publishes (self);   //  not expected: the loop replies first
     zlistx_t *swap = self->replying;
     self->replying = round->sending;
     round->sending = swap;
@@ -367,14 +365,13 @@ s_prepare_outputs (sb_broker_t *self, s_answer_t *answer, char *err, size_t errl
 //  The delivery an answer names (handle NULL: it named none, malformed),
 //  or NULL with the error sent or the stale answer logged.
 static s_delivery_t *
-s_delivery_for (sb_broker_t *self, zframe_t *identity, const char *handle, const char *command)
+s_delivery_for (sb_broker_t *self, s_worker_t *worker, zframe_t *identity, const char *handle,
+                const char *command)
 {
-    s_worker_t *worker = sb_broker_worker_lookup (self, identity);
     if (!worker) {
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "say HELLO first", NULL, NULL);
         return NULL;
     }
-    worker->expiry_ms = zclock_mono () + self->config.heartbeat_ms * self->config.liveness;
     if (!handle) {
         self->malformed++;
         sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "missing delivery handle", NULL, NULL);
@@ -393,10 +390,10 @@ s_delivery_for (sb_broker_t *self, zframe_t *identity, const char *handle, const
 
 //  An answer: args holds what follows the handle (NULL: nothing).
 static void
-s_answer (sb_broker_t *self, zframe_t *identity, const char *handle, zmsg_t *args,
-          const char *command)
+s_answer (sb_broker_t *self, s_worker_t *worker, zframe_t *identity, const char *handle,
+          zmsg_t *args, const char *command)
 {
-    s_delivery_t *delivery = s_delivery_for (self, identity, handle, command);
+    s_delivery_t *delivery = s_delivery_for (self, worker, identity, handle, command);
     if (!delivery)
         return;
     s_service_t *service = delivery->service;
@@ -433,17 +430,19 @@ s_answer (sb_broker_t *self, zframe_t *identity, const char *handle, zmsg_t *arg
 }
 
 void
-sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args, const char *command)
+sb_broker_on_answer (sb_broker_t *self, s_worker_t *worker, zframe_t *identity, zmsg_t *args,
+                     const char *command)
 {
     char handle [SB_PROTO_HANDLE_MAX];
     bool named = sb_proto_pop_string (args, handle, sizeof handle) == 0;
-    s_answer (self, identity, named? handle: NULL, args, command);
+    s_answer (self, worker, identity, named? handle: NULL, args, command);
 }
 
 void
-sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle)
+sb_broker_on_done (sb_broker_t *self, s_worker_t *worker, zframe_t *identity,
+                   const char *handle)
 {
-    s_answer (self, identity, handle, NULL, SB_PROTO_DONE);
+    s_answer (self, worker, identity, handle, NULL, SB_PROTO_DONE);
 }
 
 //  Counts what an applied answer did, and lets go of its delivery.

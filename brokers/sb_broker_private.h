@@ -65,7 +65,7 @@ struct _s_service_t {
     bool dirty;                  //  work may be waiting in Redis
     int64_t next_poll_ms;
     size_t fetching;             //  asked for in the fetch in flight
-    size_t fetch_before;         //  ready messages before it
+    size_t fetch_before;         //  ready messages before its reply was read
     uint64_t fetch_round;        //  the round carrying it, 0: none
     uint64_t delivered, completed, retried, failed, dead, expired;
     uint64_t completed_at_check; //  stall detection
@@ -219,10 +219,14 @@ void sb_broker_on_publish (sb_broker_t *self, zframe_t *identity, zmsg_t *args);
 //  envelope (ownership taken, *envelope_p set to NULL).
 void sb_broker_publish_envelope (sb_broker_t *self, zframe_t *identity, const char *token,
                                  zframe_t **envelope_p);
-void sb_broker_on_answer (sb_broker_t *self, zframe_t *identity, zmsg_t *args,
-                          const char *command);
+//  An answer (DONE, RETRY, FAIL) from worker, the registered worker that
+//  identity names (NULL: none, which is told to say HELLO), already seen
+//  alive by the caller.
+void sb_broker_on_answer (sb_broker_t *self, s_worker_t *worker, zframe_t *identity,
+                          zmsg_t *args, const char *command);
 //  A DONE without outputs, already taken apart (handle: a checked string).
-void sb_broker_on_done (sb_broker_t *self, zframe_t *identity, const char *handle);
+void sb_broker_on_done (sb_broker_t *self, s_worker_t *worker, zframe_t *identity,
+                        const char *handle);
 void sb_broker_queue_publishes (sb_broker_t *self, s_round_t *round);
 void sb_broker_settle_publishes (sb_broker_t *self, s_round_t *round);
 void sb_broker_reply_publishes (sb_broker_t *self);

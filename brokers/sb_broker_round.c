@@ -100,13 +100,23 @@ s_queue_fetches (sb_broker_t *self, s_round_t *round, int64_t now)
         size_t wanted = s_fetch_wanted (service, now);
         if (!wanted)
             continue;
-        service->fetch_before = zlistx_size (service->ready);
         service->fetching = wanted;
         service->fetch_round = round->seq;
         service->dirty = false;   //  this fetch sees what was stored so far
         service->next_poll_ms = now + self->config.poll_ms;
         sb_store_fetch (self->store, service->name, wanted, service->ready);
     }
+}
+
+//  Counts what the round's fetches find ready before their replies are
+//  read (only reading them adds to it), for s_note_fetched.
+static void
+s_count_ready (sb_broker_t *self, s_round_t *round)
+{
+    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
+         service = (s_service_t *) zhashx_next (self->services))
+        if (service->fetch_round == round->seq)
+            service->fetch_before = zlistx_size (service->ready);
 }
 
 //  Notes what the round's fetches brought. A full fetch means more may be
@@ -137,6 +147,7 @@ static void
 s_round_finish (sb_broker_t *self)
 {
     s_round_t *round = s_oldest (self);
+    s_count_ready (self, round);
     if (sb_store_pipeline_read (self->store, round->replies))
         sb_broker_storage_failed (self, "round");
     else
@@ -199,8 +210,9 @@ sb_broker_rounds_advance (sb_broker_t *self, bool redis_ready, int64_t now)
         s_round_start (self, zclock_mono ());
     }
     else
-    if (self->round_count < S_ROUNDS_MAX && !sb_broker_timers_due (self, now)
-    &&  zlistx_size (self->publishes) + zlistx_size (self->answers) >= S_SECOND_ROUND_MIN)
+    if (self->round_count < S_ROUNDS_MAX
+    &&  zlistx_size (self->publishes) + zlistx_size (self->answers) >= S_SECOND_ROUND_MIN
+    &&  !sb_broker_timers_due (self, now))
         s_round_start (self, now);
     else
     if (finished)
@@ -210,7 +222,9 @@ sb_broker_rounds_advance (sb_broker_t *self, bool redis_ready, int64_t now)
 void
 sb_broker_rounds_end (sb_broker_t *self)
 {
-    while (self->round_count)
-        s_round_finish (self);
-    s_round_reply (self);
+    do {
+        if (self->round_count)
+            s_round_finish (self);
+        s_round_reply (self);
+    } while (self->round_count);
 }

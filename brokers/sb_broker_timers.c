@@ -198,8 +198,6 @@ s_trim (sb_broker_t *self, int64_t now)
         sb_broker_storage_failed (self, "trim");
 }
 
-//  Runs the timers: only between rounds, since they talk to Redis on the
-//  same connection.
 bool
 sb_broker_timers_due (sb_broker_t *self, int64_t now)
 {
@@ -213,6 +211,8 @@ sb_broker_timers_due (sb_broker_t *self, int64_t now)
         || zlistx_size (self->tool_requests) > 0;
 }
 
+//  Runs the timers: only between rounds, since they talk to Redis on the
+//  same connection.
 void
 sb_broker_timers (sb_broker_t *self, int64_t now)
 {

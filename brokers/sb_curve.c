@@ -194,13 +194,12 @@ sb_curve_client_apply (zsock_t *socket, char *err, size_t errlen)
 }
 
 int
-sb_curve_client_check (bool *enabled, char *err, size_t errlen)
+sb_curve_client_check (char *err, size_t errlen)
 {
     zcert_t *cert;
     char key [SB_CURVE_KEY_LEN + 1];
     if (s_client_settings (&cert, key, err, errlen))
         return -1;
-    *enabled = cert != NULL;
     zcert_destroy (&cert);
     return 0;
 }

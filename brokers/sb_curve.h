@@ -61,8 +61,8 @@ int sb_curve_client_apply (zsock_t *socket, char *err, size_t errlen);
 //  Checks SB_CURVE_CERT and SB_CURVE_SERVER as sb_curve_client_apply
 //  would use them, without a socket: for a program's start, so a bad
 //  setting ends it at once (exit 78) instead of at its first connection.
-//  Sets *enabled to whether CURVE is on. Returns 0, or -1 with the reason.
-int sb_curve_client_check (bool *enabled, char *err, size_t errlen);
+//  Returns 0 (CURVE on or off), or -1 with the reason.
+int sb_curve_client_check (char *err, size_t errlen);
 
 //  Loads a certificate file (zcert's ZPL: the public file, or the
 //  _secret file with both keys); need_secret refuses a file without a

@@ -66,8 +66,10 @@ s_load_scripts (sb_store_t *self)
     return 0;
 }
 
-int
-sb_store_reconnect (sb_store_t *self)
+//  Connects anew (Redis restarted, connection lost). Returns 0 when
+//  connected and the scripts are loaded.
+static int
+s_reconnect (sb_store_t *self)
 {
     self->connection++;   //  replies owed on the last one never come
     if (self->redis)
@@ -101,7 +103,7 @@ sb_store_ensure (sb_store_t *self)
     int64_t interval = 2 * (int64_t) self->timeout_ms;
     self->next_connect_ms = now + (interval < S_CONNECT_INTERVAL_MIN_MS
                                    ? S_CONNECT_INTERVAL_MIN_MS: interval);
-    return sb_store_reconnect (self);
+    return s_reconnect (self);
 }
 
 sb_store_t *
@@ -125,7 +127,7 @@ sb_store_new (const char *url, const char *prefix, const char *consumer,
         sb_store_destroy (&self);
     }
     else
-    if (sb_store_reconnect (self)) {
+    if (s_reconnect (self)) {
         sb_error_set (err, errlen, "%s", self->error);
         sb_store_destroy (&self);
     }
@@ -577,7 +579,6 @@ sb_store_pipeline_buffered (sb_store_t *self)
 int
 sb_store_pipeline_read (sb_store_t *self, size_t count)
 {
-    self->pipelining = false;
     int rc = 0;
     s_pending_t *pending;
     //  Each of the count replies is read, whatever failed before it, so

@@ -98,10 +98,6 @@ void sb_store_destroy (sb_store_t **self_p);
 //  The reason the last call failed (borrowed).
 const char *sb_store_error (sb_store_t *self);
 
-//  Reconnects after a failure (Redis restarted, connection lost). Returns
-//  0 when connected and the scripts are loaded.
-int sb_store_reconnect (sb_store_t *self);
-
 //  Connected, or reconnects if the last attempt is far enough behind:
 //  returns 0 when connected, else -1 (the last reason in sb_store_error).
 //  While Redis cannot be reached (its host cut off), a connect blocks up

@@ -25,7 +25,7 @@ struct _sb_store_t {
     int64_t trace_ttl_ms;        //  0: no trace written
     char sha [S_SCRIPTS][41];    //  loaded scripts' SHA1s
     char error [256];
-    bool pipelining;             //  between pipeline_begin and _end
+    bool pipelining;             //  between pipeline_begin and _send
     bool reload_scripts;         //  Redis said NOSCRIPT in a pipeline
     zlistx_t *pending;           //  s_pending_t: replies owed, in order
     uint64_t connection;         //  counts connections made: a reply owed

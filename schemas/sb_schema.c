@@ -619,8 +619,8 @@ sb_schemas_phone_normalise (const char *text, size_t length, char *value, size_t
         length -= strlen (scheme);
     }
     size_t used = 0, digits = 0;
-    bool plus = false;
-    for (size_t index = 0; index < length; index++) {
+    bool plus = false, valid = true;
+    for (size_t index = 0; index < length && valid; index++) {
         char c = text [index];
         if (strchr (" -.()", c))
             continue;   //  how people write numbers: not part of them
@@ -628,15 +628,14 @@ sb_schemas_phone_normalise (const char *text, size_t length, char *value, size_t
             plus = true;
         else
         if (!isdigit ((unsigned char) c) || !plus)
-            return sb_error_set (err, errlen, "'%.*s' is not a phone number in E.164 "
-                                 "(+ and 1 to 15 digits, optionally after whatsapp:)",
-                                 (int) (length < 64? length: 64), text);
+            valid = false;
         else
             digits++;
         if (used + 1 < size)
             value [used++] = c;
     }
-    if (!plus || digits == 0 || digits > SB_SCHEMAS_PHONE_DIGITS || used + 1 > size
+    //  used != digits + 1: the value did not fit
+    if (!valid || !plus || digits == 0 || digits > SB_SCHEMAS_PHONE_DIGITS
     ||  used != digits + 1)
         return sb_error_set (err, errlen, "'%.*s' is not a phone number in E.164 "
                              "(+ and 1 to 15 digits, optionally after whatsapp:)",

@@ -15,6 +15,7 @@
 #include "sb_brand.h"
 #include "sb_condense.h"
 #include "sb_sms.h"
+#include "sb_tenant_cache.h"
 
 //  The draft.branded body for text, from the draft.composed body.
 static json_t *
@@ -118,8 +119,7 @@ main (int argc, char *argv [])
             "    max_segments  SMS budget, 1..10 segments (default 3)\n"
             "  redis           where sb:tenant:<id> lives (optional: without it tenants\n"
             "                  come from config alone)\n"
-            "  tenant_cache_ms how long a profile read from Redis is reused, per worker\n"
-            "                  thread, 0..3600000 ms (default 1000; 0: read every message)\n",
+            SB_TENANT_CACHE_HELP,
     };
     return sb_actor_main (&def, argc, argv);
 }

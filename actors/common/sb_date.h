@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+//  The last second of year 9999 (9999-12-31T23:59:59Z), in Unix seconds:
+//  the end of the range these dates cover.
+#define SB_DATE_SECONDS_MAX 253402300799LL
+
 //  Days since 1970-01-01 (negative before), for year 1..9999.
 int32_t sb_date_from_civil (int year, int month, int day);
 void sb_date_to_civil (int32_t days, int *year, int *month, int *day);

@@ -266,17 +266,14 @@ s_apply_redis (sb_tenant_t *self, sb_actor_ctx_t *ctx, char *err, size_t errlen)
         ctx, "sb_tenant", s_cache_new, s_cache_destroy, err, errlen);
     if (!cache)
         return SB_TENANT_BAD;
-    if (sb_tenant_cache_ttl_ms (cache) == 0)
-        cache = NULL;           //  0: read for every message
     int64_t now_ms = zclock_mono ();
-    const redisReply *hash = cache? sb_tenant_cache_get (cache, self->id, now_ms): NULL;
+    const redisReply *hash = sb_tenant_cache_get (cache, self->id, now_ms);
     redisReply *fresh = NULL;
     if (!hash) {
         int rc = s_read_redis (self, ctx, &fresh, err, errlen);
         if (rc)
             return rc;
-        const redisReply *kept = cache? sb_tenant_cache_put (cache, self->id, &fresh, now_ms)
-                                      : NULL;
+        const redisReply *kept = sb_tenant_cache_put (cache, self->id, &fresh, now_ms);
         hash = kept? kept: fresh;
     }
     char source [300];

@@ -3,7 +3,7 @@
 
     One profile per message: defaults, then the actor's config section
     (tenants/<id>/<key>), then the Redis hash sb:tenant:<id> (written by the
-    demo-data loader or an operator; docs/tenants.md), as the worker
+    demo-data loader or an operator; docs/tenants.md), as the handler
     thread's cache holds it if read less than the actor's tenant_cache_ms
     before (default 1000; 0: read for every message; sb_tenant_cache.h).
     Every value is checked when loaded, so a handler reads typed values

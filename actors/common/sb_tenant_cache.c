@@ -73,12 +73,6 @@ sb_tenant_cache_destroy (sb_tenant_cache_t **self_p)
     }
 }
 
-int64_t
-sb_tenant_cache_ttl_ms (const sb_tenant_cache_t *self)
-{
-    return self->ttl_ms;
-}
-
 const redisReply *
 sb_tenant_cache_get (sb_tenant_cache_t *self, const char *tenant_id, int64_t now_ms)
 {
@@ -107,8 +101,8 @@ sb_tenant_cache_put (sb_tenant_cache_t *self, const char *tenant_id, redisReply 
                      int64_t now_ms)
 {
     redisReply *reply = *reply_p;
-    if (!reply || reply->type != REDIS_REPLY_ARRAY)
-        return NULL;
+    if (self->ttl_ms == 0 || !reply || reply->type != REDIS_REPLY_ARRAY)
+        return NULL;            //  0: nothing kept, read for every message
     s_entry_t *entry = (s_entry_t *) zhashx_lookup (self->entries, tenant_id);
     if (entry)
         freeReplyObject (entry->reply);      //  an expired read of it: replaced

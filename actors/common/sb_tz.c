@@ -25,7 +25,7 @@
 //  arithmetic stays in range; civil times to the years sb_date knows.
 #define S_CLAMP         ((int64_t) 1 << 40)
 #define S_CIVIL_MIN     (-62135596800LL)        //  0001-01-01T00:00:00Z
-#define S_CIVIL_MAX     253402300799LL          //  9999-12-31T23:59:59Z
+#define S_CIVIL_MAX     SB_DATE_SECONDS_MAX
 
 //  One day of a footer rule: Jn (1..365, February 29 never counted),
 //  n (0..365, counted), or Mm.w.d (month, week 1..5 with 5 the last,

@@ -182,8 +182,7 @@ main (int argc, char *argv [])
     config.twilio_token = getenv ("TWILIO_AUTH_TOKEN");
     config.workspace_token = getenv ("WORKSPACE_API_TOKEN");
     config.internal_secret = getenv ("INTERNAL_SECRET");
-    bool curve;
-    if (sb_curve_client_check (&curve, err, sizeof err)) {
+    if (sb_curve_client_check (err, sizeof err)) {
         fprintf (stderr, "ingress: %s\n", err);
         zconfig_destroy (&file);
         return S_EXIT_CONFIG;

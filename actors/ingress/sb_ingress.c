@@ -130,6 +130,16 @@ s_publisher_give (sb_ingress_t *self, s_publisher_t *publisher, bool clean)
     free (publisher);
 }
 
+//  For a second try after a time-out, given several brokers (the one that
+//  timed out may be cut off): a new publisher, whose client only sends to
+//  brokers it could connect to, where a pooled one may not have noticed
+//  the silence yet. NULL with one broker, or if it cannot be made.
+static s_publisher_t *
+s_publisher_retry (sb_ingress_t *self)
+{
+    return strchr (self->config.broker, ',')? s_publisher_new (self): NULL;
+}
+
 static void
 s_publisher_destructor (void **item)
 {
@@ -162,11 +172,8 @@ sb_ingress_publish (sb_ingress_t *self, sb_envelope_t *env, char *reason, size_t
     int64_t started = zclock_usecs ();
     int rc = sb_client_publish (publisher->client, data, size, self->config.publish_timeout_ms, &reply);
     s_publisher_give (self, publisher, rc == 0);
-    //  Given several brokers, a time-out may be one that is cut off: the
-    //  same bytes (same id and key: stored at most once) go once more, on a
-    //  new client, which only sends to brokers it could connect to (a
-    //  pooled one may not have noticed the silence yet)
-    if (rc && strchr (self->config.broker, ',') && (publisher = s_publisher_new (self))) {
+    //  The same bytes go once more (same id and key: stored at most once)
+    if (rc && (publisher = s_publisher_retry (self))) {
         rc = sb_client_publish (publisher->client, data, size, self->config.publish_timeout_ms,
                                 &reply);
         s_publisher_give (self, publisher, rc == 0);
@@ -199,9 +206,7 @@ s_on_ready (sb_ingress_t *self, sb_ingress_request_t *request)
                                                   err, sizeof err): NULL;
     if (publisher)
         s_publisher_give (self, publisher, stats != NULL);
-    //  Given several brokers, the one asked may be cut off: ask once more on
-    //  a new client, which only sends to brokers it could connect to
-    if (!stats && strchr (self->config.broker, ',') && (publisher = s_publisher_new (self))) {
+    if (!stats && (publisher = s_publisher_retry (self))) {
         stats = sb_client_request (publisher->client, "STATS", NULL,
                                    self->config.publish_timeout_ms, err, sizeof err);
         s_publisher_give (self, publisher, stats != NULL);

@@ -3,11 +3,11 @@
     checked whole, then published; answered when the broker has ACKed.    */
 
 #include "sb_ingress_private.h"
+#include "sb_date.h"
 #include "sb_form.h"
 #include "sb_twilio.h"
 #include <openssl/crypto.h>
 
-#define S_WHATSAPP_SECONDS_MAX 253402300799LL   //  9999-12-31T23:59:59Z
 #define S_MAX_FORM_FIELDS 256
 #define S_TWIML_EMPTY "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>"
 
@@ -224,9 +224,9 @@ s_whatsapp_message (const char *tenant, const json_t *message, size_t index, boo
     const json_t *stamp = json_object_get (message, "messageTimestamp");
     json_int_t sent = json_integer_value (stamp);
     //  Unix seconds, up to the year 9999: beyond, milliseconds overflow
-    if (stamp && (!json_is_integer (stamp) || sent < 0 || sent > S_WHATSAPP_SECONDS_MAX)) {
+    if (stamp && (!json_is_integer (stamp) || sent < 0 || sent > SB_DATE_SECONDS_MAX)) {
         sb_error_set (err, errlen, "payload.messages[%zu].messageTimestamp: not Unix seconds "
-                      "(0 to %lld)", index, (long long) S_WHATSAPP_SECONDS_MAX);
+                      "(0 to %lld)", index, (long long) SB_DATE_SECONDS_MAX);
         return NULL;
     }
     if (!text) {

@@ -1,6 +1,7 @@
 /*  sb_planner.c — the planner's config and the dispatch by message type. */
 
 #include "sb_planner.h"
+#include "sb_tenant_cache.h"
 
 const char *sb_planner_config_help =
     "  backend = rules          rules | llm: who reads the texts; llm falls back to the\n"
@@ -15,8 +16,7 @@ const char *sb_planner_config_help =
     "  llm/timeout_ms = 5000    per request, 100..120000 (less if the deadline is nearer)\n"
     "  tenants/<id>/<key>       tenant profile values (timezone, name, ...) under the\n"
     "                           Redis hash sb:tenant:<id>\n"
-    "  tenant_cache_ms = 1000   how long a profile read from Redis is reused, per worker\n"
-    "                           thread, 0..3600000 ms (0: read for every message)\n"
+    SB_TENANT_CACHE_HELP
     "  The planner needs Redis (--redis): conversation memory and tenant profiles.\n";
 
 //  Reads an integer config value in low..high. Returns 0, or -1 with why.

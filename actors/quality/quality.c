@@ -18,6 +18,7 @@
 #include "sb_actor.h"
 #include "sb_checks.h"
 #include "sb_sms.h"
+#include "sb_tenant_cache.h"
 
 //  Copies body's key into out when present.
 static void
@@ -120,8 +121,7 @@ main (int argc, char *argv [])
             "                             any case, separated by commas (default none)\n"
             "  redis                      where sb:tenant:<id> lives (optional: without it\n"
             "                             tenants come from config alone)\n"
-            "  tenant_cache_ms = 1000     how long a profile read from Redis is reused, per\n"
-            "                             worker thread, 0..3600000 (0: read every message)\n",
+            SB_TENANT_CACHE_HELP,
     };
     return sb_actor_main (&def, argc, argv);
 }

@@ -254,8 +254,7 @@ s_options_init (sb_actor_options_t *options, const sb_actor_def_t *def, int argc
     }
     if (s_parse_arguments (options, argc, argv))
         return -1;
-    bool curve;
-    if (sb_curve_client_check (&curve, err, sizeof err)) {
+    if (sb_curve_client_check (err, sizeof err)) {
         fprintf (stderr, "%s: %s\n", def->name, err);
         return -1;
     }

@@ -31,8 +31,7 @@ typedef struct {
 typedef struct {
     sb_actor_options_t *options;
     s_link_t links [SB_ACTOR_MAX_BROKERS];
-    sb_actor_workers_t *workers; //  NULL for an inline actor
-    bool inline_mode;            //  the handler runs on this thread
+    sb_actor_workers_t *workers; //  NULL for an inline actor: the handler runs here
     sb_actor_thread_t thread;    //  this thread's own, for inline handlers
     zlistx_t *queue;             //  sb_actor_job_t waiting to run
     bool draining;
@@ -388,10 +387,10 @@ s_runtime_init (s_runtime_t *self, sb_actor_options_t *options)
     memset (self, 0, sizeof *self);
     self->options = options;
     self->queue = zlistx_new ();
-    self->inline_mode = sb_actor_options_inline (options);
-    if (!self->inline_mode)
+    bool inline_handler = sb_actor_options_inline (options);
+    if (!inline_handler)
         self->workers = sb_actor_workers_new (options, (size_t) options->capacity);
-    if (!self->queue || (!self->inline_mode && !self->workers))
+    if (!self->queue || (!inline_handler && !self->workers))
         return -1;
     if (options->stats_endpoint) {
         self->stats = zsock_new (ZMQ_ROUTER);
@@ -467,7 +466,10 @@ s_runtime_end (s_runtime_t *self)
     for (size_t index = 0; index < self->options->broker_count; index++)
         zsock_destroy (&self->links [index].dealer);
     sb_monitor_destroy (&self->monitor);   //  after the sockets it watches
+    //  The handlers' per-thread state of this thread (used inline; ending
+    //  unused state is a no-op), as a worker thread ends its own
     sb_actor_thread_end (&self->thread);
+    sb_id_thread_end ();
 }
 
 int
@@ -483,7 +485,7 @@ sb_actor_run (sb_actor_options_t *options)
     }
     zsys_info ("%s: %s started, capacity %d (%s), brokers %s%s", options->def->name,
                options->instance, options->capacity,
-               self.inline_mode? "inline: handled on the main thread": "worker threads",
+               self.workers? "worker threads": "inline: handled on the main thread",
                options->brokers [0],
                options->broker_count > 1? " and more": "");
     while (true) {
@@ -494,14 +496,11 @@ sb_actor_run (sb_actor_options_t *options)
             break;
         s_poll (&self, 50);
         s_links_tick (&self, zclock_mono ());
-        if (self.inline_mode)
-            s_run_inline (&self);
-        else
+        if (self.workers)
             sb_actor_workers_dispatch (self.workers, self.queue);
+        else
+            s_run_inline (&self);
     }
     s_runtime_end (&self);
-    //  The handlers' per-thread state of this thread (OpenSSL's)
-    if (self.inline_mode)
-        sb_id_thread_end ();
     return 0;
 }

@@ -13,6 +13,7 @@
 #define SB_SENDER_H_INCLUDED
 
 #include "sb_actor.h"
+#include "sb_tenant_cache.h"
 
 typedef struct _sb_sender_t sb_sender_t;
 
@@ -40,8 +41,7 @@ typedef struct _sb_sender_t sb_sender_t;
     "  record_ttl            seconds a never-twice record is kept (default 604800)\n" \
     "  outbox                outbox mode's file (default ./run/outbox.jsonl)\n" \
     "  outbox_max            entries kept in the Redis list sb:outbox (default 10000)\n" \
-    "  tenant_cache_ms       ms a tenant's profile (sb:tenant:<id>) read from Redis is reused,\n" \
-    "                        per worker thread, 0..3600000 (default 1000; 0: every message)\n" \
+    SB_TENANT_CACHE_HELP \
     "The environment overrides the file. With TWILIO_AUTH_TOKEN or the credentials key\n" \
     "set, Redis (--redis) is required: without one it stops at start (exit 78).\n"
 

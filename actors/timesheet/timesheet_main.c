@@ -4,6 +4,7 @@
 
 #include "sb_timesheet.h"
 #include "sb_http.h"
+#include "sb_tenant_cache.h"
 
 static void *
 s_setup (zconfig_t *section, char *err, size_t errlen)
@@ -59,8 +60,7 @@ main (int argc, char *argv [])
             "  http/timeout = 5000      ms per request; a time-out is retried\n"
             "  tenants/<id>/<key>       tenant profile keys (docs/tenants.md), under Redis's\n"
             "                           sb:tenant:<id>\n"
-            "  tenant_cache_ms = 1000   how long a profile read from Redis is reused, per\n"
-            "                           worker thread, 0..3600000 ms (0: read every message)\n",
+            SB_TENANT_CACHE_HELP,
     };
     return sb_http_actor_main (&def, argc, argv);
 }

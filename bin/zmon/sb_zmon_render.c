@@ -196,15 +196,7 @@ sb_zmon_render_trace (FILE *file, const char *corr, const json_t *rows)
 void
 sb_zmon_render_conversations (FILE *file, const json_t *document)
 {
-    const json_t *brokers = json_object_get (document, "brokers");
-    for (size_t index = 0; index < json_array_size (brokers); index++) {
-        const json_t *broker = json_array_get (brokers, index);
-        if (json_object_get (broker, "error"))
-            fprintf (file, "broker %s: %s (%s)\n",
-                     json_string_value (json_object_get (broker, "endpoint")),
-                     json_is_true (json_object_get (broker, "reachable"))? "error": "UNREACHABLE",
-                     json_string_value (json_object_get (broker, "error")));
-    }
+    sb_zmon_render_unreachable (file, json_object_get (document, "brokers"));
     const json_t *list = json_object_get (document, "conversations");
     fprintf (file, "phone %s: %zu conversations\n",
              json_string_value (json_object_get (document, "phone")), json_array_size (list));
@@ -253,7 +245,7 @@ sb_zmon_render_unreachable (FILE *file, const json_t *results)
     size_t count = 0;
     for (size_t index = 0; index < json_array_size (results); index++) {
         const json_t *result = json_array_get (results, index);
-        if (json_object_get (result, "reply"))
+        if (!json_object_get (result, "error"))
             continue;
         fprintf (file, "broker %s: %s (%s)\n",
                  json_string_value (json_object_get (result, "endpoint")),

@@ -34,7 +34,8 @@ void sb_zmon_render_conversations (FILE *file, const json_t *document);
 //  DLQ-LIST results of several brokers: one line per dead letter.
 void sb_zmon_render_dlq (FILE *file, const json_t *results);
 
-//  The brokers of results without a reply: one line each on file,
+//  The brokers of results (or a document's brokers) that say error, i.e.
+//  gave no reply: one line each on file,
 //  "UNREACHABLE" for those that did not answer, "error" for a refusal.
 //  Returns how many there were.
 size_t sb_zmon_render_unreachable (FILE *file, const json_t *results);

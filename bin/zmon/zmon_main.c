@@ -246,13 +246,14 @@ s_print_json (const json_t *value)
     fflush (stdout);
 }
 
-//  The exit code for results: 69 if none answered, 1 if some did not.
+//  The exit code for results (or a document's brokers, their replies
+//  taken out): 69 if none answered, 1 if some did not (those say error).
 static int
 s_results_code (const json_t *results)
 {
     size_t answered = 0;
     for (size_t index = 0; index < json_array_size (results); index++)
-        answered += json_object_get (json_array_get (results, index), "reply") != NULL;
+        answered += json_object_get (json_array_get (results, index), "error") == NULL;
     return answered == 0? S_EXIT_UNAVAILABLE: answered < json_array_size (results)? S_EXIT_PARTIAL: 0;
 }
 
@@ -458,12 +459,9 @@ s_trace_phone (s_options_t *self)
         s_print_json (document);
     else
         sb_zmon_render_conversations (stdout, document);
-    const json_t *brokers = json_object_get (document, "brokers");
-    size_t answered = 0, count = json_array_size (brokers);
-    for (size_t index = 0; index < count; index++)
-        answered += json_object_get (json_array_get (brokers, index), "error") == NULL;
+    int code = s_results_code (json_object_get (document, "brokers"));
     json_decref (document);
-    return answered == 0? S_EXIT_UNAVAILABLE: answered < count? S_EXIT_PARTIAL: 0;
+    return code;
 }
 
 static int
@@ -480,12 +478,7 @@ s_trace (s_options_t *self)
     json_t *rows = sb_zmon_trace_rows (results);
     if (self->json) {
         json_t *document = json_pack ("{s:s, s:O, s:o}", "corr", self->args [1], "rows", rows,
-                                      "brokers", json_array ());
-        for (size_t index = 0; index < json_array_size (results); index++) {
-            json_t *result = json_deep_copy (json_array_get (results, index));
-            json_object_del (result, "reply");
-            json_array_append_new (json_object_get (document, "brokers"), result);
-        }
+                                      "brokers", sb_zmon_request_brokers (results));
         s_print_json (document);
         json_decref (document);
     }
@@ -593,8 +586,7 @@ main (int argc, char *argv [])
     s_options_t options = { .timeout_ms = SB_ZMON_TIMEOUT_MS, .interval_ms = 1000 };
     int code = s_parse (&options, argc, argv);
     char err [300];
-    bool curve;
-    if (code == 0 && sb_curve_client_check (&curve, err, sizeof err)) {
+    if (code == 0 && sb_curve_client_check (err, sizeof err)) {
         fprintf (stderr, "zmon: %s\n", err);
         code = S_EXIT_CONFIG;
     }

@@ -594,12 +594,10 @@ test_threads_refused (void **state)
 {
     s_fixture_t *self = (s_fixture_t *) *state;
     char config [SB_TESTWORLD_PATH_MAX], log [SB_TESTWORLD_PATH_MAX], output [2048];
-    assert_int_equal (sb_testworld_path (self->world, "threads.zpl", config, sizeof config), 0);
+    assert_int_equal (sb_testworld_write (self->world, "threads.zpl",
+                                          "echo\n    threads = sometimes\n", config,
+                                          sizeof config), 0);
     assert_int_equal (sb_testworld_path (self->world, "threads.log", log, sizeof log), 0);
-    FILE *file = fopen (config, "w");
-    assert_non_null (file);
-    fprintf (file, "echo\n    threads = sometimes\n");
-    fclose (file);
     char *flag [] = { self->world->programs [S_ECHO], "--threads", "maybe", NULL };
     assert_int_equal (sb_testproc_run (flag, log, output, sizeof output, S_WAIT_MS), 78);
     if (!strstr (output, "--threads: 'maybe' is not on, off or auto"))

@@ -456,12 +456,9 @@ s_reads (sb_testredis_t *credentials)
 {
     redisContext *context = sb_testredis_connect (credentials);
     assert_non_null (context);
-    redisReply *reply = (redisReply *) redisCommand (context, "INFO commandstats");
-    assert_true (reply && reply->type == REDIS_REPLY_STRING);
-    const char *stats = strstr (reply->str, "cmdstat_hmget:calls=");
-    long calls = stats? atol (stats + strlen ("cmdstat_hmget:calls=")): 0;
-    freeReplyObject (reply);
+    long calls = sb_testredis_calls (context, "hmget");
     redisFree (context);
+    assert_true (calls >= 0);
     return calls;
 }
 

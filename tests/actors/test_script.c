@@ -44,14 +44,8 @@ s_world_stop (s_world_t *world)
 static long
 s_calls (s_world_t *world, const char *command)
 {
-    redisReply *reply = (redisReply *) redisCommand (world->redis, "INFO commandstats");
-    assert_non_null (reply);
-    assert_int_equal (reply->type, REDIS_REPLY_STRING);
-    char label [64];
-    snprintf (label, sizeof label, "cmdstat_%s:calls=", command);
-    const char *line = strstr (reply->str, label);
-    long calls = line? strtol (line + strlen (label), NULL, 10): 0;
-    freeReplyObject (reply);
+    long calls = sb_testredis_calls (world->redis, command);
+    assert_true (calls >= 0);
     return calls;
 }
 

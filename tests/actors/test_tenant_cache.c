@@ -83,12 +83,8 @@ s_redis (s_world_t *world, const char *format, ...)
 static long
 s_hgetalls (s_world_t *world)
 {
-    redisReply *reply = (redisReply *) redisCommand (world->check, "INFO commandstats");
-    assert_non_null (reply);
-    assert_int_equal (reply->type, REDIS_REPLY_STRING);
-    const char *line = strstr (reply->str, "cmdstat_hgetall:calls=");
-    long calls = line? strtol (line + strlen ("cmdstat_hgetall:calls="), NULL, 10): 0;
-    freeReplyObject (reply);
+    long calls = sb_testredis_calls (world->check, "hgetall");
+    assert_true (calls >= 0);
     return calls;
 }
 

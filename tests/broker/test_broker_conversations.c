@@ -77,24 +77,6 @@ s_corrs (const json_t *list, const char *tenant, char *corrs, size_t size)
     }
 }
 
-//  Publishes the SMS and the WhatsApp message from S_PHONE (in that
-//  order, with a millisecond between, so that newest first is defined) and
-//  one SMS from another number, all for tenant acme.
-static void
-s_publish_inbound (sb_testworld_t *world)
-{
-    char id [SB_ID_LEN + 1];
-    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-sms", "acme",
-                                                S_PHONE, id), 0);
-    int64_t after = zclock_time () + 1;
-    while (zclock_time () < after)
-        zmq_poll (NULL, 0, 1);   //  one clock tick: time passing is the scenario
-    assert_int_equal (sb_testzmon_publish_from (world, 0, "whatsapp.received", "k-whatsapp",
-                                                "acme", "whatsapp:" S_PHONE, id), 0);
-    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-other", "acme",
-                                                "+15559990000", id), 0);
-}
-
 //  Both channels' conversations under one number, newest first; however
 //  the number is written; narrowed by tenant; another number's apart.
 static void
@@ -102,7 +84,7 @@ test_by_phone (void **state)
 {
     sb_testworld_t *world = (sb_testworld_t *) *state;
     assert_int_equal (sb_testworld_broker_quick (world, 0, 2000, NULL, NULL), 0);
-    s_publish_inbound (world);
+    assert_int_equal (sb_testzmon_publish_phone (world, S_PHONE, "+15559990000"), 0);
     char corrs [256], error [256] = "";
     const char *spellings [] = { S_PHONE, "whatsapp:+15551230001", "+1 (555) 123-0001" };
     for (size_t index = 0; index < 3; index++) {
@@ -221,7 +203,7 @@ test_trace_off (void **state)
 {
     sb_testworld_t *world = (sb_testworld_t *) *state;
     assert_int_equal (sb_testworld_broker_quick (world, 0, 2000, "    trace = off\n", NULL), 0);
-    s_publish_inbound (world);
+    assert_int_equal (sb_testzmon_publish_phone (world, S_PHONE, "+15559990000"), 0);
     char error [256];
     json_t *list = s_conversations (world, S_PHONE, NULL, error, sizeof error);
     assert_non_null (list);

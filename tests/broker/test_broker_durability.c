@@ -201,21 +201,34 @@ s_store (sb_testworld_t *world, const char *consumer)
     return store;
 }
 
-//  Stores one message for "svc" and returns its id in id.
-static void
-s_store_put (sb_testworld_t *world, sb_store_t *store, const char *key, char id [SB_ID_LEN + 1])
+//  Publishes one message of key for "svc" on store (at once, or queued in
+//  a pipeline: the store copies the command); its id written to id.
+//  Returns what sb_store_publish returned.
+static int
+s_publish_one (sb_testworld_t *world, sb_store_t *store, const char *key,
+               char id [SB_ID_LEN + 1], sb_store_put_result_t *result)
 {
     size_t size = 0;
     sb_testmsg_t msg = { .type = "echo.request", .key = key };
     uint8_t *data = sb_testmsg_encode (world->ids, &msg, json_pack ("{s:s}", "text", "x"), id,
                                        &size);
     assert_non_null (data);
-    const char *services [] = { "svc" };
-    sb_store_put_t put = { key, id, data, size, 0, services, 1, NULL, NULL, NULL, NULL };
-    sb_store_put_result_t result;
-    assert_int_equal (sb_store_publish (store, &put, 1, zclock_time (), 60000, 1000, &result), 0);
-    assert_int_equal (result.status, SB_STORE_STORED);
+    static const char *services [] = { "svc" };
+    sb_store_put_t put = { .key = key, .id = id, .envelope = data, .size = size,
+                           .services = services, .service_count = 1 };
+    result->status = SB_STORE_FAILED;
+    int rc = sb_store_publish (store, &put, 1, zclock_time (), 60000, 1000, result);
     free (data);
+    return rc;
+}
+
+//  Stores one message for "svc" and returns its id in id.
+static void
+s_store_put (sb_testworld_t *world, sb_store_t *store, const char *key, char id [SB_ID_LEN + 1])
+{
+    sb_store_put_result_t result;
+    assert_int_equal (s_publish_one (world, store, key, id, &result), 0);
+    assert_int_equal (result.status, SB_STORE_STORED);
 }
 
 //  Applies DONE for msg as held with delivery_count, by a store that
@@ -298,18 +311,8 @@ static int
 s_pipeline_put (sb_testworld_t *world, sb_store_t *store, const char *key,
                 char id [SB_ID_LEN + 1], sb_store_put_result_t *result)
 {
-    size_t size = 0;
-    sb_testmsg_t msg = { .type = "echo.request", .key = key };
-    uint8_t *data = sb_testmsg_encode (world->ids, &msg, json_pack ("{s:s}", "text", "x"), id,
-                                       &size);
-    assert_non_null (data);
-    static const char *services [] = { "svc" };
-    sb_store_put_t put = { key, id, data, size, 0, services, 1, NULL, NULL, NULL, NULL };
-    result->status = SB_STORE_FAILED;
     sb_store_pipeline_begin (store);
-    //  The store copies the command when it is queued: data may go
-    int rc = sb_store_publish (store, &put, 1, zclock_time (), 60000, 1000, result);
-    free (data);
+    int rc = s_publish_one (world, store, key, id, result);
     int sent = sb_store_pipeline_send (store);
     if (rc == 0)
         assert_int_equal (sent, 0);

@@ -218,13 +218,6 @@ s_host (sb_netns_t *self, const char *name)
 }
 
 const char *
-sb_netns_namespace (sb_netns_t *self, const char *name)
-{
-    s_host_t *host = s_host (self, name);
-    return host? host->ns: NULL;
-}
-
-const char *
 sb_netns_address (sb_netns_t *self, const char *name)
 {
     s_host_t *host = s_host (self, name);

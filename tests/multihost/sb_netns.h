@@ -45,10 +45,6 @@ sb_netns_t *sb_netns_new (const char *dir, const char *const *names, size_t coun
 //  the caller's pointer. Safe on NULL.
 void sb_netns_destroy (sb_netns_t **self_p);
 
-//  The namespace of host name ("sbmh<pid>-<name>"), or NULL if no such
-//  host (borrowed).
-const char *sb_netns_namespace (sb_netns_t *self, const char *name);
-
 //  Host name's address ("10.77.0.N"), or NULL if no such host (borrowed).
 const char *sb_netns_address (sb_netns_t *self, const char *name);
 

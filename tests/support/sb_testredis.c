@@ -327,3 +327,19 @@ sb_testredis_require_password (sb_testredis_t *self, const char *password)
         snprintf (self->password, sizeof self->password, "%s", password);
     return done? 0: -1;
 }
+
+long
+sb_testredis_calls (struct redisContext *redis, const char *command)
+{
+    redisReply *reply = (redisReply *) redisCommand (redis, "INFO commandstats");
+    if (!reply || reply->type != REDIS_REPLY_STRING) {
+        freeReplyObject (reply);
+        return -1;
+    }
+    char label [64];
+    snprintf (label, sizeof label, "cmdstat_%s:calls=", command);
+    const char *line = strstr (reply->str, label);
+    long calls = line? strtol (line + strlen (label), NULL, 10): 0;
+    freeReplyObject (reply);
+    return calls;
+}

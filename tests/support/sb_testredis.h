@@ -65,4 +65,9 @@ struct redisContext *sb_testredis_connect (sb_testredis_t *self);
 //  check authenticate with it. Returns 0, or -1 with the reason on stderr.
 int sb_testredis_require_password (sb_testredis_t *self, const char *password);
 
+//  How many times the server behind redis ran command (lower case, as
+//  INFO commandstats names it: "hgetall") since it started or since
+//  CONFIG RESETSTAT; -1 if INFO failed.
+long sb_testredis_calls (struct redisContext *redis, const char *command);
+
 #endif

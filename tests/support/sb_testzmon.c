@@ -60,6 +60,23 @@ sb_testzmon_publish_from (sb_testworld_t *world, size_t broker, const char *type
 }
 
 int
+sb_testzmon_publish_phone (sb_testworld_t *world, const char *phone, const char *other)
+{
+    char id [SB_ID_LEN + 1], whatsapp [64];
+    snprintf (whatsapp, sizeof whatsapp, "whatsapp:%s", phone);
+    if (sb_testzmon_publish_from (world, 0, "sms.received", "k-sms", "acme", phone, id))
+        return -1;
+    int64_t after = zclock_time () + 1;
+    while (zclock_time () < after)
+        zclock_sleep (1);        //  one clock tick: time passing is the scenario
+    if (sb_testzmon_publish_from (world, 0, "whatsapp.received", "k-whatsapp", "acme",
+                                  whatsapp, id))
+        return -1;
+    return other? sb_testzmon_publish_from (world, 0, "sms.received", "k-other", "acme", other,
+                                            id): 0;
+}
+
+int
 sb_testzmon_web_start (sb_testworld_t *world, const char *program, const char *name,
                        const char *token, const char *args)
 {

@@ -35,6 +35,14 @@ int sb_testzmon_publish_from (sb_testworld_t *world, size_t broker, const char *
                               const char *key, const char *tenant, const char *from,
                               char id [SB_ID_LEN + 1]);
 
+//  Publishes for tenant acme, to broker 0, an SMS from phone (key and corr
+//  k-sms), then a WhatsApp message from whatsapp:phone (k-whatsapp) at
+//  least a clock tick later, so that newest first is defined (the phone
+//  index scores whole ms; a tie would fall back to the corrs' order, which
+//  already puts k-whatsapp first), and, if other is given, an SMS from it
+//  (k-other). Returns 0, or -1 as sb_testzmon_publish_from.
+int sb_testzmon_publish_phone (sb_testworld_t *world, const char *phone, const char *other);
+
 //  Starts zmon-web (program: its path) on broker-a with the arguments
 //  args (e.g. "--port 0") and ZMON_WEB_TOKEN=token (NULL: unset), its
 //  output in DIR/name. Returns the port it says it listens on at

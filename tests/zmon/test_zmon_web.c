@@ -373,11 +373,7 @@ test_console (void **state)
     char retry_id [SB_ID_LEN + 1], fail_id [SB_ID_LEN + 1], script_id [SB_ID_LEN + 1];
     assert_int_equal (sb_testzmon_flow (world, world->programs [S_WORKER], retry_id, fail_id), 0);
     //  An SMS and a WhatsApp message from one number
-    char phone_id [SB_ID_LEN + 1];
-    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-sms", "acme",
-                                                "+15551230001", phone_id), 0);
-    assert_int_equal (sb_testzmon_publish_from (world, 0, "whatsapp.received", "k-whatsapp",
-                                                "acme", "whatsapp:+15551230001", phone_id), 0);
+    assert_int_equal (sb_testzmon_publish_phone (world, "+15551230001", NULL), 0);
     //  A message whose body holds markup: its deadline passes while it
     //  waits for its time, so it is dead-lettered with the body intact
     int64_t now = zclock_time ();

@@ -189,11 +189,7 @@ test_pages (void **state)
     int64_t now = zclock_time ();
     assert_int_equal (sb_testecho_publish (world, 0, "k-script", S_SCRIPT, now + 300, now + 100,
                                            script_id), 0);
-    char phone_id [SB_ID_LEN + 1];
-    assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-sms", "acme",
-                                                "+15551230001", phone_id), 0);
-    assert_int_equal (sb_testzmon_publish_from (world, 0, "whatsapp.received", "k-whatsapp",
-                                                "acme", "whatsapp:+15551230001", phone_id), 0);
+    assert_int_equal (sb_testzmon_publish_phone (world, "+15551230001", NULL), 0);
     int port = s_web_start (world, "web.out");
     s_wait_dead_letter (port, script_id, true);
     s_wait_dead_letter (port, fail_id, true);

@@ -190,9 +190,8 @@ main (int argc, char *argv [])
     s_options_t options = { .web = { .port = SB_ZMON_WEB_PORT, .timeout_ms = SB_ZMON_TIMEOUT_MS } };
     int code = s_parse (&options, argc, argv);
     char err [300];
-    bool curve;
     //  A bad SB_CURVE_* ends it now, not at each page's broker request
-    if (code == 0 && sb_curve_client_check (&curve, err, sizeof err)) {
+    if (code == 0 && sb_curve_client_check (err, sizeof err)) {
         fprintf (stderr, "zmon-web: %s\n", err);
         code = S_EXIT_CONFIG;
     }
