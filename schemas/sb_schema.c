@@ -622,8 +622,9 @@ sb_schemas_phone_normalise (const char *text, size_t length, char *value, size_t
     bool plus = false, valid = true;
     for (size_t index = 0; index < length && valid; index++) {
         char c = text [index];
-        if (strchr (" -.()", c))
-            continue;   //  how people write numbers: not part of them
+        if (memchr (" -.()", c, 5))
+            continue;   //  how people write numbers: not part of them (a NUL is
+                        //  none: strchr would match the terminator)
         if (c == '+' && !plus && used == 0)
             plus = true;
         else

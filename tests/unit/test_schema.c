@@ -337,6 +337,11 @@ test_phone_normalise (void **state)
                                                       sizeof value, err, sizeof err), -1);
         assert_non_null (strstr (err, "is not a phone number in E.164"));
     }
+    //  A NUL inside the value (msgpack strings may hold one) is no separator
+    char value [SB_SCHEMAS_PHONE_MAX + 1], err [256] = "";
+    assert_int_equal (sb_schemas_phone_normalise ("+1555\0" "1230001", 12, value, sizeof value,
+                                                  err, sizeof err), -1);
+    assert_non_null (strstr (err, "is not a phone number in E.164"));
 }
 
 //  The built-in inbound types index their sender; the value is read from
