@@ -42,10 +42,12 @@ typedef struct {
 //  Receives the next message from the actor within timeout_ms, skipping
 //  HEARTBEATs (unless wanted is HEARTBEAT). Returns its arguments (the
 //  caller destroys them) with the sender's identity in *identity_p (the
-//  caller destroys it, may be NULL), or NULL at the deadline. Fails the
-//  test on any other command.
+//  caller destroys it, may be NULL) and its command in got (may be NULL),
+//  or NULL at the deadline. wanted NULL takes any command; otherwise any
+//  other command, like a malformed message, fails the test.
 static zmsg_t *
-s_fake_expect (s_fixture_t *self, const char *wanted, int timeout_ms, zframe_t **identity_p)
+s_fake_receive (s_fixture_t *self, const char *wanted, int timeout_ms, zframe_t **identity_p,
+                char got [SB_PROTO_COMMAND_MAX + 1])
 {
     int64_t deadline = zclock_mono () + timeout_ms;
     zpoller_t *poller = zpoller_new (self->fake, NULL);
@@ -60,11 +62,13 @@ s_fake_expect (s_fixture_t *self, const char *wanted, int timeout_ms, zframe_t *
         if (!identity || sb_proto_parse (msg, command, err, sizeof err))
             snprintf (unexpected, sizeof unexpected, "a malformed message");
         else
-        if (streq (command, wanted)) {
+        if (wanted? streq (command, wanted): !streq (command, SB_PROTO_HEARTBEAT)) {
             found = msg;
             msg = NULL;
             if (identity_p)
                 *identity_p = zframe_dup (identity);
+            if (got)
+                snprintf (got, SB_PROTO_COMMAND_MAX + 1, "%s", command);
         }
         else
         if (!streq (command, SB_PROTO_HEARTBEAT))
@@ -74,8 +78,14 @@ s_fake_expect (s_fixture_t *self, const char *wanted, int timeout_ms, zframe_t *
     }
     zpoller_destroy (&poller);
     if (*unexpected)
-        fail_msg ("the actor sent %s, expected %s", unexpected, wanted);
+        fail_msg ("the actor sent %s, expected %s", unexpected, wanted? wanted: "a command");
     return found;
+}
+
+static zmsg_t *
+s_fake_expect (s_fixture_t *self, const char *wanted, int timeout_ms, zframe_t **identity_p)
+{
+    return s_fake_receive (self, wanted, timeout_ms, identity_p, NULL);
 }
 
 //  Sends command with the arguments in args (destroyed, may be NULL) to
@@ -507,32 +517,6 @@ test_inline_burst (void **state)
 //     DRAIN, the answers in order (at least the last one after the DRAIN),
 //     BYE, exit 0
 
-//  The next message from the actor but HEARTBEATs, within timeout_ms: its
-//  arguments (caller destroys) with its command in command, or NULL.
-static zmsg_t *
-s_fake_next (s_fixture_t *self, int timeout_ms, char command [SB_PROTO_COMMAND_MAX + 1])
-{
-    int64_t deadline = zclock_mono () + timeout_ms;
-    zpoller_t *poller = zpoller_new (self->fake, NULL);
-    zmsg_t *found = NULL;
-    while (!found && zclock_mono () < deadline) {
-        if (!zpoller_wait (poller, (int) (deadline - zclock_mono ())))
-            continue;
-        zmsg_t *msg = zmsg_recv (self->fake);
-        zframe_t *identity = zmsg_pop (msg);
-        char err [256];
-        if (identity && sb_proto_parse (msg, command, err, sizeof err) == 0
-        &&  !streq (command, SB_PROTO_HEARTBEAT)) {
-            found = msg;
-            msg = NULL;
-        }
-        zmsg_destroy (&msg);
-        zframe_destroy (&identity);
-    }
-    zpoller_destroy (&poller);
-    return found;
-}
-
 static void
 test_inline_drain (void **state)
 {
@@ -563,7 +547,7 @@ test_inline_drain (void **state)
     int answered = 0, after_drain = 0;
     while (answered < 3 || !drained) {
         char command [SB_PROTO_COMMAND_MAX + 1];
-        zmsg_t *msg = s_fake_next (self, S_WAIT_MS, command);
+        zmsg_t *msg = s_fake_receive (self, NULL, S_WAIT_MS, NULL, command);
         if (!msg)
             fail_msg ("after %d answer(s)%s, nothing more", answered, drained? " and DRAIN": "");
         if (streq (command, SB_PROTO_DRAIN) && !drained)

@@ -5,11 +5,8 @@
 #   Usage: test_envelope_tool.sh ENVELOPE_BINARY FIXTURE_DIR
 set -uo pipefail
 tool=$1 fixtures=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0 passed=0
-fail () { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass () { passed=$((passed + 1)); }
+program=$tool label=envelope
+source "$(dirname "$0")/cli_expect.sh"
 
 "$tool" --help | grep -q "Usage: envelope" && pass || fail "--help prints usage"
 "$tool" frobnicate 2>/dev/null; [ $? -eq 64 ] && pass || fail "unknown command exits 64"
@@ -53,5 +50,4 @@ for input in "$fixtures"/valid-*.json; do
     "$tool" validate "$input" > /dev/null && pass || fail "$(basename "$input") refused"
 done
 
-echo "$passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish
