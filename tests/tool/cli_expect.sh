@@ -1,7 +1,7 @@
 #   cli_expect.sh — sourced by the tests of a program as an operator meets
 #   it (test_broker_cli.sh, test_sbkeys.sh, test_envelope_tool.sh): a
-#   scratch folder, counters, and the checks. Before sourcing, set `program` (the binary) and `label`
-#   (its name in failure lines).
+#   scratch folder, counters, and the checks. Before sourcing, set
+#   `program` (the binary) and `label` (its name in failure lines).
 #     expect CODE TEXT ARGS...   runs the program with ARGS (10 s at most):
 #                                exit CODE and TEXT in its output
 #     check CONDITION MESSAGE    CONDITION (evaluated) holds
