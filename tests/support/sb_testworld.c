@@ -184,23 +184,23 @@ sb_testworld_broker_log (sb_testworld_t *self, size_t index)
     return sb_testworld_path (self, file, broker->log, sizeof broker->log);
 }
 
+char *
+sb_testworld_read (const char *path)
+{
+    zfile_t *file = zfile_new (NULL, path);
+    zchunk_t *chunk = file && zfile_input (file) == 0? zfile_read (file, 1 << 22, 0): NULL;
+    char *text = chunk? zchunk_strdup (chunk): strdup ("");
+    zchunk_destroy (&chunk);
+    zfile_destroy (&file);
+    return text;
+}
+
 bool
 sb_testworld_log_wait (const char *path, const char *text, int timeout_ms)
 {
     int64_t deadline = zclock_mono () + timeout_ms;
     while (true) {
-        char *content = NULL;
-        FILE *file = fopen (path, "r");
-        size_t size = 0;
-        if (file) {
-            fseek (file, 0, SEEK_END);
-            size = (size_t) ftell (file);
-            rewind (file);
-            content = (char *) calloc (1, size + 1);
-            if (content && fread (content, 1, size, file) != size)
-                content [0] = 0;
-            fclose (file);
-        }
+        char *content = sb_testworld_read (path);
         bool found = content && strstr (content, text);
         free (content);
         if (found)

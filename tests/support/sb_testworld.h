@@ -120,6 +120,9 @@ int sb_testworld_broker_start (sb_testworld_t *self, size_t index, const char *c
 //  starting the broker. Returns 0, or -1 if the path does not fit.
 int sb_testworld_broker_log (sb_testworld_t *self, size_t index);
 
+//  The text of the file at path (a new string; "" if absent or unreadable).
+char *sb_testworld_read (const char *path);
+
 //  Polls the file at path until it contains text, for up to timeout_ms.
 //  Returns true if it did.
 bool sb_testworld_log_wait (const char *path, const char *text, int timeout_ms);

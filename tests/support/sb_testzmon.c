@@ -104,14 +104,7 @@ char *
 sb_testzmon_read (sb_testworld_t *world, const char *name)
 {
     char path [SB_TESTWORLD_PATH_MAX];
-    if (sb_testworld_path (world, name, path, sizeof path))
-        return strdup ("");
-    zfile_t *file = zfile_new (NULL, path);
-    zchunk_t *chunk = file && zfile_input (file) == 0? zfile_read (file, 1 << 22, 0): NULL;
-    char *text = chunk? zchunk_strdup (chunk): strdup ("");
-    zchunk_destroy (&chunk);
-    zfile_destroy (&file);
-    return text;
+    return sb_testworld_path (world, name, path, sizeof path)? strdup (""): sb_testworld_read (path);
 }
 
 bool
