@@ -507,7 +507,7 @@ sb_broker_queue_answers (sb_broker_t *self, s_round_t *round)
             msg->stream_id, msg->delivery_count, msg->envelope_id,
             answer->puts, answer->put_count, answer->due_ms, answer->attempts,
             answer->reason, msg->envelope, msg->size, answer->delivery->corr,
-            answer->delivery->type, answer->delivery->sent_ms };
+            answer->delivery->type, answer->delivery->sent_ms, msg->fetched, msg->claims };
         //  The outputs too: fetched in this round, after the script
         for (size_t put = 0; put < answer->put_count; put++)
             s_mark_dirty (self, answer->puts [put].services, answer->puts [put].service_count);
@@ -526,8 +526,12 @@ sb_broker_finish_answers (sb_broker_t *self, s_round_t *round)
     s_answer_t *answer;
     while ((answer = (s_answer_t *) zlistx_detach (round->answers, NULL))) {
         sb_store_status_t outcome = round->outcomes? round->outcomes [index]: SB_STORE_FAILED;
-        if (outcome == SB_STORE_FAILED)
+        if (outcome == SB_STORE_FAILED) {
+            //  Redis may have applied it before the reply was lost: sent
+            //  again, the fence must look the entry up, not trust the fetch
+            answer->delivery->msg->fetched = false;
             zlistx_add_end (self->answers, answer);
+        }
         else {
             s_answer_applied (self, answer, outcome == SB_STORE_APPLIED);
             s_answer_destroy (&answer);

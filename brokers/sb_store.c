@@ -324,19 +324,12 @@ s_append (sb_store_t *self, const sb_store_args_t *args)
     return 0;
 }
 
-//  Runs a command now, or in a pipeline queues it with the parser of its
-//  reply. Clears args.
+//  Queues a command in the pipeline with the parser of its reply. Clears
+//  args.
 static int
-s_run (sb_store_t *self, sb_store_args_t *args, bool script, s_parse_fn *parse,
-       void *output, size_t count)
+s_queue (sb_store_t *self, sb_store_args_t *args, s_parse_fn *parse, void *output,
+         size_t count)
 {
-    if (!self->pipelining) {
-        redisReply *reply = script? sb_store_eval (self, args): sb_store_command (self, args);
-        sb_store_args_clear (args);
-        int rc = reply? parse (self, reply, output, count): -1;
-        freeReplyObject (reply);
-        return rc;
-    }
     int rc = 0;
     s_pending_t *pending = (s_pending_t *) malloc (sizeof (s_pending_t));
     if (args->failed || !pending)
@@ -355,6 +348,21 @@ s_run (sb_store_t *self, sb_store_args_t *args, bool script, s_parse_fn *parse,
     *pending = (s_pending_t) { parse, output, count, self->connection };
     zlistx_add_end (self->pending, pending);
     return 0;
+}
+
+//  Runs a command now, or in a pipeline queues it with the parser of its
+//  reply. Clears args.
+static int
+s_run (sb_store_t *self, sb_store_args_t *args, bool script, s_parse_fn *parse,
+       void *output, size_t count)
+{
+    if (self->pipelining)
+        return s_queue (self, args, parse, output, count);
+    redisReply *reply = script? sb_store_eval (self, args): sb_store_command (self, args);
+    sb_store_args_clear (args);
+    int rc = reply? parse (self, reply, output, count): -1;
+    freeReplyObject (reply);
+    return rc;
 }
 
 int
@@ -388,6 +396,10 @@ s_args_add_op (sb_store_args_t *args, const sb_store_op_t *op)
     sb_store_args_add_str (args, op->corr? op->corr: "");
     sb_store_args_add_str (args, op->type? op->type: "");
     sb_store_args_add_int (args, op->delivered_ms);
+    if (op->fetched)
+        sb_store_args_add_int (args, (int64_t) op->claims);
+    else
+        sb_store_args_add_str (args, "");
     if (op->kind == SB_STORE_DONE) {
         sb_store_args_add_int (args, (int64_t) op->output_count);
         for (size_t index = 0; index < op->output_count; index++)
@@ -490,16 +502,36 @@ sb_store_field (const redisReply *fields, const char *name)
     return NULL;
 }
 
-//  Reads an XREADGROUP reply: nil, or [[queue, [[id, [field, value, ...]], ...]]]
+//  What MULTI and each command queued after it answer: OK, QUEUED
+static int
+s_parse_queued (sb_store_t *self, redisReply *reply, void *output, size_t count)
+{
+    (void) output;
+    (void) count;
+    if (reply->type != REDIS_REPLY_STATUS)
+        return sb_store_fail (self, "fetch: unexpected reply from Redis to MULTI");
+    return 0;
+}
+
+//  Reads a fetch's EXEC reply: [XREADGROUP's (nil, or [[queue, [[id,
+//  [field, value, ...]], ...]]]), the queue's claim count (nil: none)]
 static int
 s_parse_fetch (sb_store_t *self, redisReply *reply, void *output, size_t count)
 {
     zlistx_t *out = (zlistx_t *) output;
     (void) count;
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 1
-    ||  reply->element [0]->elements != 2)
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
+        return sb_store_fail (self, "fetch: unexpected reply from Redis to EXEC");
+    const redisReply *read = reply->element [0], *claims = reply->element [1];
+    if (read->type == REDIS_REPLY_ERROR || claims->type == REDIS_REPLY_ERROR)
+        return sb_store_fail (self, "fetch: Redis: %s", read->type == REDIS_REPLY_ERROR
+                                                      ? read->str: claims->str);
+    if (read->type != REDIS_REPLY_ARRAY || read->elements != 1
+    ||  read->element [0]->elements != 2)
         return 0;   //  nothing new
-    const redisReply *entries = reply->element [0]->element [1];
+    uint64_t claim_count = claims->type == REDIS_REPLY_STRING
+                         ? strtoull (claims->str, NULL, 10): 0;
+    const redisReply *entries = read->element [0]->element [1];
     for (size_t index = 0; index < entries->elements; index++) {
         const redisReply *entry = entries->element [index];
         const redisReply *fields = entry->elements == 2? entry->element [1]: NULL;
@@ -509,28 +541,60 @@ s_parse_fetch (sb_store_t *self, redisReply *reply, void *output, size_t count)
             : NULL;
         if (!msg)
             return sb_store_fail (self, "fetch: malformed queue entry %zu", index);
+        msg->fetched = true;
+        msg->claims = claim_count;
         zlistx_add_end (out, msg);
     }
     return 0;
 }
 
+//  Queues one command of a fetch's transaction: a string list ending NULL.
+static int
+s_queue_strings (sb_store_t *self, s_parse_fn *parse, void *output, size_t count, ...)
+{
+    sb_store_args_t args;
+    sb_store_args_init (&args);
+    va_list strings;
+    va_start (strings, count);
+    for (const char *string = va_arg (strings, const char *); string;
+         string = va_arg (strings, const char *))
+        sb_store_args_add_str (&args, string);
+    va_end (strings);
+    return s_queue (self, &args, parse, output, count);
+}
+
+//  The entries and the claim count are read in one transaction, so that
+//  no claim falls between them: complete.lua trusts a fetched entry to be
+//  still this broker's while the count has not moved.
 int
 sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out)
 {
-    char queue [256];
-    snprintf (queue, sizeof queue, "%s%s%.200s", self->prefix, "q:", service);
-    sb_store_args_t args;
-    sb_store_args_init (&args);
-    sb_store_args_add_str (&args, "XREADGROUP");
-    sb_store_args_add_str (&args, "GROUP");
-    sb_store_args_add_str (&args, SB_STORE_GROUP);
-    sb_store_args_add_str (&args, self->consumer);
-    sb_store_args_add_str (&args, "COUNT");
-    sb_store_args_add_int (&args, (int64_t) max);
-    sb_store_args_add_str (&args, "STREAMS");
-    sb_store_args_add_str (&args, queue);   //  copied when appended (s_append)
-    sb_store_args_add_str (&args, ">");
-    return s_run (self, &args, false, s_parse_fetch, out, max);
+    char queue [256], claims [256], count [24];
+    snprintf (queue, sizeof queue, "%sq:%.200s", self->prefix, service);
+    snprintf (claims, sizeof claims, "%sclaims:%.200s", self->prefix, service);
+    snprintf (count, sizeof count, "%zu", max);
+    bool alone = !self->pipelining;
+    self->pipelining = true;
+    size_t owed = zlistx_size (self->pending);
+    int rc = s_queue_strings (self, s_parse_queued, NULL, 0, "MULTI", NULL);
+    if (rc == 0
+    &&  (s_queue_strings (self, s_parse_queued, NULL, 0, "XREADGROUP", "GROUP", SB_STORE_GROUP,
+                          self->consumer, "COUNT", count, "STREAMS", queue, ">", NULL)
+    ||   s_queue_strings (self, s_parse_queued, NULL, 0, "GET", claims, NULL)
+    ||   s_queue_strings (self, s_parse_fetch, out, max, "EXEC", NULL))) {
+        //  A transaction half queued cannot be taken back: the connection
+        //  goes (its replies owed fail), the reason kept
+        sb_store_drop (self);
+        rc = -1;
+    }
+    if (!alone)
+        return rc;
+    //  Called on its own: sent and read at once
+    if (sb_store_pipeline_send (self))
+        rc = -1;
+    if (sb_store_pipeline_read (self, zlistx_size (self->pending) - owed))
+        rc = -1;
+    return rc;
 }
 
 //  --------------------------------------------------------------------------

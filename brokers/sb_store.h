@@ -72,6 +72,10 @@ typedef struct {
     const char *corr;            //  the message's conversation (NULL: ""), its
     const char *type;            //  type (NULL: "") and when it was handed to
     int64_t delivered_ms;        //  the worker (Unix ms): for the trace
+    bool fetched;                //  its delivery came from sb_store_fetch,
+    uint64_t claims;             //  when the queue had seen so many claims
+                                 //  (see sb_store_msg_t); false: the fence
+                                 //  looks the entry up
 } sb_store_op_t;
 
 //  A message taken from a queue for delivery. The caller owns it.
@@ -82,6 +86,11 @@ typedef struct {
     size_t size;
     uint32_t base_attempts;      //  attempts made before this queue entry
     uint32_t delivery_count;     //  deliveries of this entry, this one included
+    bool fetched;                //  new from sb_store_fetch (not a claim), at
+    uint64_t claims;             //  the moment the queue had seen so many
+                                 //  claims: while it sees no more, the entry
+                                 //  is still this broker's first delivery,
+                                 //  and its answer's fence needs no lookup
 } sb_store_msg_t;
 
 void sb_store_msg_destroy (sb_store_msg_t **self_p);
@@ -164,12 +173,14 @@ int sb_store_complete (sb_store_t *self, const sb_store_op_t *ops, size_t count,
                        int64_t now_ms, int64_t dedup_ttl_ms, sb_store_status_t *outcomes);
 
 //  Takes up to max new messages of service for this broker; appends
-//  sb_store_msg_t items (caller owns) to out.
+//  sb_store_msg_t items (caller owns) to out. One transaction (MULTI/EXEC,
+//  four replies in a pipeline) that also reads the queue's claim count.
 int sb_store_fetch (sb_store_t *self, const char *service, size_t max, zlistx_t *out);
 
 //  Claims deliveries as a new attempt: mode "own" (this broker's pending
 //  ones, after a restart), "stale" (anyone's idle over min_idle_ms: a dead
 //  broker's) or "ids" (the given stream ids). Appends to out like fetch.
+//  Whatever it takes adds one to the queue's claim count (sb:claims:<service>).
 int sb_store_claim (sb_store_t *self, const char *service, const char *mode,
                     int64_t min_idle_ms, size_t max, const char *const *ids,
                     size_t id_count, zlistx_t *out);

@@ -7,6 +7,9 @@
 -- ARGV: prefix, group, consumer, service, mode, min_idle_ms, max, [ids...]
 -- Returns a flat array: stream_id, envelope, base_attempts, envelope_id,
 -- delivery_count, repeated.
+-- Taking anything adds one to prefix .. 'claims:' .. service, which every
+-- fetch reads with its entries: complete.lua trusts an entry fetched since
+-- the last claim to be still its fetcher's, without looking it up.
 
 local prefix, group, consumer, service = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local mode, min_idle, max = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -46,5 +49,8 @@ for _, entry in ipairs(pending) do
         result[#result + 1] = fields['i']
         result[#result + 1] = tonumber(entry[4]) + 1
     end
+end
+if #result > 0 then
+    redis.call('INCR', prefix .. 'claims:' .. service)
 end
 return result

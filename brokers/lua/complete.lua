@@ -6,7 +6,9 @@
 -- ARGV: prefix, group, consumer, now_ms, dedup_ttl_ms, trace_ttl_ms, count,
 -- then per op:
 --   kind, service, stream_id, delivery_count, envelope_id, attempts,
---   corr, type, delivered_ms (when the worker was handed it), then
+--   corr, type, delivered_ms (when the worker was handed it), claims (the
+--   queue's claim count when the entry was fetched; "" when it came from a
+--   claim or its answer's outcome was lost: look it up), then
 --   kind "D": noutputs, per output: key, id, corr, type, envelope, due_ms,
 --             nservices, service..., phone, tenant (as publish.lua)
 --   kind "R": due_ms, reason, envelope (attempts become the entry's base)
@@ -34,10 +36,24 @@ local backlog_change = 0
 local held = {}        -- queue -> { stream id -> delivery count }, ours
 local acks = {}        -- queue -> stream ids to acknowledge
 
--- The delivery count of stream_id if this broker holds it, else false:
--- one XPENDING of that id alone (O(log n)), not of all the queue's pending
--- entries, which a busy service with many fetched made cost O(held) a batch
-local function holding (queue, stream_id)
+-- A service's claim count (claim.lua adds to it), read once per batch
+local claim_counts = {}
+local function claims (service)
+    local value = claim_counts[service]
+    if not value then
+        value = redis.call('GET', prefix .. 'claims:' .. service) or '0'
+        claim_counts[service] = value
+    end
+    return value
+end
+
+-- The delivery count of stream_id if this broker holds it, else false.
+-- An entry fetched since the queue's last claim is still this broker's
+-- first delivery of it: only a claim takes an entry from a consumer or
+-- counts a new delivery, and the broker sends one answer per delivery
+-- (a second, or one whose outcome was lost, comes with claims ""). Any
+-- other is looked up: one XPENDING of that id alone (O(log n)).
+local function holding (queue, service, stream_id, seen)
     local map = held[queue]
     if not map then
         map = {}
@@ -46,8 +62,12 @@ local function holding (queue, stream_id)
     end
     local count = map[stream_id]
     if count == nil then
-        local entry = redis.call('XPENDING', queue, group, stream_id, stream_id, 1, consumer)[1]
-        count = entry and tonumber(entry[4]) or false
+        if seen ~= '' and seen == claims(service) then
+            count = 1
+        else
+            local entry = redis.call('XPENDING', queue, group, stream_id, stream_id, 1, consumer)[1]
+            count = entry and tonumber(entry[4]) or false
+        end
         map[stream_id] = count
     end
     return count
@@ -112,8 +132,8 @@ for op = 1, count do
     local corr, type, delivered = ARGV[at + 6], ARGV[at + 7], ARGV[at + 8]
     local queue = prefix .. 'q:' .. service
     local errors = prefix .. 'errs:' .. service .. ':' .. envelope_id
-    local valid = holding (queue, stream_id) == delivery_count
-    at = at + 9
+    local valid = holding (queue, service, stream_id, ARGV[at + 9]) == delivery_count
+    at = at + 10
     if kind == 'D' then
         local noutputs = tonumber(ARGV[at])
         at = at + 1

@@ -232,13 +232,16 @@ s_store_put (sb_testworld_t *world, sb_store_t *store, const char *key, char id 
 }
 
 //  Applies DONE for msg as held with delivery_count, by a store that
-//  holds one entry of "svc"; returns true if applied, false if fenced.
+//  holds one entry of "svc", as the broker does (trusting a fetch while
+//  the queue's claim count has not moved); returns true if applied, false
+//  if fenced.
 static bool
 s_store_done (sb_store_t *store, sb_store_msg_t *msg, uint32_t delivery_count)
 {
     sb_store_op_t op = { .kind = SB_STORE_DONE, .service = "svc", .stream_id = msg->stream_id,
                          .delivery_count = delivery_count,
-                         .envelope_id = msg->envelope_id, .attempts = delivery_count };
+                         .envelope_id = msg->envelope_id, .attempts = delivery_count,
+                         .fetched = msg->fetched, .claims = msg->claims };
     sb_store_status_t outcome = SB_STORE_FAILED;
     assert_int_equal (sb_store_complete (store, &op, 1, zclock_time (), 60000, &outcome), 0);
     assert_true (outcome == SB_STORE_APPLIED || outcome == SB_STORE_STALE);
@@ -303,6 +306,56 @@ test_store_fencing (void **state)
     zlistx_destroy (&msgs);
     sb_store_destroy (&store);
     sb_store_destroy (&other);
+}
+
+//  An answer to a fresh fetch is fenced by the queue's claim count, with
+//  no lookup of its entry; an answer sent again (its outcome lost) is
+//  looked up, and refused when the first one was applied.
+static void
+test_store_fence_by_claims (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
+    sb_store_t *store = s_store (world, "c1");
+    redisContext *admin = sb_testredis_connect (world->redis);
+    assert_non_null (admin);
+    zlistx_t *msgs = zlistx_new ();
+    zlistx_set_destructor (msgs, s_msg_destructor);
+    assert_int_equal (sb_store_ensure_service (store, "svc"), 0);
+    char id [SB_ID_LEN + 1];
+    s_store_put (world, store, "claims-1", id);
+    assert_int_equal (sb_store_fetch (store, "svc", 10, msgs), 0);
+    sb_store_msg_t *msg = (sb_store_msg_t *) zlistx_first (msgs);
+    assert_non_null (msg);
+    assert_true (msg->fetched);
+    assert_int_equal (msg->claims, 0);
+    long lookups = sb_testredis_calls (admin, "xpending");
+    assert_true (s_store_done (store, msg, 1));
+    assert_int_equal (sb_testredis_calls (admin, "xpending"), lookups);
+    //  The same answer again, as after a lost reply: looked up, refused
+    msg->fetched = false;
+    assert_false (s_store_done (store, msg, 1));
+    assert_int_equal (sb_testredis_calls (admin, "xpending"), lookups + 1);
+    zlistx_purge (msgs);
+
+    //  A claim on the queue moves its count: fetches read the new one
+    s_store_put (world, store, "claims-2", id);
+    assert_int_equal (sb_store_fetch (store, "svc", 10, msgs), 0);
+    msg = (sb_store_msg_t *) zlistx_first (msgs);
+    const char *stream_ids [] = { msg->stream_id };
+    assert_int_equal (sb_store_claim (store, "svc", "ids", 0, 10, stream_ids, 1, msgs), 0);
+    s_store_put (world, store, "claims-3", id);
+    assert_int_equal (sb_store_fetch (store, "svc", 10, msgs), 0);
+    assert_int_equal (zlistx_size (msgs), 3);
+    sb_store_msg_t *later = (sb_store_msg_t *) zlistx_last (msgs);
+    assert_true (later->fetched);
+    assert_int_equal (later->claims, 1);
+    assert_false (s_store_done (store, msg, 1));   //  claimed since: looked up
+    assert_true (s_store_done (store, later, 1));
+
+    zlistx_destroy (&msgs);
+    redisFree (admin);
+    sb_store_destroy (&store);
 }
 
 //  Queues one publish of key in a pipeline and sends it; returns what
@@ -463,6 +516,7 @@ static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_worker_crash),
     SB_TESTWORLD_CASE (test_failover),
     SB_TESTWORLD_CASE (test_store_fencing),
+    SB_TESTWORLD_CASE (test_store_fence_by_claims),
     SB_TESTWORLD_CASE (test_store_pipelines),
     SB_TESTWORLD_CASE (test_client_failover),
 };
