@@ -1,0 +1,26 @@
+/*  fuzz_replies.c — Redis's answers as the broker reads them (sb_replies,
+    hiredis replies built in an arena): any bytes are read both with
+    hiredis's own objects and with the arena's, whole and in pieces, and
+    the two readings must agree; nothing may crash, leak or read out of
+    bounds.                                                             */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include "sb_replies_compare.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    sb_replies_t *replies = sb_replies_new ();
+    if (!replies)
+        return 0;
+    char why [128];
+    size_t step = size? 1 + data [0] % 16: 0;
+    if (sb_replies_compare (replies, (const char *) data, size, 0, why, sizeof why) < 0
+    ||  sb_replies_compare (replies, (const char *) data, size, step, why, sizeof why) < 0)
+        abort ();   //  the readings disagree: a bug of the arena's
+    sb_replies_destroy (&replies);
+    return 0;
+}
