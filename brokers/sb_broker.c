@@ -161,7 +161,7 @@ s_deliver (sb_broker_t *self, s_service_t *service, sb_store_msg_t *msg)
     }
     s_worker_t *worker = (s_worker_t *) zlistx_first (service->idle);
     delivery->worker = worker;
-    zlistx_add_end (worker->deliveries, delivery);
+    delivery->in_worker = zlistx_add_end (worker->deliveries, delivery);
     worker->credit--;
     sb_broker_worker_requeue (worker);
     service->delivered++;

@@ -327,9 +327,9 @@ sb_broker_release (s_delivery_t *delivery)
     s_worker_t *worker = delivery->worker;
     if (!worker)
         return;
-    void *handle = zlistx_find (worker->deliveries, delivery);
-    if (handle)
-        zlistx_detach (worker->deliveries, handle);
+    if (delivery->in_worker)
+        zlistx_detach (worker->deliveries, delivery->in_worker);
+    delivery->in_worker = NULL;
     delivery->worker = NULL;
     worker->credit++;
     sb_broker_worker_requeue (worker);

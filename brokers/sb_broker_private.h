@@ -33,10 +33,12 @@ typedef struct {
     char handle [SB_PROTO_HANDLE_MAX];
     s_service_t *service;
     s_worker_t *worker;
+    void *in_worker;             //  its place in worker->deliveries
     sb_store_msg_t *msg;         //  owned
     int64_t sent_us;             //  when it was handed out (monotonic, us)
     int64_t sent_ms;             //  the same, Unix ms (for the trace)
-    int64_t lease_expiry_ms;
+    int64_t lease_expiry_ms;     //  as handed out; its worker's messages
+                                 //  renew it (s_worker_t.heard_ms)
     bool committing;             //  an answer is on its way to Redis
     char corr [SB_ENVELOPE_MAX_CORR + 1];   //  for the trace ("" when it is off)
     char type [SB_ENVELOPE_MAX_NAME + 1];
@@ -50,7 +52,10 @@ struct _s_worker_t {
     uint32_t capacity;
     uint32_t credit;             //  deliveries it can still take
     int64_t expiry_ms;           //  dead if silent past this
+    int64_t heard_ms;            //  its last message (monotonic): each one
+                                 //  extends the leases of all it holds
     zlistx_t *deliveries;        //  s_delivery_t, not owned
+    void *in_idle;               //  its place in service->idle, or NULL
     bool draining;               //  said DRAIN: finishing, takes no more work
 };
 

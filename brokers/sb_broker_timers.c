@@ -28,14 +28,26 @@ s_heartbeat (sb_broker_t *self, int64_t now)
     zlistx_destroy (&dead);
 }
 
-//  Any message from a worker proves it alive and extends its leases.
+//  Any message from a worker proves it alive and extends its leases (not
+//  each one here: that was a walk of all it holds per message).
 void
 sb_broker_worker_alive (sb_broker_t *self, s_worker_t *worker, int64_t now)
 {
     worker->expiry_ms = now + self->config.heartbeat_ms * self->config.liveness;
-    for (s_delivery_t *delivery = (s_delivery_t *) zlistx_first (worker->deliveries);
-         delivery; delivery = (s_delivery_t *) zlistx_next (worker->deliveries))
-        delivery->lease_expiry_ms = now + delivery->service->policy->lease_ms;
+    worker->heard_ms = now;
+}
+
+//  When a delivery's lease runs out: a lease past its worker's last word
+static int64_t
+s_lease_expiry (const s_delivery_t *delivery)
+{
+    int64_t expiry = delivery->lease_expiry_ms;
+    if (delivery->worker) {
+        int64_t renewed = delivery->worker->heard_ms + delivery->service->policy->lease_ms;
+        if (renewed > expiry)
+            expiry = renewed;
+    }
+    return expiry;
 }
 
 //  Deliveries whose lease ran out go back for another attempt.
@@ -45,7 +57,7 @@ s_expire_leases (sb_broker_t *self, int64_t now)
     zlistx_t *expired = zlistx_new ();
     for (s_delivery_t *delivery = (s_delivery_t *) zhashx_first (self->deliveries);
          delivery; delivery = (s_delivery_t *) zhashx_next (self->deliveries))
-        if (!delivery->committing && now > delivery->lease_expiry_ms)
+        if (!delivery->committing && now > s_lease_expiry (delivery))
             zlistx_add_end (expired, delivery);
     for (s_delivery_t *delivery = (s_delivery_t *) zlistx_first (expired); delivery;
          delivery = (s_delivery_t *) zlistx_next (expired)) {

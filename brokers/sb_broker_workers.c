@@ -102,23 +102,49 @@ void
 sb_broker_worker_requeue (s_worker_t *worker)
 {
     zlistx_t *idle = worker->service->idle;
-    void *handle = zlistx_find (idle, worker);
-    if (handle)
-        zlistx_detach (idle, handle);
-    if (worker->credit > 0 && !worker->draining)
-        zlistx_add_end (idle, worker);
+    if (worker->credit > 0 && !worker->draining) {
+        if (worker->in_idle)
+            zlistx_move_end (idle, worker->in_idle);
+        else
+            worker->in_idle = zlistx_add_end (idle, worker);
+    }
+    else
+    if (worker->in_idle) {
+        zlistx_detach (idle, worker->in_idle);
+        worker->in_idle = NULL;
+    }
 }
 
 //  --------------------------------------------------------------------------
 //  Workers
 
+//  A worker's key in the table: its routing id in hex, written into key
+//  (zframe_strhex would malloc it, once per message). -1 if the id is
+//  longer than ZeroMQ's 255 bytes.
+#define S_KEY_MAX (2 * 255 + 1)
+
+static int
+s_identity_key (zframe_t *identity, char key [S_KEY_MAX])
+{
+    static const char digits [] = "0123456789ABCDEF";
+    size_t size = zframe_size (identity);
+    if (size > 255)
+        return -1;
+    const byte *data = zframe_data (identity);
+    for (size_t index = 0; index < size; index++) {
+        key [2 * index] = digits [data [index] >> 4];
+        key [2 * index + 1] = digits [data [index] & 15];
+    }
+    key [2 * size] = 0;
+    return 0;
+}
+
 s_worker_t *
 sb_broker_worker_lookup (sb_broker_t *self, zframe_t *identity)
 {
-    char *key = zframe_strhex (identity);
-    s_worker_t *worker = key? (s_worker_t *) zhashx_lookup (self->workers, key): NULL;
-    free (key);
-    return worker;
+    char key [S_KEY_MAX];
+    return s_identity_key (identity, key) == 0
+         ? (s_worker_t *) zhashx_lookup (self->workers, key): NULL;
 }
 
 void
@@ -130,12 +156,13 @@ sb_broker_worker_remove (sb_broker_t *self, s_worker_t *worker, const char *why)
     for (s_delivery_t *delivery = (s_delivery_t *) zlistx_first (worker->deliveries);
          delivery; delivery = (s_delivery_t *) zlistx_next (worker->deliveries)) {
         delivery->worker = NULL;
+        delivery->in_worker = NULL;   //  the list goes with the worker
         if (!delivery->committing)
             sb_broker_answer_queue (self, delivery, SB_STORE_RETRY, why, -1);
     }
-    void *handle = zlistx_find (worker->service->idle, worker);
-    if (handle)
-        zlistx_detach (worker->service->idle, handle);
+    if (worker->in_idle)
+        zlistx_detach (worker->service->idle, worker->in_idle);
+    worker->in_idle = NULL;
     worker->service->workers--;
     worker->service->capacity -= worker->capacity;
     zhashx_delete (self->workers, worker->key);
@@ -224,7 +251,8 @@ sb_broker_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
     if (old)
         sb_broker_worker_remove (self, old, "said HELLO again");
     s_worker_t *worker = (s_worker_t *) calloc (1, sizeof (s_worker_t));
-    worker->key = zframe_strhex (identity);
+    char key [S_KEY_MAX];
+    worker->key = s_identity_key (identity, key) == 0? strdup (key): NULL;
     worker->identity = zframe_dup (identity);
     worker->service = service;
     worker->instance = strdup (instance);

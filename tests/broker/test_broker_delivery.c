@@ -492,6 +492,88 @@ test_stats (void **state)
     assert_true (sb_testworld_wait_workers (world, 0, "echo", 1));
 }
 
+//  --------------------------------------------------------------------------
+//  A delivery is a lease that every message of its worker extends (a
+//  silent worker's lease runs out, or the worker is counted dead: the
+//  chaos tests kill workers mid-message)
+
+//  Receives on a raw worker's DEALER until a command other than HEARTBEAT
+//  comes or timeout_ms pass: returns the message (caller destroys), its
+//  command in command, or NULL ("" in command).
+static zmsg_t *
+s_raw_receive (zsock_t *dealer, int timeout_ms, char command [SB_PROTO_COMMAND_MAX + 1])
+{
+    int64_t until = zclock_mono () + timeout_ms;
+    zpoller_t *poller = zpoller_new (dealer, NULL);
+    zmsg_t *msg = NULL;
+    command [0] = 0;
+    while (!msg && zclock_mono () < until) {
+        if (!zpoller_wait (poller, (int) (until - zclock_mono ())))
+            break;
+        msg = zmsg_recv (dealer);
+        char err [256];
+        if (!msg || sb_proto_parse (msg, command, err, sizeof err) || streq (command, "HEARTBEAT")) {
+            zmsg_destroy (&msg);
+            command [0] = 0;
+        }
+    }
+    zpoller_destroy (&poller);
+    return msg;
+}
+
+static void
+test_lease_renewed (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    int lease_ms = 200;
+    assert_int_equal (sb_testworld_broker_quick (world, 0, lease_ms, NULL, NULL), 0);
+    zsock_t *worker = zsock_new_dealer (world->brokers [0].endpoint);
+    assert_non_null (worker);
+    zmsg_t *hello = sb_proto_new (SB_PROTO_HELLO);
+    json_t *body = json_pack ("{s:s, s:s, s:i}", "service", "echo", "instance", "raw",
+                              "capacity", 1);
+    assert_int_equal (sb_proto_add_json (hello, body), 0);
+    json_decref (body);
+    assert_int_equal (zmsg_send (&hello, worker), 0);
+    char command [SB_PROTO_COMMAND_MAX + 1];
+    zmsg_t *msg = s_raw_receive (worker, S_REPLY_MS, command);
+    assert_string_equal (command, SB_PROTO_WELCOME);
+    zmsg_destroy (&msg);
+    char id [SB_ID_LEN + 1];
+    s_publish_text (world, "lease-1", "slow", 0, 0, id);
+    msg = s_raw_receive (worker, S_WAIT_MS, command);
+    assert_string_equal (command, SB_PROTO_DELIVER);
+    char *handle = zmsg_popstr (msg);
+    assert_non_null (handle);
+    zmsg_destroy (&msg);
+
+    //  Held for five leases, beating twice a lease: never handed out again
+    int64_t until = zclock_mono () + 5 * lease_ms;
+    while (zclock_mono () < until) {
+        assert_int_equal (zstr_sendx (worker, SB_PROTO_HEADER, SB_PROTO_HEARTBEAT, NULL), 0);
+        msg = s_raw_receive (worker, lease_ms / 2, command);
+        if (msg)
+            fail_msg ("a beating worker's delivery was taken back: %s came", command);
+    }
+    assert_int_equal (zstr_sendx (worker, SB_PROTO_HEADER, SB_PROTO_DONE, handle, NULL), 0);
+    zstr_free (&handle);
+    json_t *stats = sb_testworld_stats (world, 0);
+    until = zclock_mono () + S_WAIT_MS;
+    while (stats && sb_testworld_figure (stats, "echo", "completed") < 1
+           && zclock_mono () < until) {
+        zclock_sleep (20);
+        json_decref (stats);
+        stats = sb_testworld_stats (world, 0);
+    }
+    assert_non_null (stats);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "completed"), 1);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "retried"), 0);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "delivered"), 1);
+    json_decref (stats);
+
+    zsock_destroy (&worker);
+}
+
 static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_publish_replies),
     SB_TESTWORLD_CASE (test_end_to_end),
@@ -501,6 +583,7 @@ static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_backpressure),
     SB_TESTWORLD_CASE (test_fanout),
     SB_TESTWORLD_CASE (test_stats),
+    SB_TESTWORLD_CASE (test_lease_renewed),
 };
 
 int
