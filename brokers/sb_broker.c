@@ -126,6 +126,42 @@ s_peek_corr (sb_broker_t *self, const uint8_t *data, size_t size, char *corr, si
     msgpack_zone_clear (self->zone);
 }
 
+//  Writes value in decimal at at; returns the digits written (at most 10)
+static size_t
+s_decimal (char *at, uint32_t value)
+{
+    char digits [10];
+    size_t count = 0;
+    do
+        digits [count++] = (char) ('0' + value % 10);
+    while ((value /= 10));
+    for (size_t index = 0; index < count; index++)
+        at [index] = digits [count - 1 - index];
+    return count;
+}
+
+//  A delivery's handle, service/stream_id/count, written without printf
+//  (once per delivery); truncated as snprintf would if it were too long
+static void
+s_handle_format (char handle [SB_PROTO_HANDLE_MAX], const char *service, const char *stream_id,
+                 uint32_t count)
+{
+    size_t service_size = strlen (service), stream_size = strlen (stream_id);
+    if (service_size + stream_size + 2 + 10 >= SB_PROTO_HANDLE_MAX) {
+        snprintf (handle, SB_PROTO_HANDLE_MAX, "%s/%s/%u", service, stream_id, count);
+        return;
+    }
+    char *at = handle;
+    memcpy (at, service, service_size);
+    at += service_size;
+    *at++ = '/';
+    memcpy (at, stream_id, stream_size);
+    at += stream_size;
+    *at++ = '/';
+    at += s_decimal (at, count);
+    *at = 0;
+}
+
 //  Hands msg (ownership taken) to the least recently used idle worker of
 //  service, or dead-letters it when its deadline has passed.
 static void
@@ -136,8 +172,7 @@ s_deliver (sb_broker_t *self, s_service_t *service, sb_store_msg_t *msg)
         sb_store_msg_destroy (&msg);   //  still held in Redis: reclaimed later
         return;
     }
-    snprintf (delivery->handle, sizeof delivery->handle, "%s/%s/%u", service->name,
-              msg->stream_id, msg->delivery_count);
+    s_handle_format (delivery->handle, service->name, msg->stream_id, msg->delivery_count);
     delivery->service = service;
     delivery->msg = msg;
     delivery->sent_us = zclock_usecs ();
@@ -169,7 +204,7 @@ s_deliver (sb_broker_t *self, s_service_t *service, sb_store_msg_t *msg)
                    msg->envelope, msg->size);
 
     char attempt [16];
-    snprintf (attempt, sizeof attempt, "%u", sb_broker_attempts (delivery));
+    attempt [s_decimal (attempt, sb_broker_attempts (delivery))] = 0;
     const void *parts [3] = { delivery->handle, attempt, msg->envelope };
     size_t sizes [3] = { strlen (delivery->handle), strlen (attempt), msg->size };
     s_send_parts (self, worker->identity, SB_PROTO_DELIVER, parts, sizes, 3);

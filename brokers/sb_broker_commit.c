@@ -304,7 +304,9 @@ sb_broker_answer_queue (sb_broker_t *self, s_delivery_t *delivery, sb_store_kind
     answer->delivery = delivery;
     answer->kind = kind;
     answer->attempts = attempts;
-    snprintf (answer->reason, sizeof answer->reason, "attempt %u: %s", attempts, reason);
+    //  A DONE has no reason to store: no printf per message for nothing
+    if (kind != SB_STORE_DONE)
+        snprintf (answer->reason, sizeof answer->reason, "attempt %u: %s", attempts, reason);
     if (kind == SB_STORE_RETRY && attempts >= policy->max_attempts) {
         answer->kind = SB_STORE_FAIL;
         snprintf (answer->reason, sizeof answer->reason,

@@ -45,7 +45,7 @@ for _, entry in ipairs(pending) do
         end
         result[#result + 1] = message[1]
         result[#result + 1] = fields['e']
-        result[#result + 1] = fields['a']
+        result[#result + 1] = fields['a'] or '0'
         result[#result + 1] = fields['i']
         result[#result + 1] = tonumber(entry[4]) + 1
     end

@@ -101,7 +101,7 @@ local function store_output (position)
                 redis.call('ZADD', prefix .. 'delay', due, cmsgpack.pack(service, id, 0, envelope))
                 redis.call('HINCRBY', prefix .. 'delayed', service, 1)
             else
-                redis.call('XADD', prefix .. 'q:' .. service, '*', 'e', envelope, 'a', '0', 'i', id)
+                redis.call('XADD', prefix .. 'q:' .. service, '*', 'e', envelope, 'i', id)
             end
         end
         trace (corr, 'published\t' .. type .. '\t' .. id .. '\t' .. table.concat(services, ' ')

@@ -53,7 +53,7 @@ for item = 1, count do
                 redis.call('HINCRBY', prefix .. 'delayed', service, 1)
             else
                 redis.call('XADD', prefix .. 'q:' .. service, '*',
-                           'e', envelope, 'a', '0', 'i', id)
+                           'e', envelope, 'i', id)
             end
         end
         if trace_ttl > 0 then
