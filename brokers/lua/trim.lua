@@ -3,7 +3,8 @@
 -- and older than anything still pending or not yet delivered.
 --
 -- ARGV: prefix, group, service
--- Returns the number of entries removed.
+-- Returns the number of entries removed. Approximate (~): whole stream
+-- nodes only, four times cheaper than exact; the rest go in a later trim.
 
 local prefix, group, service = ARGV[1], ARGV[2], ARGV[3]
 local queue = prefix .. 'q:' .. service
@@ -24,4 +25,4 @@ if not oldest then
     end
     if not oldest then return 0 end
 end
-return redis.call('XTRIM', queue, 'MINID', oldest)
+return redis.call('XTRIM', queue, 'MINID', '~', oldest)
