@@ -15,7 +15,7 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "  -b, --broker EP[,EP...]  broker endpoints (%s/broker; env SB_BROKER;\n"
         "                           default tcp://127.0.0.1:5555)\n"
         "  -i, --instance NAME      this instance's name (%s/instance; default host-pid)\n"
-        "  -n, --capacity N         messages handled at once, 1..256 (%s/capacity; default 4)\n"
+        "  -n, --capacity N         messages handled at once, 1..256 (%s/capacity; default %d)\n"
         "  -t, --threads MODE       where the handler runs (%s/threads): on = worker\n"
         "                           threads, off = the main thread, one message after\n"
         "                           another (only for handlers that never block long),\n"
@@ -39,6 +39,7 @@ s_usage (const sb_actor_def_t *def, FILE *file)
         "SB_CURVE_SERVER (the brokers' public key or certificate) turn CURVE on\n"
         "(docs/security.md).\n",
         def->name, def->summary, def->name, def->name, def->name, def->name, def->name,
+        def->capacity > 0? def->capacity: SB_ACTOR_CAPACITY,
         def->name, !def->inline_handler? "worker threads"
                                  : def->inline_with? "inline unless its config needs threads"
                                  : "inline", def->name, def->name,
@@ -218,7 +219,7 @@ sb_actor_options_default (sb_actor_options_t *options, const sb_actor_def_t *def
 {
     memset (options, 0, sizeof *options);
     options->def = def;
-    options->capacity = 4;
+    options->capacity = def->capacity > 0? def->capacity: SB_ACTOR_CAPACITY;
     options->grace_ms = 10000;
     char *host = zsys_hostname ();   //  a new string
     options->instance = zsys_sprintf ("%s-%d", host? host: "host", (int) getpid ());

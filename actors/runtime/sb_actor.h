@@ -63,7 +63,14 @@ typedef struct {
     //  with the state setup built (a backend chosen by config may be an
     //  HTTP service). NULL: it always does.
     bool (*inline_with) (const void *state);
+    //  Optional: its capacity when neither the config nor the command line
+    //  sets one (0: SB_ACTOR_CAPACITY). Inline, it is how far the broker
+    //  may send ahead (a burst is handled in one pass); with threads, how
+    //  many wait on outbound calls at once.
+    int capacity;
 } sb_actor_def_t;
+
+#define SB_ACTOR_CAPACITY 4          //  the capacity an actor declares none
 
 //  Runs the actor: parses the command line (--help lists it), reads its
 //  config, and runs until stopped. Returns the process exit code: 0

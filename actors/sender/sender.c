@@ -43,6 +43,9 @@ main (int argc, char *argv [])
         .teardown = s_teardown,
         .config_help = SB_SENDER_CONFIG_HELP,
         .needs_redis = (token && *token) || (key && *key) || (key_file && *key_file),
+        //  A send waits on Twilio: at 4 threads the sender, not the
+        //  per-account bound (twilio/max_in_flight), limited the fleet
+        .capacity = 32,
     };
     return sb_http_actor_main (&def, argc, argv);
 }
