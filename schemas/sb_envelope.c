@@ -465,23 +465,25 @@ sb_envelope_decode (const uint8_t *data, size_t size, const sb_limits_t *limits,
         return NULL;
     //  The scan proved every declared length fits in size bytes, so what
     //  msgpack-c allocates now is proportional to the input's real size
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    size_t offset = 0;
+    msgpack_zone zone;
+    if (!msgpack_zone_init (&zone, SB_MSGPACK_ZONE_CHUNK)) {
+        sb_error_set (err, errlen, "msgpack: out of memory");
+        return NULL;
+    }
+    msgpack_object object;
     sb_envelope_t *self = NULL;
-    int rc = msgpack_unpack_next (&unpacked, (const char *) data, size, &offset);
-    if (rc != MSGPACK_UNPACK_SUCCESS)
-        sb_error_set (err, errlen, "msgpack: unpacker refused the input (%d)", rc);
+    if (sb_msgpack_unpack (data, size, &zone, &object))
+        sb_error_set (err, errlen, "msgpack: unpacker refused the input");
     else
-    if (unpacked.data.type != MSGPACK_OBJECT_MAP)
+    if (object.type != MSGPACK_OBJECT_MAP)
         sb_error_set (err, errlen, "envelope: expected a map");
     else {
-        json_t *json = sb_msgpack_to_json (&unpacked.data, "", err, errlen);
+        json_t *json = sb_msgpack_to_json (&object, "", err, errlen);
         if (json)
             self = sb_envelope_from_json (json, limits, err, errlen);
         json_decref (json);
     }
-    msgpack_unpacked_destroy (&unpacked);
+    msgpack_zone_destroy (&zone);
     return self;
 }
 

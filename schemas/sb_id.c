@@ -2,7 +2,7 @@
 
 #include "sb_classes.h"
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 #include <sys/random.h>
 
 struct _sb_idgen_t {
@@ -150,8 +150,11 @@ sb_id_derive (const char *parent, uint32_t index, char out [SB_ID_LEN + 1])
     memcpy (input, parent, SB_ID_LEN);
     for (int b = 0; b < 4; b++)
         input [SB_ID_LEN + b] = (uint8_t) (index >> (8 * (3 - b)));
-    uint8_t digest [SHA256_DIGEST_LENGTH];
-    SHA256 (input, sizeof input, digest);
+    uint8_t digest [EVP_MAX_MD_SIZE];
+    //  EVP_sha256 (), not SHA256 (): in OpenSSL 3 that one looks the
+    //  algorithm up by name on every call (EVP_Q_digest)
+    if (!EVP_Digest (input, sizeof input, digest, NULL, EVP_sha256 (), NULL))
+        return -1;
 
     uint8_t bytes [16];
     s_put_time (bytes, ms);

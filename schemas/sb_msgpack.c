@@ -505,3 +505,11 @@ sb_msgpack_check_json (const msgpack_object *obj, const char *path, char *err, s
             return 0;   //  nil, booleans, negative integers
     }
 }
+
+int
+sb_msgpack_unpack (const uint8_t *data, size_t size, msgpack_zone *zone, msgpack_object *object)
+{
+    size_t offset = 0;
+    msgpack_unpack_return rc = msgpack_unpack ((const char *) data, size, &offset, zone, object);
+    return rc == MSGPACK_UNPACK_SUCCESS || rc == MSGPACK_UNPACK_EXTRA_BYTES? 0: -1;
+}

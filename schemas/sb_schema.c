@@ -563,15 +563,17 @@ sb_schemas_check_body (const sb_schemas_t *self, const char *type,
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
     int rc = sb_msgpack_pack_json (&packer, body)
            ? sb_error_set (err, errlen, "body: cannot be packed"): 0;
-    msgpack_unpacked unpacked;
-    msgpack_unpacked_init (&unpacked);
-    size_t offset = 0;
-    if (rc == 0 && msgpack_unpack_next (&unpacked, buffer.data, buffer.size, &offset)
-                   != MSGPACK_UNPACK_SUCCESS)
+    msgpack_zone zone;
+    msgpack_object object;
+    bool zoned = rc == 0 && msgpack_zone_init (&zone, SB_MSGPACK_ZONE_CHUNK);
+    if (rc == 0 && !zoned)
+        rc = sb_error_set (err, errlen, "body: out of memory");
+    if (rc == 0 && sb_msgpack_unpack ((const uint8_t *) buffer.data, buffer.size, &zone, &object))
         rc = sb_error_set (err, errlen, "body: cannot be unpacked");
     if (rc == 0)
-        rc = sb_schemas_check_object (self, type, &unpacked.data, err, errlen);
-    msgpack_unpacked_destroy (&unpacked);
+        rc = sb_schemas_check_object (self, type, &object, err, errlen);
+    if (zoned)
+        msgpack_zone_destroy (&zone);
     msgpack_sbuffer_destroy (&buffer);
     return rc;
 }
