@@ -9,6 +9,8 @@
 
 #define S_CHUNK_SIZE (64 * 1024)
 #define S_KEEP_MAX (1024 * 1024)     //  kept across resets at most
+#define S_ELEMENTS_MAX (1 << 20)     //  an array longer than any the store
+                                     //  asks for is refused, not allocated
 
 typedef struct s_chunk_t {
     struct s_chunk_t *next;
@@ -179,6 +181,8 @@ static void *
 s_create_array (const redisReadTask *task, int elements)
 {
     redisReply **element = NULL;
+    if (elements > S_ELEMENTS_MAX)
+        return NULL;   //  hiredis: out of memory, the connection fails
     if (elements > 0) {
         element = (redisReply **) s_alloc (s_arena (task), (size_t) elements * sizeof *element);
         if (!element)

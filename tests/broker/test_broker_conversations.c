@@ -136,15 +136,9 @@ test_done_output (void **state)
     char id [SB_ID_LEN + 1];
     assert_int_equal (sb_testzmon_publish_from (world, 0, "sms.received", "k-reply", "acme",
                                                 "+15551230001", id), 0);
-    zsock_t *planner = zsock_new_dealer (world->brokers [0].endpoint);
+    zsock_t *planner = sb_testworld_raw_worker (world, 0, "planner", "p1", 1);
     assert_non_null (planner);
     zsock_set_rcvtimeo (planner, SB_TESTWORLD_REPLY_MS);
-    zmsg_t *msg = sb_proto_new (SB_PROTO_HELLO);
-    json_t *hello = json_pack ("{s:s, s:s, s:i}", "service", "planner", "instance", "p1",
-                               "capacity", 1);
-    assert_int_equal (sb_proto_add_json (msg, hello), 0);
-    json_decref (hello);
-    assert_int_equal (zmsg_send (&msg, planner), 0);
     char command [SB_PROTO_COMMAND_MAX + 1], err [256], handle [SB_PROTO_HANDLE_MAX + 1] = "";
     //  WELCOME, then the SMS's DELIVER
     while (!*handle) {
@@ -167,7 +161,7 @@ test_done_output (void **state)
     size_t size;
     uint8_t *envelope = sb_testmsg_encode (world->ids, &sent, body, id, &size);
     assert_non_null (envelope);
-    msg = sb_proto_new (SB_PROTO_DONE);
+    zmsg_t *msg = sb_proto_new (SB_PROTO_DONE);
     zmsg_addstr (msg, handle);
     zmsg_addmem (msg, envelope, size);
     free (envelope);

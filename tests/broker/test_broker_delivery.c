@@ -527,14 +527,8 @@ test_lease_renewed (void **state)
     sb_testworld_t *world = (sb_testworld_t *) *state;
     int lease_ms = 200;
     assert_int_equal (sb_testworld_broker_quick (world, 0, lease_ms, NULL, NULL), 0);
-    zsock_t *worker = zsock_new_dealer (world->brokers [0].endpoint);
+    zsock_t *worker = sb_testworld_raw_worker (world, 0, "echo", "raw", 1);
     assert_non_null (worker);
-    zmsg_t *hello = sb_proto_new (SB_PROTO_HELLO);
-    json_t *body = json_pack ("{s:s, s:s, s:i}", "service", "echo", "instance", "raw",
-                              "capacity", 1);
-    assert_int_equal (sb_proto_add_json (hello, body), 0);
-    json_decref (body);
-    assert_int_equal (zmsg_send (&hello, worker), 0);
     char command [SB_PROTO_COMMAND_MAX + 1];
     zmsg_t *msg = s_raw_receive (worker, S_REPLY_MS, command);
     assert_string_equal (command, SB_PROTO_WELCOME);

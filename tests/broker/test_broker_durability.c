@@ -231,6 +231,16 @@ s_store_put (sb_testworld_t *world, sb_store_t *store, const char *key, char id 
     assert_int_equal (result.status, SB_STORE_STORED);
 }
 
+//  A list for fetched messages, which it owns
+static zlistx_t *
+s_msgs_new (void)
+{
+    zlistx_t *msgs = zlistx_new ();
+    assert_non_null (msgs);
+    zlistx_set_destructor (msgs, s_msg_destructor);
+    return msgs;
+}
+
 //  Applies DONE for msg as held with delivery_count, by a store that
 //  holds one entry of "svc", as the broker does (trusting a fetch while
 //  the queue's claim count has not moved); returns true if applied, false
@@ -255,8 +265,7 @@ test_store_fencing (void **state)
     assert_int_equal (sb_testworld_redis_start (world, NULL), 0);
     sb_store_t *store = s_store (world, "c1");
     sb_store_t *other = s_store (world, "c2");
-    zlistx_t *msgs = zlistx_new ();
-    zlistx_set_destructor (msgs, s_msg_destructor);
+    zlistx_t *msgs = s_msgs_new ();
     assert_int_equal (sb_store_ensure_service (store, "svc"), 0);
     char id [SB_ID_LEN + 1];
     s_store_put (world, store, "fence-1", id);
@@ -319,8 +328,7 @@ test_store_fence_by_claims (void **state)
     sb_store_t *store = s_store (world, "c1");
     redisContext *admin = sb_testredis_connect (world->redis);
     assert_non_null (admin);
-    zlistx_t *msgs = zlistx_new ();
-    zlistx_set_destructor (msgs, s_msg_destructor);
+    zlistx_t *msgs = s_msgs_new ();
     assert_int_equal (sb_store_ensure_service (store, "svc"), 0);
     char id [SB_ID_LEN + 1];
     s_store_put (world, store, "claims-1", id);

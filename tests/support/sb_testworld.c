@@ -338,6 +338,25 @@ sb_testworld_client (sb_testworld_t *self, size_t index)
     return broker->client;
 }
 
+zsock_t *
+sb_testworld_raw_worker (sb_testworld_t *self, size_t index, const char *service,
+                         const char *instance, int capacity)
+{
+    assert (index < SB_TESTWORLD_BROKERS);
+    zsock_t *worker = zsock_new_dealer (self->brokers [index].endpoint);
+    zmsg_t *hello = sb_proto_new (SB_PROTO_HELLO);
+    json_t *body = json_pack ("{s:s, s:s, s:i}", "service", service, "instance", instance,
+                              "capacity", capacity);
+    if (!worker || !hello || !body || sb_proto_add_json (hello, body)
+    ||  zmsg_send (&hello, worker)) {
+        fprintf (stderr, "sb_testworld: no HELLO from a raw %s worker\n", service);
+        zsock_destroy (&worker);
+    }
+    zmsg_destroy (&hello);
+    json_decref (body);
+    return worker;
+}
+
 sb_testproc_t *
 sb_testworld_spawn (sb_testworld_t *self, char *argv [], const char *what)
 {

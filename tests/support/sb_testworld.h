@@ -175,6 +175,12 @@ bool sb_testworld_wait_drained (sb_testworld_t *self, size_t index);
 //  NULL with the reason on stderr.
 sb_client_t *sb_testworld_client (sb_testworld_t *self, size_t index);
 
+//  A worker of the test's own on broker index: a DEALER that has said
+//  HELLO for service as instance with capacity (the caller reads the
+//  WELCOME and destroys it), or NULL with the reason on stderr.
+zsock_t *sb_testworld_raw_worker (sb_testworld_t *self, size_t index, const char *service,
+                                  const char *instance, int capacity);
+
 //  Starts argv as one of the world's processes (what names it in reports).
 //  Returns it (borrowed: teardown stops it), or NULL with the reason on
 //  stderr.

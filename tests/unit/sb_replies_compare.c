@@ -69,10 +69,10 @@ sb_replies_compare (sb_replies_t *replies, const char *data, size_t size, size_t
         if (mine->err)
             break;   //  both failed alike: the bytes were no RESP
     }
-    if (mine) {
-        sb_replies_detach (replies, mine);
+    //  Freed attached: a reply it may have half read is the arena's (a
+    //  detached reader would hand it to freeReplyObject)
+    if (mine)
         redisReaderFree (mine);
-    }
     if (theirs)
         redisReaderFree (theirs);
     return read;
