@@ -330,23 +330,39 @@ s_redis_commandstats (sb_testredis_t *redis)
         redisFree (context);
 }
 
-//  CPU seconds Redis has used, from INFO cpu.
+//  The sum of the named figures ("name:" each, NULL-terminated) in INFO
+//  section, 0 for those missing.
 static double
-s_redis_cpu (sb_testredis_t *redis)
+s_redis_info (sb_testredis_t *redis, const char *section, const char *const *names)
 {
     redisContext *context = sb_testredis_connect (redis);
-    redisReply *reply = context? (redisReply *) redisCommand (context, "INFO cpu"): NULL;
-    double seconds = 0;
-    const char *names [] = { "used_cpu_sys:", "used_cpu_user:" };
-    for (size_t index = 0; reply && reply->type == REDIS_REPLY_STRING && index < 2; index++) {
+    redisReply *reply = context? (redisReply *) redisCommand (context, "INFO %s", section): NULL;
+    double sum = 0;
+    for (size_t index = 0; reply && reply->type == REDIS_REPLY_STRING && names [index]; index++) {
         const char *at = strstr (reply->str, names [index]);
         if (at)
-            seconds += atof (at + strlen (names [index]));
+            sum += atof (at + strlen (names [index]));
     }
     freeReplyObject (reply);
     if (context)
         redisFree (context);
-    return seconds;
+    return sum;
+}
+
+//  CPU seconds Redis has used, from INFO cpu.
+static double
+s_redis_cpu (sb_testredis_t *redis)
+{
+    const char *names [] = { "used_cpu_sys:", "used_cpu_user:", NULL };
+    return s_redis_info (redis, "cpu", names);
+}
+
+//  How many times Redis has forked (its AOF rewrites), from INFO stats.
+static double
+s_redis_forks (sb_testredis_t *redis)
+{
+    const char *names [] = { "total_forks:", NULL };
+    return s_redis_info (redis, "stats", names);
 }
 
 static void
@@ -399,9 +415,20 @@ s_compare (const s_options_t *options, s_fleet_t *fleet)
         s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
         s_csv (options, "rate", "plain", &ceiling);
     }
+    double forks = s_redis_forks (fleet->redis);
     ours = s_run_load (fleet->endpoint, options, fixed, options->rate, options->workers, "rate");
     s_print ("switchboard broker, durable", &ours);
     s_csv (options, "rate", "switchboard", &ours);
+    //  A fork copies Redis's page tables, and its copy-on-write slows
+    //  every write for a while after: the runs where the AOF rewrite fell
+    //  in this phase are the ones with a p99 of several ms
+    const char *fork_usec [] = { "latest_fork_usec:", NULL };
+    forks = s_redis_forks (fleet->redis) - forks;
+    printf ("  Redis forked for an AOF rewrite %.0f time(s) during this run%s", forks,
+            forks > 0? "": "\n");
+    if (forks > 0)
+        printf (" (the last fork took %.1f ms)\n",
+                s_redis_info (fleet->redis, "stats", fork_usec) / 1000.0);
     printf ("  targets: publish->deliver p50 <= 0.5 ms, p99 <= 2 ms\n");
     bench_plain_destroy (&plain);
 }
