@@ -252,13 +252,24 @@ sb_broker_on_hello (sb_broker_t *self, zframe_t *identity, zmsg_t *args)
         sb_broker_worker_remove (self, old, "said HELLO again");
     s_worker_t *worker = (s_worker_t *) calloc (1, sizeof (s_worker_t));
     char key [S_KEY_MAX];
-    worker->key = s_identity_key (identity, key) == 0? strdup (key): NULL;
-    worker->identity = zframe_dup (identity);
+    if (worker) {
+        worker->key = s_identity_key (identity, key) == 0? strdup (key): NULL;
+        worker->identity = zframe_dup (identity);
+        worker->instance = strdup (instance);
+        worker->deliveries = zlistx_new ();
+    }
+    if (!worker || !worker->key || !worker->identity || !worker->instance
+    ||  !worker->deliveries) {
+        //  It may say HELLO again; nothing of it was kept
+        s_worker_destroy (&worker);
+        sb_broker_send_strings (self, identity, SB_PROTO_ERROR, "broker out of memory",
+                                NULL, NULL);
+        json_decref (hello);
+        return;
+    }
     worker->service = service;
-    worker->instance = strdup (instance);
     worker->capacity = worker->credit = (uint32_t) capacity;
     worker->expiry_ms = zclock_mono () + self->config.heartbeat_ms * self->config.liveness;
-    worker->deliveries = zlistx_new ();
     zhashx_insert (self->workers, worker->key, worker);
     service->workers++;
     service->capacity += worker->capacity;
