@@ -4,7 +4,7 @@
 #include "sb_classes.h"
 #include "sb_embed.h"
 #include "sb_redis.h"
-#include "sb_replies.h"
+#include "sb_reply_arena.h"
 #include "sb_store_private.h"
 
 #define S_CONNECT_INTERVAL_MIN_MS 1000   //  between connects while Redis is unreachable
@@ -122,9 +122,9 @@ sb_store_new (const char *url, const char *prefix, const char *consumer,
     self->password = password? strdup (password): NULL;
     self->timeout_ms = timeout_ms > 0? timeout_ms: 2000;
     self->pending = zlistx_new ();
-    self->replies = sb_replies_new ();
+    self->arena = sb_reply_arena_new ();
     if (!self->url || !self->prefix || !self->consumer || (password && !self->password)
-    ||  !self->pending || !self->replies) {
+    ||  !self->pending || !self->arena) {
         sb_error_set (err, errlen, "out of memory");
         sb_store_destroy (&self);
     }
@@ -148,7 +148,7 @@ sb_store_destroy (sb_store_t **self_p)
     while (self->pending && (pending = (s_pending_t *) zlistx_detach (self->pending, NULL)))
         free (pending);
     zlistx_destroy (&self->pending);
-    sb_replies_destroy (&self->replies);
+    sb_reply_arena_destroy (&self->arena);
     free (self->command);
     free (self->url);
     free (self->prefix);
@@ -651,7 +651,7 @@ sb_store_pipeline_read (sb_store_t *self, size_t count)
     //  The replies are built in the arena, one alive at a time
     redisContext *attached = self->redis;
     if (attached)
-        sb_replies_attach (self->replies, attached->reader);
+        sb_reply_arena_attach (self->arena, attached->reader);
     //  Each of the count replies is read, whatever failed before it, so
     //  that the connection stays in step; a lost connection fails the rest
     while (count-- && (pending = (s_pending_t *) zlistx_detach (self->pending, NULL))) {
@@ -675,12 +675,12 @@ sb_store_pipeline_read (sb_store_t *self, size_t count)
         else
         if (pending->parse (self, reply, pending->output, pending->count))
             rc = -1;
-        sb_replies_reset (self->replies);
+        sb_reply_arena_reset (self->arena);
         free (pending);
     }
     //  A dropped connection took its reader with it
     if (attached && attached == self->redis)
-        sb_replies_detach (self->replies, attached->reader);
+        sb_reply_arena_detach (self->arena, attached->reader);
     //  Loading is a command of its own: only with no other reply owed
     if (self->reload_scripts && self->redis && zlistx_size (self->pending) == 0
     &&  s_load_scripts (self) == 0)

@@ -30,7 +30,7 @@ struct _sb_store_t {
     zlistx_t *pending;           //  s_pending_t: replies owed, in order
     uint64_t connection;         //  counts connections made: a reply owed
                                  //  on a dropped one never comes
-    struct _sb_replies_t *replies;   //  where pipelined replies are built
+    struct _sb_reply_arena_t *arena;     //  where pipelined replies are built
     char *command;               //  a pipelined command in RESP, reused
     size_t command_size;         //  its capacity
 };

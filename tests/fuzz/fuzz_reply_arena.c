@@ -1,4 +1,4 @@
-/*  fuzz_replies.c — Redis's answers as the broker reads them (sb_replies,
+/*  fuzz_reply_arena.c — Redis's answers as the broker reads them (sb_reply_arena,
     hiredis replies built in an arena): any bytes are read both with
     hiredis's own objects and with the arena's, whole and in pieces, and
     the two readings must agree; nothing may crash, leak or read out of
@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "sb_replies_compare.h"
+#include "sb_reply_arena_compare.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -35,14 +35,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     if (s_declares_too_much (data, size))
         return 0;
-    sb_replies_t *replies = sb_replies_new ();
+    sb_reply_arena_t *replies = sb_reply_arena_new ();
     if (!replies)
         return 0;
     char why [128];
     size_t step = size? 1 + data [0] % 16: 0;
-    if (sb_replies_compare (replies, (const char *) data, size, 0, why, sizeof why) < 0
-    ||  sb_replies_compare (replies, (const char *) data, size, step, why, sizeof why) < 0)
+    if (sb_reply_arena_compare (replies, (const char *) data, size, 0, why, sizeof why) < 0
+    ||  sb_reply_arena_compare (replies, (const char *) data, size, step, why, sizeof why) < 0)
         abort ();   //  the readings disagree: a bug of the arena's
-    sb_replies_destroy (&replies);
+    sb_reply_arena_destroy (&replies);
     return 0;
 }

@@ -1,8 +1,8 @@
-/*  sb_replies_compare.c — two readings of the same bytes (see the header). */
+/*  sb_reply_arena_compare.c — two readings of the same bytes (see the header). */
 
 #include <stdio.h>
 #include <string.h>
-#include "sb_replies_compare.h"
+#include "sb_reply_arena_compare.h"
 
 static bool
 s_same (const redisReply *mine, const redisReply *theirs)
@@ -28,7 +28,7 @@ s_same (const redisReply *mine, const redisReply *theirs)
 }
 
 long
-sb_replies_compare (sb_replies_t *replies, const char *data, size_t size, size_t step,
+sb_reply_arena_compare (sb_reply_arena_t *replies, const char *data, size_t size, size_t step,
                     char *why, size_t whylen)
 {
     redisReader *mine = redisReaderCreate (), *theirs = redisReaderCreate ();
@@ -38,7 +38,7 @@ sb_replies_compare (sb_replies_t *replies, const char *data, size_t size, size_t
         read = -1;
     }
     else
-        sb_replies_attach (replies, mine);
+        sb_reply_arena_attach (replies, mine);
     size_t at = 0;
     while (read >= 0 && at < size) {
         size_t piece = step && step < size - at? step: size - at;
@@ -63,7 +63,7 @@ sb_replies_compare (sb_replies_t *replies, const char *data, size_t size, size_t
                 freeReplyObject (b);
             if (read < 0 || rc_a != REDIS_OK || !a)
                 break;   //  a reply half read stays in the arena until done
-            sb_replies_reset (replies);
+            sb_reply_arena_reset (replies);
             read++;
         }
         if (mine->err)

@@ -1,4 +1,4 @@
-/*  test_replies.c — the broker's arena for hiredis replies (sb_replies):
+/*  test_reply_arena.c — the broker's arena for hiredis replies (sb_reply_arena):
     every shape of RESP reply it is given reads exactly as hiredis's own
     objects read it, whole or fed a byte at a time, one after another
     with resets between them, strings larger than a chunk included; a
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "sb_replies_compare.h"
+#include "sb_reply_arena_compare.h"
 
 //  Reads size bytes of text both ways, whole and byte by byte; expects
 //  count replies, or the readers' failure (-1 from neither: count is
@@ -19,16 +19,16 @@
 static void
 s_agree (const char *text, size_t size, long count)
 {
-    sb_replies_t *replies = sb_replies_new ();
+    sb_reply_arena_t *replies = sb_reply_arena_new ();
     assert_non_null (replies);
     char why [128] = "";
-    long whole = sb_replies_compare (replies, text, size, 0, why, sizeof why);
+    long whole = sb_reply_arena_compare (replies, text, size, 0, why, sizeof why);
     if (whole != count)
         fail_msg ("whole: %ld replies (%s), expected %ld", whole, why, count);
-    long bytes = sb_replies_compare (replies, text, size, 1, why, sizeof why);
+    long bytes = sb_reply_arena_compare (replies, text, size, 1, why, sizeof why);
     if (bytes != count)
         fail_msg ("byte by byte: %ld replies (%s), expected %ld", bytes, why, count);
-    sb_replies_destroy (&replies);
+    sb_reply_arena_destroy (&replies);
     assert_null (replies);
 }
 
@@ -66,11 +66,11 @@ test_big_strings (void **state)
         at += big;
         at += (size_t) snprintf (text + at, room - at, "\r\n+OK\r\n");
     }
-    sb_replies_t *replies = sb_replies_new ();
+    sb_reply_arena_t *replies = sb_reply_arena_new ();
     char why [128] = "";
-    assert_int_equal (sb_replies_compare (replies, text, at, 0, why, sizeof why), 6);
-    assert_int_equal (sb_replies_compare (replies, text, at, 4093, why, sizeof why), 6);
-    sb_replies_destroy (&replies);
+    assert_int_equal (sb_reply_arena_compare (replies, text, at, 0, why, sizeof why), 6);
+    assert_int_equal (sb_reply_arena_compare (replies, text, at, 4093, why, sizeof why), 6);
+    sb_reply_arena_destroy (&replies);
     free (text);
 }
 

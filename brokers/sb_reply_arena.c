@@ -1,11 +1,11 @@
-/*  sb_replies.c — hiredis reply objects built in one reused arena
-    (sb_replies.h). A bump allocator over a list of chunks: reset rewinds
+/*  sb_reply_arena.c — hiredis reply objects built in one reused arena
+    (sb_reply_arena.h). A bump allocator over a list of chunks: reset rewinds
     to the first chunk and lets go of the others when they grew large
     (one huge reply should not pin its memory for ever).  */
 
 #include <stdlib.h>
 #include <string.h>
-#include "sb_replies.h"
+#include "sb_reply_arena.h"
 
 #define S_CHUNK_SIZE (64 * 1024)
 #define S_KEEP_MAX (1024 * 1024)     //  kept across resets at most
@@ -20,7 +20,7 @@ typedef struct s_chunk_t {
 
 #define S_HEADER (((sizeof (s_chunk_t) + 15) / 16) * 16)
 
-struct _sb_replies_t {
+struct _sb_reply_arena_t {
     s_chunk_t *first;                //  the chunks, oldest first
     s_chunk_t *current;              //  where allocations come from now
     size_t total;                    //  bytes in every chunk
@@ -35,10 +35,10 @@ static void *s_create_integer (const redisReadTask *task, long long value);
 static void *s_create_nil (const redisReadTask *task);
 static void s_free_object (void *reply);
 
-sb_replies_t *
-sb_replies_new (void)
+sb_reply_arena_t *
+sb_reply_arena_new (void)
 {
-    sb_replies_t *self = (sb_replies_t *) calloc (1, sizeof (sb_replies_t));
+    sb_reply_arena_t *self = (sb_reply_arena_t *) calloc (1, sizeof (sb_reply_arena_t));
     if (self)
         self->functions = (redisReplyObjectFunctions) { s_create_string, s_create_array,
             s_create_integer, s_create_nil, s_free_object };
@@ -56,7 +56,7 @@ s_free_chunks (s_chunk_t *chunk)
 }
 
 void
-sb_replies_destroy (sb_replies_t **self_p)
+sb_reply_arena_destroy (sb_reply_arena_t **self_p)
 {
     if (self_p && *self_p) {
         s_free_chunks ((*self_p)->first);
@@ -66,7 +66,7 @@ sb_replies_destroy (sb_replies_t **self_p)
 }
 
 void
-sb_replies_attach (sb_replies_t *self, redisReader *reader)
+sb_reply_arena_attach (sb_reply_arena_t *self, redisReader *reader)
 {
     self->saved = reader->fn;
     self->saved_privdata = reader->privdata;
@@ -75,7 +75,7 @@ sb_replies_attach (sb_replies_t *self, redisReader *reader)
 }
 
 void
-sb_replies_detach (sb_replies_t *self, redisReader *reader)
+sb_reply_arena_detach (sb_reply_arena_t *self, redisReader *reader)
 {
     if (reader->fn == &self->functions) {
         reader->fn = self->saved;
@@ -84,7 +84,7 @@ sb_replies_detach (sb_replies_t *self, redisReader *reader)
 }
 
 void
-sb_replies_reset (sb_replies_t *self)
+sb_reply_arena_reset (sb_reply_arena_t *self)
 {
     if (!self->first)
         return;
@@ -111,7 +111,7 @@ sb_replies_reset (sb_replies_t *self)
 
 //  size bytes aligned to 16, from the current chunk or a new one
 static void *
-s_alloc (sb_replies_t *self, size_t size)
+s_alloc (sb_reply_arena_t *self, size_t size)
 {
     size = ((size + 15) / 16) * 16;
     while (self->current && self->current->used + size > self->current->size)
@@ -137,12 +137,12 @@ s_alloc (sb_replies_t *self, size_t size)
 
 //  The arena of a task: the reader's privdata, which hiredis copies into
 //  the root task (and children), else found through the parents
-static sb_replies_t *
+static sb_reply_arena_t *
 s_arena (const redisReadTask *task)
 {
     while (!task->privdata && task->parent)
         task = task->parent;
-    return (sb_replies_t *) task->privdata;
+    return (sb_reply_arena_t *) task->privdata;
 }
 
 //  A reply of type for task, placed in its parent array if it has one
