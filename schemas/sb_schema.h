@@ -61,6 +61,13 @@ int sb_schemas_check_bytes (const sb_schemas_t *self, const uint8_t *data, size_
                             msgpack_object *object, sb_envelope_view_t *view,
                             char *err, size_t errlen);
 
+//  Decodes an encoded envelope that sb_schemas_check_bytes accepts, from
+//  the one unpack that checks it: the same as sb_envelope_decode followed
+//  by sb_schemas_check, for less. The caller owns it; NULL with the reason
+//  in err.
+sb_envelope_t *sb_schemas_decode (const sb_schemas_t *self, const uint8_t *data, size_t size,
+                                  const sb_limits_t *limits, char *err, size_t errlen);
+
 //  Checks a whole envelope: header (sb_envelope_check), type known, body.
 int sb_schemas_check (const sb_schemas_t *self, const sb_envelope_t *env,
                       char *err, size_t errlen);

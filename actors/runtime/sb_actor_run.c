@@ -179,9 +179,10 @@ s_on_deliver (s_runtime_t *self, size_t index, zmsg_t *msg)
     job->attempt = (uint32_t) attempt;
     zframe_t *frame = zmsg_pop (msg);
     char err [400];
-    job->message = sb_envelope_decode (zframe_data (frame), zframe_size (frame), NULL, err, sizeof err);
+    job->message = sb_schemas_decode (self->options->schemas, zframe_data (frame),
+                                      zframe_size (frame), NULL, err, sizeof err);
     zframe_destroy (&frame);
-    if (!job->message || sb_schemas_check (self->options->schemas, job->message, err, sizeof err)) {
+    if (!job->message) {
         self->invalid++;
         char reason [512];
         snprintf (reason, sizeof reason, "invalid message: %.480s", err);

@@ -1,7 +1,8 @@
 /*  fuzz_envelope_msgpack.c — libFuzzer target: arbitrary bytes into the
     envelope decoder (what every peer's frame goes through), and into the
     broker's fast check, which must accept exactly what decode + schema
-    check accept, reading the same header.                                 */
+    check accept, reading the same header; and the actors' one-unpack
+    decode (sb_schemas_decode), which must give the same envelope.        */
 
 #include "fuzz_roundtrip.h"
 
@@ -36,6 +37,22 @@ s_compare_fast_path (const uint8_t *data, size_t size, const sb_envelope_t *env)
             ||  deadline != sb_envelope_deadline_ms (env) || strcmp (type, sb_envelope_type (env))))
         abort ();
     msgpack_zone_free (zone);
+    //  The actors' decode: valid exactly when the two above are, and the
+    //  same envelope (encoded alike) when it is
+    sb_envelope_t *decoded = sb_schemas_decode (schemas, data, size, NULL, err, sizeof err);
+    if ((decoded != NULL) != slow)
+        abort ();
+    if (decoded) {
+        uint8_t *mine = NULL, *theirs = NULL;
+        size_t mine_size = 0, theirs_size = 0;
+        if (sb_envelope_encode (decoded, &mine, &mine_size, err, sizeof err)
+        ||  sb_envelope_encode (env, &theirs, &theirs_size, err, sizeof err)
+        ||  mine_size != theirs_size || memcmp (mine, theirs, mine_size))
+            abort ();
+        free (mine);
+        free (theirs);
+    }
+    sb_envelope_destroy (&decoded);
 }
 
 int
