@@ -477,13 +477,19 @@ sb_envelope_decode (const uint8_t *data, size_t size, const sb_limits_t *limits,
     else
     if (object.type != MSGPACK_OBJECT_MAP)
         sb_error_set (err, errlen, "envelope: expected a map");
-    else {
-        json_t *json = sb_msgpack_to_json (&object, "", err, errlen);
-        if (json)
-            self = sb_envelope_from_json (json, limits, err, errlen);
-        json_decref (json);
-    }
+    else
+        self = sb_envelope_from_object (&object, limits, err, errlen);
     msgpack_zone_destroy (&zone);
+    return self;
+}
+
+sb_envelope_t *
+sb_envelope_from_object (const msgpack_object *object, const sb_limits_t *limits,
+                         char *err, size_t errlen)
+{
+    json_t *json = sb_msgpack_to_json (object, "", err, errlen);
+    sb_envelope_t *self = json? sb_envelope_from_json (json, limits, err, errlen): NULL;
+    json_decref (json);
     return self;
 }
 

@@ -58,6 +58,12 @@ sb_envelope_t *sb_envelope_decode (const uint8_t *data, size_t size,
                                    const sb_limits_t *limits,
                                    char *err, size_t errlen);
 
+//  The same from a msgpack map already unpacked (and scanned within
+//  limits): its JSON form, then sb_envelope_from_json.
+sb_envelope_t *sb_envelope_from_object (const msgpack_object *object,
+                                        const sb_limits_t *limits,
+                                        char *err, size_t errlen);
+
 //  Encodes the envelope as msgpack. On success *data_p is a new buffer the
 //  caller frees with free() and *size_p its size; returns 0. Returns -1 with
 //  the reason in err if the envelope is incomplete (see sb_envelope_check).

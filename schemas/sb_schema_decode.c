@@ -19,12 +19,8 @@ sb_schemas_decode (const sb_schemas_t *self, const uint8_t *data, size_t size,
     sb_envelope_view_t view;
     sb_envelope_t *envelope = NULL;
     if (sb_schemas_check_bytes (self, data, size, limits, &zone, &object, &view, err,
-                                errlen) == 0) {
-        json_t *json = sb_msgpack_to_json (&object, "", err, errlen);
-        if (json)
-            envelope = sb_envelope_from_json (json, limits, err, errlen);
-        json_decref (json);
-    }
+                                errlen) == 0)
+        envelope = sb_envelope_from_object (&object, limits, err, errlen);
     msgpack_zone_destroy (&zone);
     return envelope;
 }
