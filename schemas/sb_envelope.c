@@ -758,6 +758,8 @@ sb_envelope_view (const msgpack_object *root, sb_envelope_view_t *view,
     memset (view, 0, sizeof *view);
     if (root->type != MSGPACK_OBJECT_MAP)
         return sb_error_set (err, errlen, "envelope: expected a map");
+    if (sb_msgpack_map_duplicate (&root->via.map) >= 0)
+        return sb_error_set (err, errlen, "envelope: a map key appears twice");
     bool has_v = false;
     for (uint32_t index = 0; index < root->via.map.size; index++) {
         const msgpack_object *key = &root->via.map.ptr [index].key;

@@ -299,6 +299,8 @@ static json_t *
 s_map_to_json (const msgpack_object_map *map, const char *path,
                char *err, size_t errlen)
 {
+    if (sb_msgpack_map_duplicate (map) >= 0)
+        return s_to_json_fail (err, errlen, path, "a map key appears twice");
     json_t *object = json_object ();
     for (uint32_t index = 0; object && index < map->size; index++) {
         const msgpack_object_kv *kv = &map->ptr [index];
@@ -485,6 +487,8 @@ sb_msgpack_check_json (const msgpack_object *obj, const char *path, char *err, s
             }
             return 0;
         case MSGPACK_OBJECT_MAP:
+            if (sb_msgpack_map_duplicate (&obj->via.map) >= 0)
+                return s_check_fail (err, errlen, path, "a map key appears twice");
             for (uint32_t index = 0; index < obj->via.map.size; index++) {
                 const msgpack_object *key = &obj->via.map.ptr [index].key;
                 if (key->type != MSGPACK_OBJECT_STR)
@@ -512,4 +516,48 @@ sb_msgpack_unpack (const uint8_t *data, size_t size, msgpack_zone *zone, msgpack
     size_t offset = 0;
     msgpack_unpack_return rc = msgpack_unpack ((const char *) data, size, &offset, zone, object);
     return rc == MSGPACK_UNPACK_SUCCESS || rc == MSGPACK_UNPACK_EXTRA_BYTES? 0: -1;
+}
+
+//  Pairwise up to this many keys; a hash of the names above
+#define S_PAIRWISE_MAX 32
+
+static bool
+s_same_key (const msgpack_object *a, const msgpack_object *b)
+{
+    return a->type == MSGPACK_OBJECT_STR && b->type == MSGPACK_OBJECT_STR
+        && a->via.str.size == b->via.str.size
+        && (a->via.str.size == 0 || memcmp (a->via.str.ptr, b->via.str.ptr, a->via.str.size) == 0);
+}
+
+int64_t
+sb_msgpack_map_duplicate (const msgpack_object_map *map)
+{
+    if (map->size <= S_PAIRWISE_MAX) {
+        for (uint32_t index = 1; index < map->size; index++)
+            for (uint32_t earlier = 0; earlier < index; earlier++)
+                if (s_same_key (&map->ptr [index].key, &map->ptr [earlier].key))
+                    return index;
+        return -1;
+    }
+    //  Names as hex, so that any bytes (NULs included) are told apart
+    zhashx_t *seen = zhashx_new ();
+    int64_t found = seen? -1: 0;   //  out of memory: refused, never let through
+    for (uint32_t index = 0; seen && found < 0 && index < map->size; index++) {
+        const msgpack_object *key = &map->ptr [index].key;
+        if (key->type != MSGPACK_OBJECT_STR)
+            continue;
+        char *name = (char *) malloc (2 * (size_t) key->via.str.size + 1);
+        if (!name) {
+            found = index;
+            break;
+        }
+        for (uint32_t at = 0; at < key->via.str.size; at++)
+            snprintf (name + 2 * at, 3, "%02x", (unsigned char) key->via.str.ptr [at]);
+        name [2 * (size_t) key->via.str.size] = 0;
+        if (zhashx_insert (seen, name, (void *) 1))
+            found = index;
+        free (name);
+    }
+    zhashx_destroy (&seen);
+    return found;
 }

@@ -50,6 +50,12 @@ int sb_msgpack_check_json (const msgpack_object *obj, const char *path,
 //  True if the bytes are well-formed UTF-8 (no overlongs, no surrogates).
 bool sb_msgpack_utf8_valid (const char *text, size_t size);
 
+//  The index of the first string key of map that repeats an earlier one,
+//  or -1 if none does. A map with a key twice is refused everywhere: the
+//  JSON form would keep the last value and a reader of the msgpack form
+//  the first, so the broker and the actors would read different messages.
+int64_t sb_msgpack_map_duplicate (const msgpack_object_map *map);
+
 //  Unpacks the first value of data (trailing bytes are accepted, as
 //  msgpack_unpack_next accepts them) into a zone of the caller's, which
 //  owns what the object points to. 0, or -1 if msgpack-c refused it.

@@ -508,6 +508,73 @@ s_pack_key (msgpack_packer *pk, const char *key)
     msgpack_pack_str_with_body (pk, key, strlen (key));
 }
 
+//  Checks the map in buffer both ways (sb_msgpack_check_json, the broker's;
+//  sb_msgpack_to_json, the actors'): refused by both with the reason
+//  naming path (expected), or accepted by both (expected NULL).
+static void
+s_both_ways (const msgpack_sbuffer *buffer, const char *expected)
+{
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    size_t offset = 0;
+    assert_int_equal (msgpack_unpack_next (&unpacked, buffer->data, buffer->size, &offset),
+                      MSGPACK_UNPACK_SUCCESS);
+    char check_err [256] = "", json_err [256] = "";
+    int checked = sb_msgpack_check_json (&unpacked.data, "body", check_err, sizeof check_err);
+    json_t *json = sb_msgpack_to_json (&unpacked.data, "body", json_err, sizeof json_err);
+    msgpack_unpacked_destroy (&unpacked);
+    if (!expected) {
+        assert_int_equal (checked, 0);
+        assert_non_null (json);
+    }
+    else {
+        assert_int_equal (checked, -1);
+        assert_null (json);
+        assert_non_null (strstr (check_err, expected));
+        assert_non_null (strstr (json_err, expected));
+    }
+    json_decref (json);
+}
+
+//  A key twice in a map is refused by both readers: JSON would keep the
+//  last value and the msgpack view the first (found by
+//  fuzz_envelope_msgpack: the broker refused what the actors accepted)
+static void
+test_duplicate_keys (void **state)
+{
+    (void) state;
+    msgpack_sbuffer buffer;
+    msgpack_packer pk;
+    msgpack_packer_init (&pk, &buffer, msgpack_sbuffer_write);
+
+    //  {"x": {"a": 1, "b": 2, "a": 3}}: compared pair by pair
+    msgpack_sbuffer_init (&buffer);
+    msgpack_pack_map (&pk, 1);
+    s_pack_key (&pk, "x");
+    msgpack_pack_map (&pk, 3);
+    const char *keys [] = { "a", "b", "a" };
+    for (int index = 0; index < 3; index++) {
+        s_pack_key (&pk, keys [index]);
+        msgpack_pack_int (&pk, index);
+    }
+    s_both_ways (&buffer, "body.x: a map key appears twice");
+    msgpack_sbuffer_destroy (&buffer);
+
+    //  40 keys, past the pairwise limit: k0..k39, then again with k5 for k39
+    for (int twice = 0; twice < 2; twice++) {
+        msgpack_sbuffer_init (&buffer);
+        msgpack_pack_map (&pk, 40);
+        for (int index = 0; index < 40; index++) {
+            char key [8];
+            snprintf (key, sizeof key, "k%d", twice && index == 39? 5: index);
+            s_pack_key (&pk, key);
+            msgpack_pack_int (&pk, index);
+        }
+        s_both_ways (&buffer, twice? "body: a map key appears twice": NULL);
+        msgpack_sbuffer_destroy (&buffer);
+    }
+}
+
 static void
 test_to_json_refusals (void **state)
 {
@@ -737,6 +804,7 @@ main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_peek),
+        cmocka_unit_test (test_duplicate_keys),
         cmocka_unit_test (test_bombs),
         cmocka_unit_test (test_declared_lengths),
         cmocka_unit_test (test_truncated_prefixes),
