@@ -32,13 +32,6 @@ sb_broker_service_destructor (void **item)
     s_service_destroy ((s_service_t **) item);
 }
 
-//  Workers in the idle list are found by identity, not by content.
-static int
-s_pointer_compare (const void *one, const void *two)
-{
-    return one == two? 0: one < two? -1: 1;
-}
-
 //  A service (name copied) with its policy (borrowed); NULL if out of memory.
 s_service_t *
 sb_broker_service_new (const char *name, const sb_policy_t *policy)
@@ -53,10 +46,8 @@ sb_broker_service_new (const char *name, const sb_policy_t *policy)
     self->dirty = true;   //  there may be work from before we started
     if (!self->name || !self->idle || !self->ready)
         s_service_destroy (&self);
-    else {
+    else
         zlistx_set_destructor (self->ready, s_msg_destructor);
-        zlistx_set_comparator (self->idle, s_pointer_compare);
-    }
     return self;
 }
 

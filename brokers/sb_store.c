@@ -512,7 +512,7 @@ s_parse_queued (sb_store_t *self, redisReply *reply, void *output, size_t count)
     (void) output;
     (void) count;
     if (reply->type != REDIS_REPLY_STATUS)
-        return sb_store_fail (self, "fetch: unexpected reply from Redis to MULTI");
+        return sb_store_fail (self, "fetch: unexpected reply from Redis to MULTI or a queued command");
     return 0;
 }
 
