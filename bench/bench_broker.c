@@ -365,6 +365,108 @@ s_redis_forks (sb_testredis_t *redis)
     return s_redis_info (redis, "stats", names);
 }
 
+//  Waits (up to 60 s) until Redis runs no AOF rewrite and has none
+//  scheduled: the saturation phase's growth of the AOF sets one off, and
+//  a phase that starts during it measures that phase's debt.
+static void
+s_redis_rewrite_wait (sb_testredis_t *redis)
+{
+    const char *names [] = { "aof_rewrite_in_progress:", "aof_rewrite_scheduled:", NULL };
+    for (int tries = 0; tries < 600 && s_redis_info (redis, "persistence", names) > 0; tries++)
+        zclock_sleep (100);
+}
+
+//  Asks Redis for an AOF rewrite now (BGREWRITEAOF): its fork and its
+//  child's work then fall in the phase that follows.
+static void
+s_redis_rewrite_start (sb_testredis_t *redis)
+{
+    redisContext *context = sb_testredis_connect (redis);
+    redisReply *reply = context? (redisReply *) redisCommand (context, "BGREWRITEAOF"): NULL;
+    if (!reply || reply->type == REDIS_REPLY_ERROR)
+        fprintf (stderr, "bench_broker: BGREWRITEAOF: %s\n",
+                 reply? reply->str: context? context->errstr: "no connection");
+    freeReplyObject (reply);
+    if (context)
+        redisFree (context);
+}
+
+//  The broker's Redis round trips so far (STATS redis_rounds): count, over
+//  1, 2 and 10 ms, the slowest; all 0 when it does not answer.
+typedef struct {
+    int64_t count, over_1ms, over_2ms, over_10ms, max_us;
+} s_trips_t;
+
+static s_trips_t
+s_broker_trips (const char *endpoint)
+{
+    s_trips_t trips = { 0 };
+    char err [256];
+    sb_client_t *client = sb_client_new (endpoint, err, sizeof err);
+    json_t *stats = client? sb_client_request (client, SB_PROTO_STATS, NULL, 2000, err, sizeof err)
+                          : NULL;
+    json_t *rounds = json_object_get (stats, "redis_rounds");
+    trips.count = json_integer_value (json_object_get (rounds, "count"));
+    trips.over_1ms = json_integer_value (json_object_get (rounds, "over_1ms"));
+    trips.over_2ms = json_integer_value (json_object_get (rounds, "over_2ms"));
+    trips.over_10ms = json_integer_value (json_object_get (rounds, "over_10ms"));
+    trips.max_us = json_integer_value (json_object_get (rounds, "max_us"));
+    json_decref (stats);
+    sb_client_destroy (&client);
+    return trips;
+}
+
+//  One fixed-rate run of the broker, printed as name, with what Redis and
+//  the broker's round trips to it did meanwhile.
+static void
+s_fixed_run (const s_options_t *options, s_fleet_t *fleet, const char *name, bool rewrite)
+{
+    size_t fixed = (size_t) options->rate * 5;
+    s_redis_rewrite_wait (fleet->redis);
+    double forks = s_redis_forks (fleet->redis);
+    s_trips_t before = s_broker_trips (fleet->endpoint);
+    if (rewrite)
+        s_redis_rewrite_start (fleet->redis);
+    s_result_t ours = s_run_load (fleet->endpoint, options, fixed, options->rate, options->workers,
+                                  rewrite? "rewrite": "rate");
+    s_trips_t after = s_broker_trips (fleet->endpoint);
+    s_print (name, &ours);
+    s_csv (options, rewrite? "rate-rewrite": "rate", "switchboard", &ours);
+    //  A fork copies Redis's page tables (Redis stops meanwhile), then its
+    //  child takes a core for the rewrite and every write of the parent
+    //  may copy a page: the round trips say how much of the tail is Redis
+    const char *fork_usec [] = { "latest_fork_usec:", NULL };
+    forks = s_redis_forks (fleet->redis) - forks;
+    printf ("    Redis forked %.0f time(s) for an AOF rewrite", forks);
+    if (forks > 0)
+        printf (" (the last fork stopped it %.1f ms)",
+                s_redis_info (fleet->redis, "stats", fork_usec) / 1000.0);
+    printf ("; the broker's %" PRId64 " rounds to Redis: %" PRId64 " over 1 ms, %" PRId64
+            " over 2 ms, %" PRId64 " over 10 ms\n", after.count - before.count,
+            after.over_1ms - before.over_1ms, after.over_2ms - before.over_2ms,
+            after.over_10ms - before.over_10ms);
+}
+
+//  The fixed-rate phase: the plain broker, then the broker between AOF
+//  rewrites (any rewrite the saturation phase set off is waited for),
+//  then the broker with one rewrite asked for at the start.
+static void
+s_fixed_rate (const s_options_t *options, s_fleet_t *fleet, const char *plain_endpoint)
+{
+    size_t fixed = (size_t) options->rate * 5;
+    printf ("\nFixed rate: %.0f msgs/s offered for 5 s\n", options->rate);
+    s_header ();
+    if (!options->skip_plain) {
+        s_result_t ceiling = s_run_load (plain_endpoint, options, fixed, options->rate,
+                                         options->workers, "plainrate");
+        s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
+        s_csv (options, "rate", "plain", &ceiling);
+    }
+    s_fixed_run (options, fleet, "switchboard broker, durable", false);
+    s_fixed_run (options, fleet, "the same, AOF rewrite at its start", true);
+    printf ("  targets: publish->deliver p50 <= 0.5 ms, p99 <= 2 ms\n");
+}
+
 static void
 s_compare (const s_options_t *options, s_fleet_t *fleet)
 {
@@ -407,29 +509,7 @@ s_compare (const s_options_t *options, s_fleet_t *fleet)
         printf ("  switchboard / plain: %.1f %% (target >= 35 %%); target >= 50,000 msgs/s\n",
                 100.0 * ours.per_second / ceiling.per_second);
 
-    size_t fixed = (size_t) options->rate * 5;
-    printf ("\nFixed rate: %.0f msgs/s offered for 5 s\n", options->rate);
-    s_header ();
-    if (!options->skip_plain) {
-        ceiling = s_run_load (plain_endpoint, options, fixed, options->rate, options->workers, "plainrate");
-        s_print ("plain ZeroMQ LB broker (ceiling)", &ceiling);
-        s_csv (options, "rate", "plain", &ceiling);
-    }
-    double forks = s_redis_forks (fleet->redis);
-    ours = s_run_load (fleet->endpoint, options, fixed, options->rate, options->workers, "rate");
-    s_print ("switchboard broker, durable", &ours);
-    s_csv (options, "rate", "switchboard", &ours);
-    //  A fork copies Redis's page tables, and its copy-on-write slows
-    //  every write for a while after: the runs where the AOF rewrite fell
-    //  in this phase are the ones with a p99 of several ms
-    const char *fork_usec [] = { "latest_fork_usec:", NULL };
-    forks = s_redis_forks (fleet->redis) - forks;
-    printf ("  Redis forked for an AOF rewrite %.0f time(s) during this run%s", forks,
-            forks > 0? "": "\n");
-    if (forks > 0)
-        printf (" (the last fork took %.1f ms)\n",
-                s_redis_info (fleet->redis, "stats", fork_usec) / 1000.0);
-    printf ("  targets: publish->deliver p50 <= 0.5 ms, p99 <= 2 ms\n");
+    s_fixed_rate (options, fleet, plain_endpoint);
     bench_plain_destroy (&plain);
 }
 

@@ -128,6 +128,7 @@ typedef struct {
     uint64_t seq;                //  1, 2, ...: which fetches it carries
     size_t replies;              //  the Redis replies it is owed
     int64_t started_ms;          //  when it was sent
+    int64_t started_us;          //  the same, for its round trip
     zlistx_t *sending;           //  s_publish_t it stores
     sb_store_put_t *puts;        //  their items, for the store
     sb_store_put_result_t *put_results;
@@ -135,6 +136,16 @@ typedef struct {
     sb_store_op_t *ops;          //  their items, for the store
     sb_store_status_t *outcomes;
 } s_round_t;
+
+//  How long the rounds waited for Redis, from the pipeline's send to its
+//  last reply read: what tells a slow Redis (a fork, its copy-on-write, a
+//  slow script) from a broker or a machine slow to schedule. Counts only
+//  grow, so a tool can take differences over a window.
+typedef struct {
+    sb_hist_t hist;              //  us
+    uint64_t over_1ms, over_2ms, over_10ms;
+    int64_t max_us;
+} s_round_trips_t;
 
 struct _sb_broker_t {
     sb_broker_config_t config;
@@ -162,6 +173,7 @@ struct _sb_broker_t {
     s_round_t rounds [S_ROUNDS_MAX];   //  a ring: in flight from round_first on
     size_t round_first, round_count;
     uint64_t round_seq;          //  the last round's seq
+    s_round_trips_t round_trips;   //  for STATS
     int64_t started_ms;
     int64_t next_heartbeat_ms;
     int64_t next_touch_ms;

@@ -141,6 +141,17 @@ s_note_fetched (sb_broker_t *self, s_round_t *round)
 //  --------------------------------------------------------------------------
 //  Rounds
 
+static void
+s_round_trip_note (s_round_trips_t *trips, int64_t usec)
+{
+    sb_hist_record (&trips->hist, usec);
+    trips->over_1ms += usec > 1000;
+    trips->over_2ms += usec > 2000;
+    trips->over_10ms += usec > 10000;
+    if (usec > trips->max_us)
+        trips->max_us = usec;
+}
+
 //  Ends the oldest round in the broker's books: its replies read, answers
 //  applied, fetches noted, publishes set aside for s_round_reply.
 static void
@@ -153,6 +164,8 @@ s_round_finish (sb_broker_t *self)
     else
     if (sb_store_connected (self->store))
         self->storage_ok = true;   //  an empty round without Redis proves nothing
+    if (round->replies)
+        s_round_trip_note (&self->round_trips, zclock_usecs () - round->started_us);
     sb_broker_settle_publishes (self, round);
     sb_broker_finish_answers (self, round);
     s_note_fetched (self, round);
@@ -180,6 +193,7 @@ s_round_start (sb_broker_t *self, int64_t now)
     self->round_count++;
     round->seq = ++self->round_seq;
     round->started_ms = now;
+    round->started_us = zclock_usecs ();
     size_t owed_before = sb_store_pipeline_size (self->store);
     sb_store_pipeline_begin (self->store);
     sb_broker_queue_publishes (self, round);

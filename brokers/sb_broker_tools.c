@@ -97,6 +97,15 @@ s_on_stats (sb_broker_t *self, zframe_t *identity)
         "alerts", (json_int_t) crossed,
         "trace", self->config.trace,
         "services", services);
+    const s_round_trips_t *trips = &self->round_trips;
+    json_object_set_new (stats, "redis_rounds", json_pack ("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        "count", (json_int_t) trips->hist.total,
+        "p50_us", (json_int_t) sb_hist_percentile (&trips->hist, 0.50),
+        "p99_us", (json_int_t) sb_hist_percentile (&trips->hist, 0.99),
+        "max_us", (json_int_t) trips->max_us,
+        "over_1ms", (json_int_t) trips->over_1ms,
+        "over_2ms", (json_int_t) trips->over_2ms,
+        "over_10ms", (json_int_t) trips->over_10ms));
     //  Where tools find the tap and the socket events (null: not configured)
     json_object_set_new (stats, "tap", self->tap_endpoint? json_string (self->tap_endpoint)
                                                          : json_null ());

@@ -23,6 +23,16 @@ typedef struct {
     bool no_memory;
 } s_reading_t;
 
+//  A no_resend request's body, handed to libcurl piece by piece. Once a
+//  piece is taken, a rewind is refused: libcurl's only way to send it
+//  again, on a new connection after a reused one died, then fails instead.
+typedef struct {
+    const char *data;
+    size_t size;
+    size_t taken;
+    bool refused;                //  libcurl wanted to send it again
+} s_sending_t;
+
 sb_http_t *
 sb_http_new (void)
 {
@@ -42,6 +52,33 @@ sb_http_destroy (sb_http_t **self_p)
     curl_easy_cleanup ((*self_p)->curl);
     free (*self_p);
     *self_p = NULL;
+}
+
+//  --------------------------------------------------------------------------
+//  A no_resend body as it goes out
+
+static size_t
+s_on_send (char *buffer, size_t size, size_t count, void *user)
+{
+    s_sending_t *sending = (s_sending_t *) user;
+    size_t bytes = size * count;
+    if (bytes > sending->size - sending->taken)
+        bytes = sending->size - sending->taken;
+    memcpy (buffer, sending->data + sending->taken, bytes);
+    sending->taken += bytes;
+    return bytes;
+}
+
+//  A rewind to the start before anything was taken changes nothing; any
+//  other is libcurl about to send the body a second time.
+static int
+s_on_seek (void *user, curl_off_t offset, int origin)
+{
+    s_sending_t *sending = (s_sending_t *) user;
+    if (origin == SEEK_SET && offset == 0 && sending->taken == 0)
+        return CURL_SEEKFUNC_OK;
+    sending->refused = true;
+    return CURL_SEEKFUNC_FAIL;
 }
 
 //  --------------------------------------------------------------------------
@@ -155,9 +192,10 @@ s_lines (const sb_http_request_t *request)
     return lines;
 }
 
-//  The method and body: POSTFIELDS makes a POST, CUSTOMREQUEST renames it.
+//  The method and body: POSTFIELDS makes a POST (no_resend: a read
+//  callback that refuses rewinds), CUSTOMREQUEST renames it.
 static void
-s_set_method (CURL *curl, const sb_http_request_t *request)
+s_set_method (CURL *curl, const sb_http_request_t *request, s_sending_t *sending)
 {
     const char *method = request->method;
     bool post = request->body || (method && streq (method, "POST"));
@@ -165,7 +203,16 @@ s_set_method (CURL *curl, const sb_http_request_t *request)
         size_t size = request->body_size || !request->body? request->body_size
                                                           : strlen (request->body);
         curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) size);
-        curl_easy_setopt (curl, CURLOPT_POSTFIELDS, request->body? request->body: "");
+        if (request->no_resend) {
+            *sending = (s_sending_t) { request->body? request->body: "", size, 0, false };
+            curl_easy_setopt (curl, CURLOPT_POST, 1L);
+            curl_easy_setopt (curl, CURLOPT_READFUNCTION, s_on_send);
+            curl_easy_setopt (curl, CURLOPT_READDATA, sending);
+            curl_easy_setopt (curl, CURLOPT_SEEKFUNCTION, s_on_seek);
+            curl_easy_setopt (curl, CURLOPT_SEEKDATA, sending);
+        }
+        else
+            curl_easy_setopt (curl, CURLOPT_POSTFIELDS, request->body? request->body: "");
     }
     if (method && streq (method, "HEAD"))
         curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
@@ -176,12 +223,12 @@ s_set_method (CURL *curl, const sb_http_request_t *request)
 
 static void
 s_setup (CURL *curl, const sb_http_request_t *request, struct curl_slist *lines,
-         s_reading_t *reading, char *detail)
+         s_reading_t *reading, s_sending_t *sending, char *detail)
 {
     curl_easy_setopt (curl, CURLOPT_URL, request->url);
     curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt (curl, CURLOPT_HTTPHEADER, lines);
-    s_set_method (curl, request);
+    s_set_method (curl, request, sending);
     if (request->user) {
         curl_easy_setopt (curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
         curl_easy_setopt (curl, CURLOPT_USERNAME, request->user);
@@ -191,10 +238,6 @@ s_setup (CURL *curl, const sb_http_request_t *request, struct curl_slist *lines,
         curl_easy_setopt (curl, CURLOPT_USERAGENT, request->user_agent);
     curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) request->timeout_ms);
     curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);       //  threads: no SIGALRM
-    if (request->no_reuse) {
-        curl_easy_setopt (curl, CURLOPT_FRESH_CONNECT, 1L);
-        curl_easy_setopt (curl, CURLOPT_FORBID_REUSE, 1L);
-    }
     curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, s_on_body);
     curl_easy_setopt (curl, CURLOPT_WRITEDATA, reading);
     curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, s_on_header);
@@ -280,8 +323,16 @@ sb_http_request (sb_http_t *client, const sb_http_request_t *request, sb_http_an
     s_reading_t reading = {
         answer, 0, request->answer_max? request->answer_max: SB_HTTP_ANSWER_MAX, false, false
     };
-    s_setup (curl, request, lines, &reading, detail);
+    s_sending_t sending = { 0 };
+    s_setup (curl, request, lines, &reading, &sending, detail);
     s_classify (curl, curl_easy_perform (curl), &reading, detail, answer);
+    if (sending.refused && answer->outcome != SB_HTTP_ANSWERED) {
+        //  The request went out on a reused connection that died before
+        //  an answer: the server may have acted on it
+        answer->outcome = SB_HTTP_DROPPED;
+        snprintf (answer->detail, sizeof answer->detail, "the connection closed before an "
+                  "answer, and the request was not sent again (%.150s)", answer->error);
+    }
     //  A client forgets the options (which point at this call's memory)
     //  and keeps its connections
     if (client)

@@ -1,7 +1,7 @@
 /*  sb_http.h — the actors' one HTTP client, over libcurl: a request
     (method, URL, header lines, a body, basic auth or a bearer token, a
-    time-out over the whole exchange, a bound on the answer, "never reuse a
-    connection"), and its answer: the status, the answer headers the caller
+    time-out over the whole exchange, a bound on the answer, "never send
+    twice"), and its answer: the status, the answer headers the caller
     named, the body, and what went wrong in classes a caller can act on,
     with libcurl's own text.
 
@@ -11,13 +11,16 @@
     at any time; an sb_http_t client keeps its connections open between its
     requests and belongs to one thread at a time.
 
-    Never reuse (no_reuse): libcurl silently sends a request again when a
-    reused keep-alive connection turns out to be closed before any answer
-    byte came back. For a request that must not be made twice (a POST that
-    creates something) that is the ambiguous case itself: the server may
-    have acted and closed before answering. A no_reuse request goes out on
-    a new connection, closed after it, which libcurl never re-sends on, so
-    whatever happens comes back to the caller, once.
+    Never send twice (no_resend): libcurl silently sends a request again,
+    on a new connection, when a reused keep-alive connection turns out to
+    be closed before any answer byte came back. For a request that must not
+    be made twice (a POST that creates something) that is the ambiguous
+    case itself: the server may have acted and closed before answering. A
+    no_resend POST hands libcurl its body through a read callback that
+    refuses to rewind once read, so that second sending fails and the
+    caller gets DROPPED, once. (It used to go out on a fresh connection
+    every time instead: a TCP handshake, and a server's connection set-up,
+    per request.)
 
     Secrets: the bearer token and the password go only into the request's
     Authorization header, never into a URL or an error text; the header
@@ -55,7 +58,7 @@ typedef struct {
     int timeout_ms;              //  the whole exchange, connecting included;
                                  //  0 or less: not sent
     size_t answer_max;           //  bytes of body read at most; 0: SB_HTTP_ANSWER_MAX
-    bool no_reuse;               //  a new connection, closed after (see above)
+    bool no_resend;              //  libcurl never sends the body twice (see above)
     const char *keep [SB_HTTP_KEEP_MAX + 1];     //  answer headers to read back
                                                  //  ("Retry-After"), NULL-ended
 } sb_http_request_t;

@@ -1,24 +1,30 @@
 /*  sb_twilio_api.c — Twilio's Messages API over sb_http (see the .h).
 
-    Every create request goes out on a connection of its own (sb_http's
-    no_reuse). libcurl silently sends a request again when a reused
-    keep-alive connection turns out to be closed before any answer byte
-    came back; for a POST that is the ambiguous case itself (Twilio may
-    have created the message and closed before answering), and a second
-    request would be a second SMS. A fresh connection is never retried
-    that way, so whatever happens to it comes back here, once, for the
-    caller to resolve. A lookup's GETs may share a connection: asking
-    twice for a page changes nothing.                                     */
+    Requests go out on kept-alive connections, from a pool of sb_http
+    clients that the sender's threads take one at a time. libcurl silently
+    sends a request again when a reused connection turns out to be closed
+    before any answer byte came back; for a POST that is the ambiguous case
+    itself (Twilio may have created the message and closed before
+    answering), and a second request would be a second SMS. So creates
+    are sb_http's no_resend: libcurl cannot send the body twice, and such a
+    death comes back here as DROPPED, once, for the caller to resolve (it
+    looks Twilio up before sending again). A lookup's GETs may be re-sent:
+    asking twice for a page changes nothing.                              */
 
 #include "sb_classes.h"
 #include "sb_twilio_api.h"
 #include "sb_http.h"
+#include <pthread.h>
 
 #define S_LIST_PREFIX "/2010-04-01/Accounts/"
+#define S_IDLE_MAX 64        //  idle clients kept (each its connections)
 
 struct _sb_twilio_api_t {
     char *base;              //  without a trailing '/'
     int timeout_ms;
+    pthread_mutex_t lock;    //  guards idle
+    sb_http_t *idle [S_IDLE_MAX];
+    size_t idle_count;
 };
 
 sb_twilio_api_t *
@@ -42,6 +48,7 @@ sb_twilio_api_new (const char *base, int timeout_ms, char *err, size_t errlen)
         return NULL;
     }
     self->timeout_ms = timeout_ms;
+    pthread_mutex_init (&self->lock, NULL);
     return self;
 }
 
@@ -50,9 +57,38 @@ sb_twilio_api_destroy (sb_twilio_api_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    free ((*self_p)->base);
-    free (*self_p);
+    sb_twilio_api_t *self = *self_p;
+    while (self->idle_count)
+        sb_http_destroy (&self->idle [--self->idle_count]);
+    pthread_mutex_destroy (&self->lock);
+    free (self->base);
+    free (self);
     *self_p = NULL;
+}
+
+//  A client for one thread's exchanges: an idle one with its connections,
+//  else a new one (NULL when out of memory: sb_http then makes a handle
+//  for the call).
+static sb_http_t *
+s_client_take (sb_twilio_api_t *self)
+{
+    pthread_mutex_lock (&self->lock);
+    sb_http_t *client = self->idle_count? self->idle [--self->idle_count]: NULL;
+    pthread_mutex_unlock (&self->lock);
+    return client? client: sb_http_new ();
+}
+
+//  Gives a client back to the pool, or closes it when the pool is full.
+static void
+s_client_give (sb_twilio_api_t *self, sb_http_t **client_p)
+{
+    pthread_mutex_lock (&self->lock);
+    if (*client_p && self->idle_count < S_IDLE_MAX) {
+        self->idle [self->idle_count++] = *client_p;
+        *client_p = NULL;
+    }
+    pthread_mutex_unlock (&self->lock);
+    sb_http_destroy (client_p);
 }
 
 const char *
@@ -224,15 +260,15 @@ sb_twilio_api_read_retry_after (const char *value, int64_t now_s)
 //  Exchanges
 
 //  Performs one request to url with client (NULL: a connection of its
-//  own): a POST of form, never on a reused connection, when form is not
-//  NULL, else a GET. Fills answer (the caller clears it); returns its
+//  own): a POST of form, never sent twice, when form is not NULL, else a
+//  GET. Fills answer (the caller clears it); returns its
 //  Retry-After in ms, -1 if none.
 static int64_t
 s_exchange (sb_twilio_api_t *self, sb_http_t *client, const sb_twilio_account_t *account,
             const char *url, const char *form, sb_http_answer_t *answer)
 {
     sb_http_request_t request = {
-        .url = url, .body = form, .no_reuse = form != NULL,
+        .url = url, .body = form, .no_resend = form != NULL,
         .user = account->account_sid, .password = account->auth_token,
         .user_agent = "switchboard-sender/1", .timeout_ms = self->timeout_ms,
         .answer_max = SB_TWILIO_ANSWER_MAX, .keep = { "Retry-After" }
@@ -313,7 +349,9 @@ sb_twilio_api_send (sb_twilio_api_t *self, const sb_twilio_account_t *account, c
         return;
     }
     sb_http_answer_t answer;
-    result->retry_after_ms = s_exchange (self, NULL, account, url, form, &answer);
+    sb_http_t *client = s_client_take (self);
+    result->retry_after_ms = s_exchange (self, client, account, url, form, &answer);
+    s_client_give (self, &client);
     free (form);
     zstr_free (&url);
     result->http_status = answer.status;
@@ -402,7 +440,7 @@ sb_twilio_api_find (sb_twilio_api_t *self, const sb_twilio_account_t *account, c
                     void *arg, sb_twilio_message_t *found, char *err, size_t errlen)
 {
     s_search_t search = { to, body, since_s, accept, arg, found, 0 };
-    sb_http_t *client = sb_http_new ();      //  the pages' connection (NULL: one each)
+    sb_http_t *client = s_client_take (self);   //  the pages' connection
     char *url = s_first_page_url (self, account, to, since_s);
     int rc = url? 0: sb_error_set (err, errlen, "out of memory");
     for (int page = 0; url && rc == 0; page++) {
@@ -431,6 +469,6 @@ sb_twilio_api_find (sb_twilio_api_t *self, const sb_twilio_account_t *account, c
         }
     }
     zstr_free (&url);
-    sb_http_destroy (&client);
+    s_client_give (self, &client);
     return rc;
 }

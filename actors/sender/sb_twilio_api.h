@@ -76,8 +76,8 @@ const char *sb_twilio_api_base (const sb_twilio_api_t *self);
 
 //  Creates a message from from (an address, or a messaging service SID
 //  "MG..." sent as MessagingServiceSid) to to with body. Always fills
-//  result; never retries on its own, on a fresh connection every time
-//  (see the .c for why).
+//  result; never retries on its own, and libcurl never sends it twice
+//  (see the .c for why). Any thread may call it.
 void sb_twilio_api_send (sb_twilio_api_t *self, const sb_twilio_account_t *account,
                          const char *to, const char *from, const char *body,
                          sb_twilio_result_t *result);

@@ -166,6 +166,35 @@ test_ambiguous_drop (void **state)
     json_decref (envelope);
 }
 
+//  The same on a kept-alive connection: the first message goes out and
+//  its connection stays open; the second is created on it and the
+//  connection drops before the answer. libcurl would send that request
+//  again on a new connection on its own (a second SMS); the sender's
+//  creates refuse it, and the retry finds the message by lookup.
+static void
+test_ambiguous_drop_on_kept_connection (void **state)
+{
+    s_world_t *self = (s_world_t *) *state;
+    s_script (self, "pass\ndrop");
+    json_t *first = s_approved ("01KK1602M0SNDTEST00000000K", "t:kept-1", "sms", S_EMPLOYEE);
+    json_t *second = s_approved ("01KK1602M0SNDTEST00000000M", "t:kept-2", "sms", S_EMPLOYEE);
+    json_t *both = json_pack ("[OO]", first, second);
+    s_run_t run;
+    s_run (self, both, 1, NULL, &run);
+    assert_string_equal (json_string_value (json_object_get (s_outcome (&run, 0), "outcome")),
+                         "done");
+    assert_string_equal (json_string_value (json_object_get (s_outcome (&run, 1), "outcome")),
+                         "retry");
+    json_decref (run.lines);
+    s_assert_fake (self, 2, 2, 0);         //  one create each, not three
+    s_deliver (self, second, 2, "done", &run);
+    s_assert_fake (self, 2, 2, 1);
+    json_decref (run.lines);
+    json_decref (both);
+    json_decref (first);
+    json_decref (second);
+}
+
 //  A request stalled past the sender's time-out (Twilio took it, the
 //  answer never came in time): the same, found by lookup.
 static void
@@ -350,6 +379,8 @@ main (int argc, char *argv [])
         cmocka_unit_test_setup_teardown (test_429_retry_after, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_400_invalid_to, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_ambiguous_drop, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_ambiguous_drop_on_kept_connection, s_setup,
+                                         s_teardown),
         cmocka_unit_test_setup_teardown (test_stall_past_timeout, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_pending_in_flight, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_lookup_skips_taken, s_setup, s_teardown),

@@ -486,6 +486,17 @@ test_stats (void **state)
     assert_int_equal (sb_testworld_figure (stats, "echo", "capacity"), 8);
     assert_int_equal (sb_testworld_figure (stats, "echo-sink", "workers"), 0);
     assert_int_equal (json_integer_value (json_object_get (stats, "backlog")), 0);
+    //  The rounds to Redis so far (the idle workers' fetches make some),
+    //  timed, the slow ones counted within one another
+    json_t *rounds = json_object_get (stats, "redis_rounds");
+    json_int_t count = json_integer_value (json_object_get (rounds, "count"));
+    json_int_t over_1ms = json_integer_value (json_object_get (rounds, "over_1ms"));
+    json_int_t over_2ms = json_integer_value (json_object_get (rounds, "over_2ms"));
+    assert_true (count > 0);
+    assert_true (json_integer_value (json_object_get (rounds, "p50_us")) > 0);
+    assert_true (json_integer_value (json_object_get (rounds, "max_us")) > 0);
+    assert_true (over_1ms <= count && over_2ms <= over_1ms);
+    assert_true (json_integer_value (json_object_get (rounds, "over_10ms")) <= over_2ms);
     json_decref (stats);
     //  A worker that dies silently is counted out after its heartbeats
     assert_int_equal (sb_testproc_kill (second, SB_TESTWORLD_STOP_MS), 0);

@@ -39,6 +39,8 @@
           it), waits N ms, then answers: past the client's time-out
       drop [count=N] [on=...]         creates the message, then closes the
           connection without an answer: the ambiguous case
+      pass [count=N] [on=...]         answers as usual (lets requests
+          through before a later step)
     on= defaults to create; message= takes the rest of the line.
 
     Usage: fake_twilio --account SID --token TOKEN [--listen ADDR] [--port N] [--port-file
@@ -184,6 +186,7 @@ s_usage (FILE *stream)
         "                             [message=TEXT]     an error answer, nothing created\n"
         "                      stall ms=N [count=N] [on=...]   create, wait, then answer\n"
         "                      drop [count=N] [on=...]         create, close, no answer\n"
+        "                      pass [count=N] [on=...]         answer as usual\n"
         "  --verbose         log each request on stderr\n"
         "  -h, --help        this text\n\n"
         "Test endpoints: GET /_fake/counts (counters), GET /_fake/messages (counters and all\n"

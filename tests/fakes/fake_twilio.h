@@ -26,7 +26,7 @@
 #define FT_MORE_INFO     "https://www.twilio.com/docs/errors/"
 
 typedef enum { FT_ON_CREATE, FT_ON_LIST, FT_ON_ANY } ft_on_t;
-typedef enum { FT_ERROR, FT_STALL, FT_DROP } ft_kind_t;
+typedef enum { FT_ERROR, FT_STALL, FT_DROP, FT_PASS } ft_kind_t;
 
 //  One step of the script.
 typedef struct {

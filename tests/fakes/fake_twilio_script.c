@@ -117,7 +117,8 @@ s_step_parse (const char *spec, ft_step_t *step)
     char *action = strtok_r (copy, " \t\r\n", &saved);
     if (!action)
         return -1;
-    step->kind = streq (action, "stall")? FT_STALL: streq (action, "drop")? FT_DROP: FT_ERROR;
+    step->kind = streq (action, "stall")? FT_STALL: streq (action, "drop")? FT_DROP
+               : streq (action, "pass")? FT_PASS: FT_ERROR;
     step->status = step->kind == FT_ERROR? atoi (action): 0;
     if (step->kind == FT_ERROR && (step->status < 300 || step->status > 599))
         return -1;
