@@ -456,14 +456,17 @@ sb_msgpack_utf8_valid (const char *text, size_t size)
     return true;
 }
 
+//  A failure at path, named in err; with no path (the first pass, which
+//  keeps none) only -1.
 static int
 s_check_fail (char *err, size_t errlen, const char *path, const char *why)
 {
-    return sb_error_set (err, errlen, "%s: %s", *path? path: "envelope", why);
+    return path? sb_error_set (err, errlen, "%s: %s", *path? path: "envelope", why): -1;
 }
 
-int
-sb_msgpack_check_json (const msgpack_object *obj, const char *path, char *err, size_t errlen)
+//  The check itself; path NULL keeps no path (see sb_msgpack_check_json).
+static int
+s_check (const msgpack_object *obj, const char *path, char *err, size_t errlen)
 {
     char child [512];
     switch (obj->type) {
@@ -481,8 +484,9 @@ sb_msgpack_check_json (const msgpack_object *obj, const char *path, char *err, s
             return s_check_fail (err, errlen, path, "extension values are not allowed");
         case MSGPACK_OBJECT_ARRAY:
             for (uint32_t index = 0; index < obj->via.array.size; index++) {
-                snprintf (child, sizeof child, "%.255s[%u]", path, index);
-                if (sb_msgpack_check_json (&obj->via.array.ptr [index], child, err, errlen))
+                if (path)
+                    snprintf (child, sizeof child, "%.255s[%u]", path, index);
+                if (s_check (&obj->via.array.ptr [index], path? child: NULL, err, errlen))
                     return -1;
             }
             return 0;
@@ -496,18 +500,30 @@ sb_msgpack_check_json (const msgpack_object *obj, const char *path, char *err, s
                 if (key->via.str.size > SB_ENVELOPE_MAX_KEY
                 ||  (key->via.str.size && memchr (key->via.str.ptr, 0, key->via.str.size)))
                     return s_check_fail (err, errlen, path, "map key too long or holds NUL");
-                snprintf (child, sizeof child, "%.255s%s%.*s", path, *path? ".": "",
-                          (int) (key->via.str.size < 200? key->via.str.size: 200),
-                          key->via.str.size? key->via.str.ptr: "");
+                if (path)
+                    snprintf (child, sizeof child, "%.255s%s%.*s", path, *path? ".": "",
+                              (int) (key->via.str.size < 200? key->via.str.size: 200),
+                              key->via.str.size? key->via.str.ptr: "");
                 if (!sb_msgpack_utf8_valid (key->via.str.ptr, key->via.str.size))
-                    return s_check_fail (err, errlen, child, "invalid UTF-8 key");
-                if (sb_msgpack_check_json (&obj->via.map.ptr [index].val, child, err, errlen))
+                    return s_check_fail (err, errlen, path? child: NULL, "invalid UTF-8 key");
+                if (s_check (&obj->via.map.ptr [index].val, path? child: NULL, err, errlen))
                     return -1;
             }
             return 0;
         default:
             return 0;   //  nil, booleans, negative integers
     }
+}
+
+//  A path only names a failure: the first pass keeps none (an snprintf
+//  per key and element was most of the check's cost, measured in the
+//  broker), and only a value that fails is checked again to name where.
+int
+sb_msgpack_check_json (const msgpack_object *obj, const char *path, char *err, size_t errlen)
+{
+    if (s_check (obj, NULL, NULL, 0) == 0)
+        return 0;
+    return s_check (obj, path? path: "", err, errlen);
 }
 
 int
