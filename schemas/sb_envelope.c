@@ -320,13 +320,15 @@ s_take_integer (int64_t *field, const char *name, const json_t *value,
     return 0;
 }
 
+//  share: value's tree is the caller's to give (a JSON form made only for
+//  this envelope), so it is kept rather than copied.
 static int
-s_take_json (json_t **field, const char *name, json_t *value, bool object,
+s_take_json (json_t **field, const char *name, json_t *value, bool object, bool share,
              char *err, size_t errlen)
 {
     if (object? !json_is_object (value): !json_is_array (value))
         return sb_error_set (err, errlen, "%s: expected %s", name, object? "a map": "an array");
-    json_t *copy = json_deep_copy (value);
+    json_t *copy = share? json_incref (value): json_deep_copy (value);
     if (!copy)
         return sb_error_set (err, errlen, "%s: out of memory", name);
     json_decref (*field);
@@ -336,7 +338,7 @@ s_take_json (json_t **field, const char *name, json_t *value, bool object,
 
 //  Sets one top-level field from its JSON value; unknown names go to extra.
 static int
-s_take_field (sb_envelope_t *self, const char *name, json_t *value,
+s_take_field (sb_envelope_t *self, const char *name, json_t *value, bool share,
               char *err, size_t errlen)
 {
     int64_t number = 0;
@@ -375,18 +377,17 @@ s_take_field (sb_envelope_t *self, const char *name, json_t *value,
     else
     if (streq (name, "not_before_ms")) rc = s_take_integer (&self->not_before_ms, name, value, INT64_MAX, err, errlen);
     else
-    if (streq (name, "trace"))    rc = s_take_json (&self->trace, name, value, false, err, errlen);
+    if (streq (name, "trace"))    rc = s_take_json (&self->trace, name, value, false, share, err, errlen);
     else
-    if (streq (name, "body"))     rc = s_take_json (&self->body, name, value, true, err, errlen);
+    if (streq (name, "body"))     rc = s_take_json (&self->body, name, value, true, share, err, errlen);
     else
     if (json_object_set_new (self->extra, name, json_deep_copy (value)))
         rc = sb_error_set (err, errlen, "%s: out of memory", name);
     return rc;
 }
 
-sb_envelope_t *
-sb_envelope_from_json (const json_t *json, const sb_limits_t *limits,
-                       char *err, size_t errlen)
+static sb_envelope_t *
+s_from_json (const json_t *json, const sb_limits_t *limits, bool share, char *err, size_t errlen)
 {
     sb_limits_t defaults = sb_limits_default ();
     size_t objects = 0;
@@ -408,7 +409,7 @@ sb_envelope_from_json (const json_t *json, const sb_limits_t *limits,
     json_t *value;
     json_object_foreach ((json_t *) json, name, value) {
         has_body = has_body || streq (name, "body");
-        if (s_take_field (self, name, value, err, errlen)) {
+        if (s_take_field (self, name, value, share, err, errlen)) {
             sb_envelope_destroy (&self);
             return NULL;
         }
@@ -421,6 +422,12 @@ sb_envelope_from_json (const json_t *json, const sb_limits_t *limits,
     if (!json_object_get (json, "v") || !has_body || sb_envelope_check (self, err, errlen))
         sb_envelope_destroy (&self);
     return self;
+}
+
+sb_envelope_t *
+sb_envelope_from_json (const json_t *json, const sb_limits_t *limits, char *err, size_t errlen)
+{
+    return s_from_json (json, limits, false, err, errlen);
 }
 
 json_t *
@@ -488,7 +495,7 @@ sb_envelope_from_object (const msgpack_object *object, const sb_limits_t *limits
                          char *err, size_t errlen)
 {
     json_t *json = sb_msgpack_to_json (object, "", err, errlen);
-    sb_envelope_t *self = json? sb_envelope_from_json (json, limits, err, errlen): NULL;
+    sb_envelope_t *self = json? s_from_json (json, limits, true, err, errlen): NULL;
     json_decref (json);
     return self;
 }

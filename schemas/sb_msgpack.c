@@ -285,10 +285,13 @@ sb_msgpack_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
     return 0;
 }
 
+//  A failure at path, named in err; with no path (the first pass, which
+//  keeps none) only NULL.
 static json_t *
 s_to_json_fail (char *err, size_t errlen, const char *path, const char *why)
 {
-    snprintf (err, errlen, "%s: %s", *path? path: "envelope", why);
+    if (path)
+        snprintf (err, errlen, "%s: %s", *path? path: "envelope", why);
     return NULL;
 }
 
@@ -319,11 +322,14 @@ s_map_to_json (const msgpack_object_map *map, const char *path,
         name [length] = 0;
         //  Paths only name values in messages: a long one is cut, not grown
         char child_path [512];
-        snprintf (child_path, sizeof child_path, "%.255s%s%.200s", path, *path? ".": "", name);
-        json_t *child = s_object_to_json (&kv->val, child_path, err, errlen);
+        if (path)
+            snprintf (child_path, sizeof child_path, "%.255s%s%.200s", path, *path? ".": "",
+                      name);
+        json_t *child = s_object_to_json (&kv->val, path? child_path: NULL, err, errlen);
         if (!child || json_object_set_new (object, name, child)) {
             json_decref (object);
-            return child? s_to_json_fail (err, errlen, child_path, "invalid UTF-8 key"): NULL;
+            return child? s_to_json_fail (err, errlen, path? child_path: NULL,
+                                          "invalid UTF-8 key"): NULL;
         }
     }
     return object;
@@ -336,8 +342,10 @@ s_array_to_json (const msgpack_object_array *array, const char *path,
     json_t *list = json_array ();
     for (uint32_t index = 0; list && index < array->size; index++) {
         char child_path [512];
-        snprintf (child_path, sizeof child_path, "%.255s[%u]", path, index);
-        json_t *child = s_object_to_json (&array->ptr [index], child_path, err, errlen);
+        if (path)
+            snprintf (child_path, sizeof child_path, "%.255s[%u]", path, index);
+        json_t *child = s_object_to_json (&array->ptr [index], path? child_path: NULL,
+                                          err, errlen);
         if (!child || json_array_append_new (list, child)) {
             json_decref (list);
             return NULL;
@@ -384,11 +392,14 @@ s_object_to_json (const msgpack_object *obj, const char *path,
     }
 }
 
+//  As sb_msgpack_check_json: a first pass builds no path, and only a value
+//  that fails is converted again to name where.
 json_t *
 sb_msgpack_to_json (const msgpack_object *obj, const char *path,
                     char *err, size_t errlen)
 {
-    return s_object_to_json (obj, path, err, errlen);
+    json_t *json = s_object_to_json (obj, NULL, NULL, 0);
+    return json? json: s_object_to_json (obj, path? path: "", err, errlen);
 }
 
 int
