@@ -99,8 +99,6 @@ bench_http_set_basic_auth (bench_http_t *self, const char *userpwd)
     for (int index = 0; index < self->count; index++) {
         CURL *easy = self->slots [index].easy;
         curl_easy_setopt (easy, CURLOPT_USERPWD, userpwd);
-        curl_easy_setopt (easy, CURLOPT_FRESH_CONNECT, 1L);
-        curl_easy_setopt (easy, CURLOPT_FORBID_REUSE, 1L);
     }
 }
 
@@ -245,11 +243,12 @@ bench_http_wait (const char *url, int timeout_ms)
 }
 
 int
-bench_http_fetch (const char *url, const char *body, zchunk_t *into)
+bench_http_fetch_on (void **handle, const char *url, const char *body, zchunk_t *into)
 {
-    CURL *easy = curl_easy_init ();
+    CURL *easy = handle && *handle? (CURL *) *handle: curl_easy_init ();
     if (!easy)
         return -1;
+    curl_easy_reset (easy);      //  options go; its connections stay
     curl_easy_setopt (easy, CURLOPT_URL, url);
     curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, into? s_collect: s_discard);
     curl_easy_setopt (easy, CURLOPT_WRITEDATA, into);
@@ -257,6 +256,24 @@ bench_http_fetch (const char *url, const char *body, zchunk_t *into)
     if (body)
         curl_easy_setopt (easy, CURLOPT_POSTFIELDS, body);
     int rc = curl_easy_perform (easy) == CURLE_OK? 0: -1;
-    curl_easy_cleanup (easy);
+    if (handle)
+        *handle = easy;
+    else
+        curl_easy_cleanup (easy);
     return rc;
+}
+
+void
+bench_http_fetch_close (void **handle)
+{
+    if (handle && *handle) {
+        curl_easy_cleanup ((CURL *) *handle);
+        *handle = NULL;
+    }
+}
+
+int
+bench_http_fetch (const char *url, const char *body, zchunk_t *into)
+{
+    return bench_http_fetch_on (NULL, url, body, into);
 }

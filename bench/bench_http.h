@@ -20,8 +20,8 @@ typedef struct _bench_http_t bench_http_t;
 bench_http_t *bench_http_new (const char *url, int connections, long expect);
 //  Ends the driver's requests; idempotent, NULLs *self_p.
 void bench_http_destroy (bench_http_t **self_p);
-//  Sends basic auth (user:password, borrowed for the driver's life) on a
-//  fresh connection for every request, as a client without keep-alive.
+//  Sends basic auth (user:password, borrowed for the driver's life) with
+//  every request, on the driver's kept-alive connections.
 void bench_http_set_basic_auth (bench_http_t *self, const char *userpwd);
 
 //  Starts a request on a free slot, due at start_us: a POST of body
@@ -46,5 +46,10 @@ int bench_http_wait (const char *url, int timeout_ms);
 //  One request to url: a POST of body, or a GET if body is NULL; the
 //  answer's body appended to into unless NULL. Returns 0 or -1.
 int bench_http_fetch (const char *url, const char *body, zchunk_t *into);
+//  The same on *handle's connection (a libcurl handle the caller keeps:
+//  NULL at first, made here), so that a poll every few ms opens no
+//  connection each time; bench_http_fetch_close frees it.
+int bench_http_fetch_on (void **handle, const char *url, const char *body, zchunk_t *into);
+void bench_http_fetch_close (void **handle);
 
 #endif

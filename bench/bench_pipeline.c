@@ -5,8 +5,8 @@
     with the demo data (AOF on, fsync every second). Every process runs on
     this machine. Prints, in one run:
 
-      1. the ceiling: the fake Twilio alone, create requests each on a
-         fresh connection (as the sender sends them) at saturation;
+      1. the ceiling: the fake Twilio alone, create requests on kept-alive
+         connections (as the sender sends them) at saturation;
       2. the fleet at saturation: at most --window conversations in flight
          (posted, not yet sent), for --seconds;
       3. the fleet at a fixed offered rate (open loop, --rate; default half
@@ -91,6 +91,7 @@ typedef struct {
     size_t posted_size;
     uint64_t sequence;           //  conversations posted in all phases
     int64_t completed;           //  the sender's completions, at the last look
+    void *counts;                //  the fake's counts' connection (bench_http_fetch_on)
 } s_bench_t;
 
 //  --------------------------------------------------------------------------
@@ -312,6 +313,7 @@ static void
 s_fleet_stop (s_bench_t *self)
 {
     sb_client_destroy (&self->client);
+    bench_http_fetch_close (&self->counts);
     for (size_t index = self->proc_count; index-- > 0;)
         if (self->procs [index].process)
             sb_testproc_stop (&self->procs [index].process, 15000, self->procs [index].name);
@@ -475,7 +477,7 @@ s_fake_creates (s_bench_t *self)
     char url [160];
     snprintf (url, sizeof url, "%s/_fake/counts", self->fake_base);
     zchunk_t *chunk = zchunk_new (NULL, 0);
-    int rc = chunk? bench_http_fetch (url, NULL, chunk): -1;
+    int rc = chunk? bench_http_fetch_on (&self->counts, url, NULL, chunk): -1;
     json_t *counts = rc == 0? json_loadb ((const char *) zchunk_data (chunk), zchunk_size (chunk),
                                           0, NULL): NULL;
     json_t *creates = json_object_get (counts, "creates");
@@ -556,7 +558,7 @@ s_phase_report (s_bench_t *self, const char *what, double offered, uint64_t firs
     return achieved;
 }
 
-//  1. The ceiling: the fake Twilio alone, creates on fresh connections at
+//  1. The ceiling: the fake Twilio alone, creates on kept-alive connections at
 //  saturation, as many at once as the sender makes. Returns its req/s.
 static double
 s_phase_fake (s_bench_t *self)
