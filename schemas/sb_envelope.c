@@ -1,10 +1,12 @@
-/*  sb_envelope.c — the envelope: fields, checks, msgpack and JSON forms.
+/*  sb_envelope.c — the envelope: fields, checks, msgpack and JSON forms
+    (the broker's view over unpacked msgpack: sb_envelope_view.c).
 
     Decoding goes bytes -> bounded scan -> msgpack-c -> JSON -> envelope, so
     that the msgpack and JSON forms share one parser of header fields and
     one set of error messages.                                              */
 
 #include "sb_classes.h"
+#include "sb_envelope_checks.h"
 
 struct _sb_envelope_t {
     uint32_t v;
@@ -116,8 +118,8 @@ sb_envelope_dup (const sb_envelope_t *self)
 
 //  Service, instance and tenant names: short, and only characters that
 //  are safe in Redis keys, log lines and file names.
-static bool
-s_name_valid (const char *name, bool allow_empty)
+bool
+sb_envelope_name_valid (const char *name, bool allow_empty)
 {
     size_t length = strlen (name);
     if ((length == 0 && !allow_empty) || length > SB_ENVELOPE_MAX_NAME)
@@ -176,9 +178,9 @@ s_check_hop (const json_t *hop, size_t index, char *err, size_t errlen)
     const json_t *attempt = json_object_get (hop, "attempt");
     if (!json_is_object (hop))
         return sb_error_set (err, errlen, "trace[%zu]: expected a map", index);
-    if (!json_is_string (svc) || !s_name_valid (json_string_value (svc), false))
+    if (!json_is_string (svc) || !sb_envelope_name_valid (json_string_value (svc), false))
         return sb_error_set (err, errlen, "trace[%zu].svc: expected a service name", index);
-    if (inst && !(json_is_string (inst) && s_name_valid (json_string_value (inst), true)))
+    if (inst && !(json_is_string (inst) && sb_envelope_name_valid (json_string_value (inst), true)))
         return sb_error_set (err, errlen, "trace[%zu].inst: expected an instance name", index);
     if (!json_is_integer (at) || json_integer_value (at) < 0)
         return sb_error_set (err, errlen, "trace[%zu].at_ms: expected a non-negative integer", index);
@@ -188,16 +190,8 @@ s_check_hop (const json_t *hop, size_t index, char *err, size_t errlen)
     return 0;
 }
 
-//  The header fields as plain values, so that the envelope object and the
-//  view over raw bytes share one set of checks and messages.
-typedef struct {
-    uint32_t v;
-    const char *id, *key, *corr, *type, *src, *tenant, *reply_to;
-    int64_t created_ms, deadline_ms, not_before_ms;
-} s_header_t;
-
-static int
-s_check_header (const s_header_t *header, char *err, size_t errlen)
+int
+sb_envelope_header_check (const sb_envelope_header_t *header, char *err, size_t errlen)
 {
     if (header->v != SB_ENVELOPE_VERSION)
         return sb_error_set (err, errlen, "v: unsupported envelope version %u (this build speaks %d)",
@@ -212,9 +206,9 @@ s_check_header (const s_header_t *header, char *err, size_t errlen)
         return -1;
     if (!s_type_valid (header->type))
         return sb_error_set (err, errlen, "type: '%s' is not lower-case dotted words", header->type);
-    if (!s_name_valid (header->src, false))
+    if (!sb_envelope_name_valid (header->src, false))
         return sb_error_set (err, errlen, "src: '%s' is not a service name", header->src);
-    if (!s_name_valid (header->tenant, true))
+    if (!sb_envelope_name_valid (header->tenant, true))
         return sb_error_set (err, errlen, "tenant: '%s' is not a tenant name", header->tenant);
     if (header->reply_to && strlen (header->reply_to) > SB_ENVELOPE_MAX_REPLY)
         return sb_error_set (err, errlen, "reply_to: longer than %d bytes", SB_ENVELOPE_MAX_REPLY);
@@ -243,10 +237,10 @@ s_check_trace (const json_t *trace, char *err, size_t errlen)
 int
 sb_envelope_check (const sb_envelope_t *self, char *err, size_t errlen)
 {
-    s_header_t header = { self->v, self->id, self->key, self->corr, self->type, self->src,
+    sb_envelope_header_t header = { self->v, self->id, self->key, self->corr, self->type, self->src,
                           self->tenant, self->reply_to, self->created_ms, self->deadline_ms,
                           self->not_before_ms };
-    if (s_check_header (&header, err, errlen))
+    if (sb_envelope_header_check (&header, err, errlen))
         return -1;
     return s_check_trace (self->trace, err, errlen);
 }
@@ -641,151 +635,4 @@ sb_envelope_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
     if (type && typelen)
         *type = 0;
     return sb_msgpack_peek (data, size, deadline_ms, type, typelen);
-}
-
-//  --------------------------------------------------------------------------
-//  View over unpacked msgpack (the broker's fast path)
-
-//  Copies a string value into a fixed buffer of max bytes (plus NUL).
-static int
-s_view_string (const char *name, const msgpack_object *value, char *target, size_t max,
-               char *err, size_t errlen)
-{
-    if (value->type != MSGPACK_OBJECT_STR)
-        return sb_error_set (err, errlen, "%s: expected a string", name);
-    size_t size = value->via.str.size;
-    if (size && memchr (value->via.str.ptr, 0, size))
-        return sb_error_set (err, errlen, "%s: holds a NUL byte", name);
-    if (!sb_msgpack_utf8_valid (value->via.str.ptr, size))
-        return sb_error_set (err, errlen, "%s: string is not valid UTF-8", name);
-    if (size > max)
-        return sb_error_set (err, errlen, "%s: longer than %zu bytes", name, max);
-    if (size)
-        memcpy (target, value->via.str.ptr, size);
-    target [size] = 0;
-    return 0;
-}
-
-static int
-s_view_integer (const char *name, const msgpack_object *value, int64_t max, int64_t *target,
-                char *err, size_t errlen)
-{
-    if (value->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        return sb_error_set (err, errlen, "%s: %lld is out of range 0..%lld", name,
-                             (long long) value->via.i64, (long long) max);
-    if (value->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return sb_error_set (err, errlen, "%s: expected an integer", name);
-    if (value->via.u64 > (uint64_t) max)
-        return sb_error_set (err, errlen, "%s: %llu is out of range 0..%lld", name,
-                             (unsigned long long) value->via.u64, (long long) max);
-    *target = (int64_t) value->via.u64;
-    return 0;
-}
-
-//  Sets one header field of the view; unknown fields must only be JSON-able.
-static int
-s_view_field (sb_envelope_view_t *view, const char *name, const msgpack_object *value,
-              char *err, size_t errlen)
-{
-    int64_t number = 0;
-    int rc = 0;
-    if (streq (name, "v")) {
-        rc = s_view_integer (name, value, UINT32_MAX, &number, err, errlen);
-        view->v = (uint32_t) number;
-    }
-    else
-    if (streq (name, "id")) {
-        if (value->type != MSGPACK_OBJECT_STR || value->via.str.size != SB_ID_LEN)
-            return sb_error_set (err, errlen, "id: expected a 26-character ULID");
-        rc = s_view_string (name, value, view->id, SB_ID_LEN, err, errlen);
-    }
-    else
-    if (streq (name, "key"))    rc = s_view_string (name, value, view->key, SB_ENVELOPE_MAX_KEY, err, errlen);
-    else
-    if (streq (name, "corr"))   rc = s_view_string (name, value, view->corr, SB_ENVELOPE_MAX_CORR, err, errlen);
-    else
-    if (streq (name, "type"))   rc = s_view_string (name, value, view->type, SB_ENVELOPE_MAX_NAME, err, errlen);
-    else
-    if (streq (name, "src"))    rc = s_view_string (name, value, view->src, SB_ENVELOPE_MAX_NAME, err, errlen);
-    else
-    if (streq (name, "tenant")) rc = s_view_string (name, value, view->tenant, SB_ENVELOPE_MAX_NAME, err, errlen);
-    else
-    if (streq (name, "reply_to")) {
-        view->has_reply_to = value->type != MSGPACK_OBJECT_NIL;
-        rc = view->has_reply_to? s_view_string (name, value, view->reply_to, SB_ENVELOPE_MAX_REPLY,
-                                                err, errlen): 0;
-    }
-    else
-    if (streq (name, "attempt")) {
-        rc = s_view_integer (name, value, UINT32_MAX, &number, err, errlen);
-        view->attempt = (uint32_t) number;
-    }
-    else
-    if (streq (name, "created_ms"))    rc = s_view_integer (name, value, INT64_MAX, &view->created_ms, err, errlen);
-    else
-    if (streq (name, "deadline_ms"))   rc = s_view_integer (name, value, INT64_MAX, &view->deadline_ms, err, errlen);
-    else
-    if (streq (name, "not_before_ms")) rc = s_view_integer (name, value, INT64_MAX, &view->not_before_ms, err, errlen);
-    else
-    if (streq (name, "trace")) {
-        view->trace = value;
-        if (value->type != MSGPACK_OBJECT_ARRAY)
-            return sb_error_set (err, errlen, "trace: expected an array");
-        rc = sb_msgpack_check_json (value, name, err, errlen);
-    }
-    else
-    if (streq (name, "body")) {
-        view->body = value;
-        if (value->type != MSGPACK_OBJECT_MAP)
-            return sb_error_set (err, errlen, "body: expected a map");
-        rc = sb_msgpack_check_json (value, name, err, errlen);
-    }
-    else
-        rc = sb_msgpack_check_json (value, name, err, errlen);
-    return rc;
-}
-
-//  Hops are few: they are checked in their JSON form, with the same code
-//  as the envelope object's.
-static int
-s_view_trace (const sb_envelope_view_t *view, char *err, size_t errlen)
-{
-    if (!view->trace || view->trace->via.array.size == 0)
-        return 0;
-    json_t *trace = sb_msgpack_to_json (view->trace, "trace", err, errlen);
-    int rc = trace? s_check_trace (trace, err, errlen): -1;
-    json_decref (trace);
-    return rc;
-}
-
-int
-sb_envelope_view (const msgpack_object *root, sb_envelope_view_t *view,
-                  char *err, size_t errlen)
-{
-    memset (view, 0, sizeof *view);
-    if (root->type != MSGPACK_OBJECT_MAP)
-        return sb_error_set (err, errlen, "envelope: expected a map");
-    if (sb_msgpack_map_duplicate (&root->via.map) >= 0)
-        return sb_error_set (err, errlen, "envelope: a map key appears twice");
-    bool has_v = false;
-    for (uint32_t index = 0; index < root->via.map.size; index++) {
-        const msgpack_object *key = &root->via.map.ptr [index].key;
-        char name [SB_ENVELOPE_MAX_KEY + 1];
-        if (key->type != MSGPACK_OBJECT_STR)
-            return sb_error_set (err, errlen, "envelope: map key is not a string");
-        if (s_view_string ("envelope key", key, name, SB_ENVELOPE_MAX_KEY, err, errlen)
-        ||  s_view_field (view, name, &root->via.map.ptr [index].val, err, errlen))
-            return -1;
-        has_v = has_v || streq (name, "v");
-    }
-    if (!has_v)
-        return sb_error_set (err, errlen, "missing required field 'v'");
-    if (!view->body)
-        return sb_error_set (err, errlen, "missing required field 'body'");
-    s_header_t header = { view->v, view->id, view->key, view->corr, view->type, view->src,
-                          view->tenant, view->has_reply_to? view->reply_to: NULL,
-                          view->created_ms, view->deadline_ms, view->not_before_ms };
-    if (s_check_header (&header, err, errlen))
-        return -1;
-    return s_view_trace (view, err, errlen);
 }

@@ -44,6 +44,32 @@ s_expect_refused (json_t *json, const sb_limits_t *limits, const char *expected)
         fail_msg ("decode: got '%s', expected '%s'", err, expected);
 }
 
+//  Expects json (kept) packed as msgpack to be refused by the broker's
+//  view (sb_envelope_view) with a message containing expected, or, when
+//  expected is NULL, accepted: the view must agree with decode.
+static void
+s_expect_view (const json_t *json, const char *expected)
+{
+    msgpack_sbuffer buffer;
+    s_pack (json, &buffer);
+    msgpack_zone zone;
+    msgpack_zone_init (&zone, 2048);
+    msgpack_object root;
+    assert_int_equal (sb_msgpack_unpack ((const uint8_t *) buffer.data, buffer.size, &zone,
+                                         &root), 0);
+    sb_envelope_view_t view;
+    char err [256] = "";
+    int rc = sb_envelope_view (&root, &view, err, sizeof err);
+    msgpack_zone_destroy (&zone);
+    msgpack_sbuffer_destroy (&buffer);
+    if (!expected && rc)
+        fail_msg ("view refused: %s", err);
+    if (expected && rc == 0)
+        fail_msg ("view accepted, expected '%s'", expected);
+    if (expected && !strstr (err, expected))
+        fail_msg ("view: got '%s', expected '%s'", err, expected);
+}
+
 //  The minimal envelope with one field replaced (value taken), or removed
 //  when value is NULL
 static json_t *
@@ -248,36 +274,61 @@ s_trace (size_t count)
     return trace;
 }
 
+//  A trace refused by decode, from_json and the broker's view alike
+static void
+s_trace_refused (const char *trace, const char *expected)
+{
+    json_t *value = json_loads (trace, JSON_ALLOW_NUL, NULL);
+    assert_non_null (value);
+    json_t *json = s_with ("trace", value);
+    s_expect_view (json, expected);
+    s_expect_refused (json, NULL, expected);
+}
+
 static void
 test_trace (void **state)
 {
     (void) state;
-    s_expect_refused (s_with ("trace", json_loads ("[{\"inst\":\"x\",\"at_ms\":1}]", 0, NULL)),
-                      NULL, "trace[0].svc: expected a service name");
-    s_expect_refused (s_with ("trace", json_loads ("[{\"svc\":\"gw\",\"at_ms\":1},"
-                                                   "{\"svc\":\"gw\"}]", 0, NULL)),
-                      NULL, "trace[1].at_ms: expected a non-negative integer");
-    s_expect_refused (s_with ("trace", json_loads ("[{\"svc\":\"gw\",\"at_ms\":-1}]", 0, NULL)),
-                      NULL, "trace[0].at_ms: expected a non-negative integer");
-    s_expect_refused (s_with ("trace", json_loads ("[{\"svc\":\"gw\",\"at_ms\":\"1\"}]", 0, NULL)),
-                      NULL, "trace[0].at_ms: expected a non-negative integer");
-    s_expect_refused (s_with ("trace", json_loads ("[{\"svc\":\"g w\",\"at_ms\":1}]", 0, NULL)),
-                      NULL, "trace[0].svc: expected a service name");
-    s_expect_refused (s_with ("trace", json_loads ("[{\"svc\":5,\"at_ms\":1}]", 0, NULL)),
-                      NULL, "trace[0].svc: expected a service name");
-    s_expect_refused (s_with ("trace", json_loads ("[{\"svc\":\"gw\",\"inst\":\"a/b\",\"at_ms\":1}]",
-                                                   0, NULL)),
-                      NULL, "trace[0].inst: expected an instance name");
-    s_expect_refused (s_with ("trace", json_loads ("[{\"svc\":\"gw\",\"at_ms\":1,\"attempt\":\"1\"}]",
-                                                   0, NULL)),
-                      NULL, "trace[0].attempt: expected a non-negative integer");
+    s_trace_refused ("[{\"inst\":\"x\",\"at_ms\":1}]", "trace[0].svc: expected a service name");
+    s_trace_refused ("[{\"svc\":\"gw\",\"at_ms\":1},{\"svc\":\"gw\"}]",
+                     "trace[1].at_ms: expected a non-negative integer");
+    s_trace_refused ("[{\"svc\":\"gw\",\"at_ms\":-1}]", "trace[0].at_ms: expected a non-negative integer");
+    s_trace_refused ("[{\"svc\":\"gw\",\"at_ms\":\"1\"}]",
+                     "trace[0].at_ms: expected a non-negative integer");
+    s_trace_refused ("[{\"svc\":\"gw\",\"at_ms\":1.5}]", "trace[0].at_ms: expected a non-negative integer");
+    s_trace_refused ("[{\"svc\":\"g w\",\"at_ms\":1}]", "trace[0].svc: expected a service name");
+    s_trace_refused ("[{\"svc\":5,\"at_ms\":1}]", "trace[0].svc: expected a service name");
+    s_trace_refused ("[{\"svc\":\"\",\"at_ms\":1}]", "trace[0].svc: expected a service name");
+    s_trace_refused ("[{\"svc\":\"gw\",\"inst\":\"a/b\",\"at_ms\":1}]",
+                     "trace[0].inst: expected an instance name");
+    s_trace_refused ("[{\"svc\":\"gw\",\"inst\":null,\"at_ms\":1}]",
+                     "trace[0].inst: expected an instance name");
+    s_trace_refused ("[{\"svc\":\"gw\",\"at_ms\":1,\"attempt\":\"1\"}]",
+                     "trace[0].attempt: expected a non-negative integer");
+    s_trace_refused ("[{\"svc\":\"gw\",\"at_ms\":1,\"attempt\":4294967296}]",
+                     "trace[0].attempt: expected a non-negative integer");
+    s_trace_refused ("[{\"svc\":\"gw\",\"at_ms\":1,\"attempt\":-1}]",
+                     "trace[0].attempt: expected a non-negative integer");
+    s_trace_refused ("[5]", "trace[0]: expected a map");
+    //  A name is read up to a NUL, in every reader
+    s_trace_refused ("[{\"svc\":\"\\u0000gw\",\"at_ms\":1}]", "trace[0].svc: expected a service name");
+    json_t *json = s_with ("trace", json_loads ("[{\"svc\":\"gw\\u0000 x\",\"inst\":\"\","
+                                                "\"at_ms\":0,\"attempt\":4294967295}]",
+                                                JSON_ALLOW_NUL, NULL));
+    assert_non_null (json_object_get (json, "trace"));
+    s_expect_view (json, NULL);
+    json_decref (json);
     //  A minimal hop: svc and at_ms
     s_expect_accepted ("trace", json_loads ("[{\"svc\":\"gw\",\"at_ms\":0}]", 0, NULL));
 
     //  At most 64 hops, decoded or pushed
     s_expect_accepted ("trace", s_trace (SB_ENVELOPE_MAX_HOPS));
-    s_expect_refused (s_with ("trace", s_trace (SB_ENVELOPE_MAX_HOPS + 1)), NULL,
-                      "trace: more than 64 hops");
+    json = s_with ("trace", s_trace (SB_ENVELOPE_MAX_HOPS));
+    s_expect_view (json, NULL);
+    json_decref (json);
+    json = s_with ("trace", s_trace (SB_ENVELOPE_MAX_HOPS + 1));
+    s_expect_view (json, "trace: more than 64 hops");
+    s_expect_refused (json, NULL, "trace: more than 64 hops");
     sb_envelope_t *env = sb_envelope_new ("sms.received");
     for (int hop = 0; hop < SB_ENVELOPE_MAX_HOPS; hop++)
         assert_int_equal (sb_envelope_trace_push (env, "router", "r-1", hop, 0), 0);
