@@ -92,6 +92,7 @@ typedef struct {
     uint64_t sequence;           //  conversations posted in all phases
     int64_t completed;           //  the sender's completions, at the last look
     void *counts;                //  the fake's counts' connection (bench_http_fetch_on)
+    int64_t rounds_mark;         //  the broker's rounds to Redis at the phase's start
 } s_bench_t;
 
 //  --------------------------------------------------------------------------
@@ -179,6 +180,18 @@ s_look (s_bench_t *self, int64_t *backlog)
         *backlog = json_integer_value (json_object_get (stats, "backlog"));
     json_decref (stats);
     return stats? 0: -1;
+}
+
+//  How many rounds the broker has sent Redis (STATS redis_rounds), or -1.
+static int64_t
+s_rounds (s_bench_t *self)
+{
+    char err [256];
+    json_t *stats = sb_client_request (self->client, "STATS", NULL, 2000, err, sizeof err);
+    json_t *count = json_object_get (json_object_get (stats, "redis_rounds"), "count");
+    int64_t rounds = json_is_integer (count)? json_integer_value (count): -1;
+    json_decref (stats);
+    return rounds;
 }
 
 //  Waits until the broker has a worker for each of the fleet's services.
@@ -330,6 +343,7 @@ s_cpu_mark (s_bench_t *self)
         self->procs [index].cpu_mark = bench_proc_cpu (self->procs [index].pid);
         self->procs [index].switch_mark = bench_proc_switches (self->procs [index].pid);
     }
+    self->rounds_mark = s_rounds (self);
 }
 
 //  Prints each process's CPU since the mark: per conversation and as a
@@ -364,6 +378,10 @@ s_cpu_report (s_bench_t *self, double self_mark, size_t conversations, double el
     }
     printf ("\n    all but the load generator: %.1f per conversation\n",
             conversations? switches / (double) conversations: 0);
+    int64_t rounds = s_rounds (self);
+    if (rounds >= 0 && self->rounds_mark >= 0 && conversations)
+        printf ("    the broker's rounds to Redis: %.1f per conversation\n",
+                (double) (rounds - self->rounds_mark) / (double) conversations);
     return conversations? total * 1e6 / (double) conversations: 0;
 }
 

@@ -465,9 +465,10 @@ s_answer_applied (sb_broker_t *self, s_answer_t *answer, bool applied)
     else
     if (answer->kind == SB_STORE_DONE) {
         service->completed++;
+        //  Its outputs' services were marked when the answer was queued:
+        //  the round's fetches came after the script (sb_broker_queue_answers)
         for (size_t index = 0; index < answer->put_count; index++) {
             const sb_store_put_t *put = &answer->puts [index];
-            s_mark_dirty (self, put->services, put->service_count);
             s_tap_published (self, put->services, put->service_count, put->envelope, put->size);
         }
     }
