@@ -177,7 +177,8 @@ s_check_stalls (sb_broker_t *self, int64_t now)
     self->next_stall_check_ms = now + S_STALL_CHECK_MS / (int64_t) (count? count: 1);
     s_service_t *service = s_next_service (self, &self->stall_cursor);
     sb_store_figures_t figures;
-    if (!service || sb_store_figures (self->store, service->name, &figures))
+    const char *name = service? service->name: NULL;
+    if (!service || sb_store_figures (self->store, &name, 1, &figures) || !figures.known)
         return;
     int64_t backlog = figures.queued + figures.delayed;
     bool stalled = backlog > 0 && backlog >= service->backlog_at_check

@@ -44,10 +44,11 @@ s_service_alerts (sb_broker_t *self, json_t *stats, double failure_rate, size_t 
 }
 
 static json_t *
-s_service_stats (sb_broker_t *self, s_service_t *service, int64_t now_wall, size_t *crossed)
+s_service_stats (sb_broker_t *self, s_service_t *service, const sb_store_figures_t *store,
+                 int64_t now_wall, size_t *crossed)
 {
-    sb_store_figures_t figures = { 0 };
-    bool known = sb_store_figures (self->store, service->name, &figures) == 0;
+    sb_store_figures_t figures = *store;
+    bool known = figures.known;
     double failure_rate = s_failure_rate (service, zclock_mono ());
     json_t *stats = json_pack ("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:f}",
         "workers", (json_int_t) service->workers,
@@ -79,11 +80,21 @@ s_on_stats (sb_broker_t *self, zframe_t *identity)
     sb_store_backlog (self->store, &backlog);
     sb_store_dlq_size (self->store, &dead);
     json_t *services = json_object ();
-    size_t crossed = 0;
-    for (s_service_t *service = (s_service_t *) zhashx_first (self->services); service;
-         service = (s_service_t *) zhashx_next (self->services))
+    size_t crossed = 0, count = zhashx_size (self->services), index = 0;
+    const char **names = (const char **) calloc (count + 1, sizeof (char *));
+    sb_store_figures_t *figures = (sb_store_figures_t *) calloc (count + 1, sizeof *figures);
+    for (s_service_t *service = (s_service_t *) zhashx_first (self->services);
+         service && names; service = (s_service_t *) zhashx_next (self->services))
+        names [index++] = service->name;
+    if (names && figures)
+        sb_store_figures (self->store, names, count, figures);   //  unknown ones say so
+    index = 0;
+    for (s_service_t *service = (s_service_t *) zhashx_first (self->services);
+         service && figures; service = (s_service_t *) zhashx_next (self->services))
         json_object_set_new (services, service->name,
-                             s_service_stats (self, service, now_wall, &crossed));
+                             s_service_stats (self, service, &figures [index++], now_wall, &crossed));
+    free (names);
+    free (figures);
     json_t *stats = json_pack ("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:o}",
         "broker", self->name, "endpoint", self->endpoint,
         "uptime_ms", (json_int_t) (zclock_mono () - self->started_ms),

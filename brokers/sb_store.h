@@ -212,13 +212,18 @@ int sb_store_dlq_replay (sb_store_t *self, const char *entry, size_t *replayed,
 //  Figures for STATS: per service queue length, in flight (pending),
 //  delayed, oldest queued message's age; and the total backlog.
 typedef struct {
+    bool known;           //  false: Redis could not tell (the rest 0)
     int64_t queued;       //  in the stream, not yet delivered
     int64_t pending;      //  delivered, not yet answered (all brokers)
     int64_t delayed;
     int64_t oldest_ms;    //  when the oldest entry was queued, 0 if none
 } sb_store_figures_t;
 
-int sb_store_figures (sb_store_t *self, const char *service, sb_store_figures_t *figures);
+//  Fills figures [i] for each of count services, in two round trips to
+//  Redis however many they are. Returns 0, or -1 when Redis failed (then
+//  none is known).
+int sb_store_figures (sb_store_t *self, const char *const *services, size_t count,
+                      sb_store_figures_t *figures);
 int sb_store_backlog (sb_store_t *self, int64_t *backlog);
 int sb_store_dlq_size (sb_store_t *self, int64_t *size);
 

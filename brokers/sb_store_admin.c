@@ -129,6 +129,27 @@ sb_store_dlq_replay (sb_store_t *self, const char *entry, size_t *replayed,
     }
 }
 
+//  An integer reply (an integer, a number as text, or nil for 0) into
+//  *value; frees the reply. Returns 0, or -1 (the store failed) for any
+//  other.
+static int
+s_reply_integer (sb_store_t *self, redisReply *reply, int64_t *value)
+{
+    int rc = 0;
+    if (reply->type == REDIS_REPLY_INTEGER)
+        *value = reply->integer;
+    else
+    if (reply->type == REDIS_REPLY_STRING)
+        *value = strtoll (reply->str, NULL, 10);
+    else
+    if (reply->type == REDIS_REPLY_NIL)
+        *value = 0;
+    else
+        rc = sb_store_fail (self, "Redis: %s", reply->type == REDIS_REPLY_ERROR? reply->str: "unexpected reply");
+    freeReplyObject (reply);
+    return rc;
+}
+
 //  Runs a command given as a format (no binary arguments) and returns its
 //  integer reply in *value.
 static int
@@ -145,19 +166,7 @@ s_integer (sb_store_t *self, int64_t *value, const char *format, ...)
         sb_store_drop (self);
         return -1;
     }
-    int rc = 0;
-    if (reply->type == REDIS_REPLY_INTEGER)
-        *value = reply->integer;
-    else
-    if (reply->type == REDIS_REPLY_STRING)
-        *value = strtoll (reply->str, NULL, 10);
-    else
-    if (reply->type == REDIS_REPLY_NIL)
-        *value = 0;
-    else
-        rc = sb_store_fail (self, "Redis: %s", reply->type == REDIS_REPLY_ERROR? reply->str: "unexpected reply");
-    freeReplyObject (reply);
-    return rc;
+    return s_reply_integer (self, reply, value);
 }
 
 int
@@ -204,35 +213,101 @@ s_id_ms (const redisReply *id)
     return id && id->type == REDIS_REPLY_STRING? strtoll (id->str, NULL, 10): 0;
 }
 
-int
-sb_store_figures (sb_store_t *self, const char *service, sb_store_figures_t *figures)
+//  Reads count replies off the connection into replies. Returns 0, or -1
+//  (the connection failed, and is dropped) with those read freed.
+static int
+s_read_replies (sb_store_t *self, redisReply **replies, size_t count)
 {
-    memset (figures, 0, sizeof *figures);
+    for (size_t index = 0; index < count; index++) {
+        void *reply = NULL;
+        if (redisGetReply (self->redis, &reply) != REDIS_OK || !reply) {
+            while (index)
+                freeReplyObject (replies [--index]);
+            sb_store_fail (self, "Redis at %s: %s", self->url, self->redis->errstr);
+            sb_store_drop (self);
+            return -1;
+        }
+        replies [index] = (redisReply *) reply;
+    }
+    return 0;
+}
+
+//  One service's figures from its four replies (XLEN, HGET, XINFO GROUPS,
+//  XPENDING; all freed), its group's last delivered id into last.
+static void
+s_service_figures (sb_store_t *self, redisReply **replies, sb_store_figures_t *figures,
+                   char *last, size_t lastlen)
+{
     int64_t length = 0, lag = -1;
-    if (s_integer (self, &length, "XLEN %sq:%s", self->prefix, service)
-    ||  s_integer (self, &figures->delayed, "HGET %sdelayed %s", self->prefix, service))
-        return -1;
-    char last [SB_STORE_STREAM_ID_MAX];
-    redisReply *reply = (redisReply *) redisCommand (self->redis, "XINFO GROUPS %sq:%s",
-                                                     self->prefix, service);
-    s_group_figures (reply, figures, &lag, last, sizeof last);
-    freeReplyObject (reply);
+    int bad = s_reply_integer (self, replies [0], &length);
+    bad |= s_reply_integer (self, replies [1], &figures->delayed);
+    s_group_figures (replies [2], figures, &lag, last, lastlen);
     //  Without a lag from Redis, the stream's length less what is pending
     //  is an upper bound (acknowledged entries wait for the next trim)
     figures->queued = lag >= 0? lag: length - figures->pending;
-    //  The oldest unfinished message: the oldest pending, else the first
-    //  not yet delivered
-    reply = (redisReply *) redisCommand (self->redis, "XPENDING %sq:%s %s",
-                                         self->prefix, service, SB_STORE_GROUP);
-    if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2)
-        figures->oldest_ms = s_id_ms (reply->element [1]);
-    freeReplyObject (reply);
-    reply = (redisReply *) redisCommand (self->redis, "XRANGE %sq:%s (%s + COUNT 1",
-                                         self->prefix, service, last);
-    if (!figures->oldest_ms && reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1)
-        figures->oldest_ms = s_id_ms (reply->element [0]->element [0]);
-    freeReplyObject (reply);
-    return 0;
+    //  The oldest unfinished message: the oldest pending, else (below) the
+    //  first not yet delivered
+    const redisReply *pending = replies [3];
+    if (pending->type == REDIS_REPLY_ARRAY && pending->elements >= 2)
+        figures->oldest_ms = s_id_ms (pending->element [1]);
+    freeReplyObject (replies [2]);
+    freeReplyObject (replies [3]);
+    figures->known = !bad;
+}
+
+int
+sb_store_figures (sb_store_t *self, const char *const *services, size_t count,
+                  sb_store_figures_t *figures)
+{
+    memset (figures, 0, count * sizeof *figures);
+    if (sb_store_ensure (self))
+        return -1;
+    char (*last) [SB_STORE_STREAM_ID_MAX] = calloc (count? count: 1, sizeof *last);
+    if (!last)
+        return sb_store_fail (self, "out of memory");
+    //  STATS asks for every service at once: two pipelines, not five
+    //  round trips a service, while the broker's loop waits
+    int rc = 0;
+    for (size_t index = 0; index < count; index++) {
+        rc |= redisAppendCommand (self->redis, "XLEN %sq:%s", self->prefix, services [index]);
+        rc |= redisAppendCommand (self->redis, "HGET %sdelayed %s", self->prefix, services [index]);
+        rc |= redisAppendCommand (self->redis, "XINFO GROUPS %sq:%s", self->prefix, services [index]);
+        rc |= redisAppendCommand (self->redis, "XPENDING %sq:%s %s", self->prefix, services [index],
+                                  SB_STORE_GROUP);
+    }
+    size_t asked = 0;
+    for (size_t index = 0; index < count && rc == 0; index++) {
+        redisReply *replies [4];
+        rc = s_read_replies (self, replies, 4);
+        if (rc == 0)
+            s_service_figures (self, replies, &figures [index], last [index], sizeof last [index]);
+    }
+    for (size_t index = 0; index < count && rc == 0; index++)
+        if (figures [index].known && !figures [index].oldest_ms) {
+            rc |= redisAppendCommand (self->redis, "XRANGE %sq:%s (%s + COUNT 1", self->prefix,
+                                      services [index], last [index]);
+            asked++;
+        }
+    for (size_t index = 0; index < count && rc == 0 && asked; index++) {
+        if (!figures [index].known || figures [index].oldest_ms)
+            continue;
+        redisReply *reply = NULL;
+        rc = s_read_replies (self, &reply, 1);
+        if (rc == 0 && reply->type == REDIS_REPLY_ARRAY && reply->elements == 1
+        &&  reply->element [0]->type == REDIS_REPLY_ARRAY && reply->element [0]->elements >= 1)
+            figures [index].oldest_ms = s_id_ms (reply->element [0]->element [0]);
+        freeReplyObject (reply);
+    }
+    free (last);
+    if (rc) {
+        //  Replies may still be owed on the connection: it goes
+        if (self->redis) {
+            sb_store_fail (self, "Redis at %s: figures failed", self->url);
+            sb_store_drop (self);
+        }
+        memset (figures, 0, count * sizeof *figures);
+    }
+    return rc? -1: 0;
 }
 
 //  --------------------------------------------------------------------------

@@ -503,6 +503,36 @@ test_stats (void **state)
     assert_true (sb_testworld_wait_workers (world, 0, "echo", 1));
 }
 
+//  STATS reads every service's figures from Redis in one go: each
+//  service's are its own (a queue with no worker, beside empty ones)
+static void
+test_stats_queues (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    s_broker_start (world, NULL, NULL);
+    char id [SB_ID_LEN + 1];
+    for (int count = 0; count < 3; count++) {
+        char key [32];
+        snprintf (key, sizeof key, "queued-%d", count);
+        s_publish_text (world, key, "ok", 0, 0, id);
+    }
+    s_publish_text (world, "queued-later", "ok", zclock_time () + 60000, 0, id);
+    zclock_sleep (50);
+    json_t *stats = sb_testworld_stats (world, 0);
+    assert_non_null (stats);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "queued"), 3);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "delayed"), 1);
+    assert_int_equal (sb_testworld_figure (stats, "echo", "pending"), 0);
+    assert_true (sb_testworld_figure (stats, "echo", "oldest_age_ms") >= 50);
+    assert_int_equal (sb_testworld_figure (stats, "echo-sink", "queued"), 0);
+    assert_int_equal (sb_testworld_figure (stats, "echo-sink", "delayed"), 0);
+    assert_int_equal (sb_testworld_figure (stats, "echo-sink", "oldest_age_ms"), 0);
+    json_t *storage_known = json_object_get (json_object_get (json_object_get (stats, "services"),
+                                                              "echo"), "storage_known");
+    assert_true (json_is_true (storage_known));
+    json_decref (stats);
+}
+
 //  --------------------------------------------------------------------------
 //  A delivery is a lease that every message of its worker extends (a
 //  silent worker's lease runs out, or the worker is counted dead: the
@@ -588,6 +618,7 @@ static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_backpressure),
     SB_TESTWORLD_CASE (test_fanout),
     SB_TESTWORLD_CASE (test_stats),
+    SB_TESTWORLD_CASE (test_stats_queues),
     SB_TESTWORLD_CASE (test_lease_renewed),
 };
 
