@@ -29,6 +29,7 @@
                           [--capacity N] [--csv FILE]                      */
 
 #include "sb_classes.h"
+#include "bench_fake.h"
 #include "bench_http.h"
 #include "bench_proc.h"
 #include "sb_client.h"
@@ -466,45 +467,6 @@ s_latencies (s_bench_t *self, uint64_t first, uint64_t last, bench_samples_t *sa
     return found;
 }
 
-//  What reached the fake Twilio since its last reset: messages and create
-//  requests, into *messages and *creates; then resets it.
-static void
-s_fake_take (s_bench_t *self, size_t *messages, size_t *creates)
-{
-    char url [160];
-    snprintf (url, sizeof url, "%s/_fake/messages", self->fake_base);
-    zchunk_t *chunk = zchunk_new (NULL, 0);
-    bench_http_fetch (url, NULL, chunk);
-    json_t *state = json_loadb ((const char *) zchunk_data (chunk), zchunk_size (chunk), 0, NULL);
-    *messages = json_array_size (json_object_get (state, "messages"));
-    *creates = (size_t) json_integer_value (json_object_get (state, "creates"));
-    json_decref (state);
-    zchunk_destroy (&chunk);
-    snprintf (url, sizeof url, "%s/_fake/reset", self->fake_base);
-    bench_http_fetch (url, "", NULL);
-}
-
-//  How many create requests reached the fake Twilio since its last reset,
-//  or -1 without an answer. The saturation phase keeps its window with it
-//  rather than with the broker's STATS: STATS reads every service's
-//  figures from Redis, and at a look every 10 ms that was 14 % of the
-//  broker's CPU (perf), charged to the fleet by the bench itself.
-static int64_t
-s_fake_creates (s_bench_t *self)
-{
-    char url [160];
-    snprintf (url, sizeof url, "%s/_fake/counts", self->fake_base);
-    zchunk_t *chunk = zchunk_new (NULL, 0);
-    int rc = chunk? bench_http_fetch_on (&self->counts, url, NULL, chunk): -1;
-    json_t *counts = rc == 0? json_loadb ((const char *) zchunk_data (chunk), zchunk_size (chunk),
-                                          0, NULL): NULL;
-    json_t *creates = json_object_get (counts, "creates");
-    int64_t found = json_is_integer (creates)? json_integer_value (creates): -1;
-    json_decref (counts);
-    zchunk_destroy (&chunk);
-    return found;
-}
-
 //  The latency samples' p50 and p99 in ms, into text.
 static void
 s_percentiles (bench_samples_t *samples, char *text, size_t size)
@@ -560,7 +522,7 @@ s_phase_report (s_bench_t *self, const char *what, double offered, uint64_t firs
     bench_samples_t samples = { 0 };
     int64_t last_us = 0;
     size_t found = s_latencies (self, first, self->sequence, &samples, &last_us);
-    s_fake_take (self, &messages, &creates);
+    bench_fake_take (self->fake_base, &messages, &creates);
     char latency [64];
     s_percentiles (&samples, latency, sizeof latency);
     printf ("  %-38s %7.0f conv/s  %s  (%zu posted, %zu at the fake in %zu creates, %zu "
@@ -607,7 +569,7 @@ s_phase_fake (s_bench_t *self)
             bench_http_ok (driver), bench_http_failed (driver));
     s_cpu_report (self, self_mark, bench_http_ok (driver), elapsed_s);
     size_t messages, creates;
-    s_fake_take (self, &messages, &creates);
+    bench_fake_take (self->fake_base, &messages, &creates);
     bench_http_destroy (&driver);
     return per_second;
 }
@@ -622,14 +584,14 @@ s_phase_saturation (s_bench_t *self)
         return 0;
     s_look (self, NULL);
     int64_t base = self->completed, next_look = 0;
-    int64_t creates_base = s_fake_creates (self), fake_done = creates_base;
+    int64_t creates_base = bench_fake_creates (self->fake_base, &self->counts), fake_done = creates_base;
     uint64_t first = self->sequence + 1;
     s_cpu_mark (self);
     double self_mark = bench_proc_cpu (getpid ());
     int64_t begin = bench_now_us (), end = begin + (int64_t) self->options.seconds * 1000000;
     while (bench_now_us () < end) {
         if (zclock_mono () >= next_look) {
-            int64_t creates = s_fake_creates (self);
+            int64_t creates = bench_fake_creates (self->fake_base, &self->counts);
             fake_done = creates >= 0? creates: fake_done;
             next_look = zclock_mono () + S_STATS_MS;
         }
@@ -642,7 +604,7 @@ s_phase_saturation (s_bench_t *self)
         }
         bench_http_run (driver, bench_now_us () + 1000);
     }
-    int64_t creates = s_fake_creates (self);
+    int64_t creates = bench_fake_creates (self->fake_base, &self->counts);
     fake_done = creates >= 0? creates: fake_done;
     double per_second = (double) (fake_done - creates_base) * 1e6
                       / (double) (bench_now_us () - begin);
