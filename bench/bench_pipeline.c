@@ -380,7 +380,7 @@ s_cpu_report (s_bench_t *self, double self_mark, size_t conversations, double el
     printf ("\n    all but the load generator: %.1f per conversation\n",
             conversations? switches / (double) conversations: 0);
     int64_t rounds = s_rounds (self);
-    if (rounds >= 0 && self->rounds_mark >= 0 && conversations)
+    if (rounds > self->rounds_mark && self->rounds_mark >= 0 && conversations)
         printf ("    the broker's rounds to Redis: %.1f per conversation\n",
                 (double) (rounds - self->rounds_mark) / (double) conversations);
     return conversations? total * 1e6 / (double) conversations: 0;
