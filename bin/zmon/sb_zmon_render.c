@@ -99,6 +99,17 @@ s_broker_table (FILE *file, const json_t *broker, bool color)
              json_string_value (json_object_get (broker, "broker")), endpoint, uptime,
              json_string_value (json_object_get (broker, "storage")), rate,
              s_int (broker, "dead_letters"));
+    const json_t *rounds = json_object_get (broker, "redis_rounds");
+    if (rounds) {
+        char per_second [48];
+        s_rate (json_object_get (broker, "redis_round_rate"), per_second, sizeof per_second);
+        fprintf (file, "  rounds to Redis %s/s  p50 %.2fms  p99 %.2fms  max %.1fms  "
+                 "over 2ms %" PRId64 ", over 10ms %" PRId64 " (since it started)\n", per_second,
+                 (double) s_int (rounds, "p50_us") / 1000.0,
+                 (double) s_int (rounds, "p99_us") / 1000.0,
+                 (double) s_int (rounds, "max_us") / 1000.0, s_int (rounds, "over_2ms"),
+                 s_int (rounds, "over_10ms"));
+    }
     fprintf (file, "  %-20s %7s %8s %7s %9s %8s %8s %6s %8s %8s %8s  %s\n", "service", "workers",
              "capacity", "queued", "in-flight", "deliv/s", "retry/s", "dead", "oldest", "p50",
              "p99", "alerts");

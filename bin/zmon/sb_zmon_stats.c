@@ -81,6 +81,14 @@ s_broker_view (const json_t *before, const json_t *result, int64_t interval_ms,
     json_object_set_new (view, "published", json_integer (s_int (stats, "published")));
     json_object_set_new (view, "publish_rate", s_rate (old, stats, "published", interval_ms));
     json_object_set_new (view, "dead_letters", json_integer (s_int (stats, "dead_letters")));
+    //  Its rounds to Redis (counts since it started) and how many a second
+    const json_t *rounds = json_object_get (stats, "redis_rounds");
+    if (json_is_object (rounds)) {
+        json_object_set (view, "redis_rounds", (json_t *) rounds);
+        json_object_set_new (view, "redis_round_rate",
+                             s_rate (json_object_get (old, "redis_rounds"), rounds, "count",
+                                     interval_ms));
+    }
     json_t *services = json_object ();
     const char *name;
     json_t *figures;

@@ -384,6 +384,7 @@ test_stats (void **state)
     char *output = (char *) malloc (S_OUTPUT);
     assert_int_equal (s_zmon (world, output, "stats", "--once", "--interval", "200", NULL), 0);
     assert_non_null (strstr (output, "storage ok"));
+    assert_non_null (strstr (output, "rounds to Redis "));
     assert_non_null (strstr (output, "! echo "));
     assert_non_null (strstr (output, "failure-rate"));
 
@@ -395,6 +396,9 @@ test_stats (void **state)
     assert_true (json_is_true (json_object_get (broker, "reachable")));
     assert_int_equal (json_integer_value (json_object_get (broker, "dead_letters")), 1);
     assert_true (json_is_number (json_object_get (broker, "publish_rate")));
+    assert_true (json_integer_value (json_object_get (json_object_get (broker, "redis_rounds"),
+                                                      "count")) > 0);
+    assert_true (json_is_number (json_object_get (broker, "redis_round_rate")));
     const json_t *echo = json_object_get (json_object_get (broker, "services"), "echo");
     assert_int_equal (json_integer_value (json_object_get (echo, "workers")), 1);
     assert_int_equal (json_integer_value (json_object_get (echo, "dead_lettered")), 1);
