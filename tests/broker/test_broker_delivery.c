@@ -222,6 +222,33 @@ test_end_to_end (void **state)
     json_decref (stats);
 }
 
+//  Work is fetched when it is stored, not when a poll comes round: with
+//  the poll at its longest (60 s), a request and the reply its worker
+//  emits each reach their service at once (the round that stores a
+//  publish or a DONE's outputs fetches them for their services)
+static void
+test_fetched_when_stored (void **state)
+{
+    sb_testworld_t *world = (sb_testworld_t *) *state;
+    assert_int_equal (sb_testworld_broker_start (world, 0,
+        "broker\n"
+        "    heartbeat = 100\n"
+        "    poll = 60000\n"
+        "services\n"
+        "    default\n"
+        "        lease = 2000\n"), 0);
+    assert_int_equal (sb_testecho_workers (world, world->programs [S_WORKER], 0, 1), 0);
+    zclock_sleep (300);   //  the workers' first fetch (on HELLO) has come back empty
+    char id [SB_ID_LEN + 1];
+    for (int count = 0; count < 3; count++) {
+        char key [32];
+        snprintf (key, sizeof key, "stored-%d", count);
+        s_publish_text (world, key, "ok", 0, 0, id);
+        assert_int_equal (sb_testsink_wait (world->sink, "echo.reply", (size_t) count + 1,
+                                            S_WAIT_MS), count + 1);
+    }
+}
+
 //  --------------------------------------------------------------------------
 //  3. Retries run out into the dead-letter queue; replay brings them back
 
@@ -612,6 +639,7 @@ test_lease_renewed (void **state)
 static const struct CMUnitTest s_tests [] = {
     SB_TESTWORLD_CASE (test_publish_replies),
     SB_TESTWORLD_CASE (test_end_to_end),
+    SB_TESTWORLD_CASE (test_fetched_when_stored),
     SB_TESTWORLD_CASE (test_dead_letters),
     SB_TESTWORLD_CASE (test_deadline),
     SB_TESTWORLD_CASE (test_not_before),
