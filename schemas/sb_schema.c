@@ -492,11 +492,12 @@ s_check_array (const s_field_t *field, const msgpack_object *value, const char *
         return -1;
     for (uint32_t index = 0; index < value->via.array.size; index++) {
         const msgpack_object *item = &value->via.array.ptr [index];
-        char item_path [512];
-        snprintf (item_path, sizeof item_path, "%.255s[%u]", path, index);
+        char item_path [512] = { 0 };
+        if (path)
+            snprintf (item_path, sizeof item_path, "%.255s[%u]", path, index);
         if (!s_kind_matches (field->items, item))
             return sb_error_set (err, errlen, "%s: expected %s", item_path, s_kind_names [field->items]);
-        if (field->items == S_MAP && s_check_fields (field, item, item_path, err, errlen))
+        if (field->items == S_MAP && s_check_fields (field, item, path? item_path: NULL, err, errlen))
             return -1;
     }
     return 0;
@@ -525,14 +526,15 @@ s_check_fields (const s_field_t *parent, const msgpack_object *map, const char *
     for (size_t index = 0; index < parent->field_count; index++) {
         const s_field_t *field = &parent->fields [index];
         const msgpack_object *value = s_lookup (map, field->name);
-        char field_path [512];
-        snprintf (field_path, sizeof field_path, "%.255s.%.200s", path, field->name);
+        char field_path [512] = { 0 };
+        if (path)
+            snprintf (field_path, sizeof field_path, "%.255s.%.200s", path, field->name);
         if (!value || value->type == MSGPACK_OBJECT_NIL) {
             if (field->required)
                 return sb_error_set (err, errlen, "%s: missing required field", field_path);
             continue;
         }
-        if (s_check_value (field, value, field_path, err, errlen))
+        if (s_check_value (field, value, path? field_path: NULL, err, errlen))
             return -1;
     }
     return 0;
@@ -547,6 +549,11 @@ sb_schemas_check_object (const sb_schemas_t *self, const char *type,
         return sb_error_set (err, errlen, "type: unknown message type '%s'", type? type: "(none)");
     if (!body || body->type != MSGPACK_OBJECT_MAP)
         return sb_error_set (err, errlen, "body: expected map");
+    //  Paths only name a failure: a first pass builds none (no err, so no
+    //  message is formatted either), and only a body that fails is
+    //  checked again to say where
+    if (s_check_fields (&schema->body, body, NULL, NULL, 0) == 0)
+        return 0;
     return s_check_fields (&schema->body, body, "body", err, errlen);
 }
 
