@@ -6,7 +6,7 @@
 #include "sb_planner.h"
 #include "sb_actor_redis.h"
 #include "sb_tenant.h"
-#include "sb_tz.h"
+#include "sb_tz_cache.h"
 #include "sb_period.h"
 #include "sb_date.h"
 
@@ -58,13 +58,12 @@ s_today (s_inbound_t *in)
         return sb_tenant_refuse (in->ctx, code, err);
     snprintf (in->zone, sizeof in->zone, "%s", sb_tenant_str (tenant, "timezone"));
     sb_tenant_destroy (&tenant);
-    sb_tz_t *zone = sb_tz_load (in->zone, err, sizeof err);
+    const sb_tz_t *zone = sb_tz_cache_get (in->ctx, in->zone, err, sizeof err);
     if (!zone)
         return sb_actor_fail (in->ctx, "tenant %s: timezone: %s", in->tenant_id, err);
     sb_tz_civil_t civil;
     sb_tz_civil (zone, in->now_ms, &civil);
     in->today = civil.days;
-    sb_tz_destroy (&zone);
     return SB_ACTOR_DONE;
 }
 

@@ -275,7 +275,8 @@ sb_timesheet_call_prepare (sb_timesheet_call_t *call, int64_t now_ms, sb_actor_r
         return -1;
     }
     char why [256];
-    call->zone = sb_tz_load (sb_tenant_str (call->tenant, "timezone"), why, sizeof why);
+    call->zone = sb_tz_cache_get (call->ctx, sb_tenant_str (call->tenant, "timezone"), why,
+                                  sizeof why);
     if (!call->zone) {
         *result = sb_actor_fail (call->ctx, "tenant %s: %s", call->tenant_id, why);
         return -1;
@@ -290,7 +291,7 @@ sb_timesheet_call_prepare (sb_timesheet_call_t *call, int64_t now_ms, sb_actor_r
 void
 sb_timesheet_call_clear (sb_timesheet_call_t *call)
 {
-    sb_tz_destroy (&call->zone);
+    call->zone = NULL;           //  the thread's cache keeps it
     sb_tenant_destroy (&call->tenant);
 }
 

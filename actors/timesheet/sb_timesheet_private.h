@@ -7,7 +7,7 @@
 
 #include "sb_timesheet.h"
 #include "sb_tenant.h"
-#include "sb_tz.h"
+#include "sb_tz_cache.h"
 
 //  One message being handled: its tenant's profile and zone, and "now".
 typedef struct {
@@ -16,7 +16,7 @@ typedef struct {
     const sb_envelope_t *message;
     const char *tenant_id;
     sb_tenant_t *tenant;
-    sb_tz_t *zone;
+    const sb_tz_t *zone;         //  borrowed from the thread's cache (sb_tz_cache)
     int64_t now_ms;
     int32_t today;                      //  the tenant's date at now_ms
     char err [512];
