@@ -178,6 +178,14 @@ test_derive (void **state)
     assert_int_equal (sb_id_derive (parent, UINT32_MAX, again), 0);
     assert_true (sb_id_valid (again));
 
+    //  Known answers: the parent's time, then the first 10 bytes of
+    //  SHA-256 (parent's 26 characters, index big-endian in 4 bytes).
+    //  Stored ids and dedup keys depend on these never changing.
+    assert_int_equal (sb_id_derive ("01ARZ3NDEKTSV4RRFFQ69G5FAV", 0, again), 0);
+    assert_string_equal (again, "01ARZ3NDEKAV5WH11JQSTG2M5Z");
+    assert_int_equal (sb_id_derive ("01ARZ3NDEKTSV4RRFFQ69G5FAV", 7, again), 0);
+    assert_string_equal (again, "01ARZ3NDEK624QS71GJ1HP2079");
+
     //  Invalid parents
     assert_int_equal (sb_id_derive (NULL, 0, again), -1);
     assert_int_equal (sb_id_derive ("", 0, again), -1);
