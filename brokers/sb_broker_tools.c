@@ -44,20 +44,19 @@ s_service_alerts (sb_broker_t *self, json_t *stats, double failure_rate, size_t 
 }
 
 static json_t *
-s_service_stats (sb_broker_t *self, s_service_t *service, const sb_store_figures_t *store,
+s_service_stats (sb_broker_t *self, s_service_t *service, const sb_store_figures_t *figures,
                  int64_t now_wall, size_t *crossed)
 {
-    sb_store_figures_t figures = *store;
-    bool known = figures.known;
+    bool known = figures->known;
     double failure_rate = s_failure_rate (service, zclock_mono ());
     json_t *stats = json_pack ("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:f}",
         "workers", (json_int_t) service->workers,
         "capacity", (json_int_t) service->capacity,
         "in_flight", (json_int_t) service->in_flight,
-        "queued", (json_int_t) (known? figures.queued: -1),
-        "pending", (json_int_t) (known? figures.pending: -1),
-        "delayed", (json_int_t) (known? figures.delayed: -1),
-        "oldest_age_ms", (json_int_t) (figures.oldest_ms? now_wall - figures.oldest_ms: 0),
+        "queued", (json_int_t) (known? figures->queued: -1),
+        "pending", (json_int_t) (known? figures->pending: -1),
+        "delayed", (json_int_t) (known? figures->delayed: -1),
+        "oldest_age_ms", (json_int_t) (figures->oldest_ms? now_wall - figures->oldest_ms: 0),
         "delivered", (json_int_t) service->delivered,
         "completed", (json_int_t) service->completed,
         "retried", (json_int_t) service->retried,

@@ -492,7 +492,8 @@ s_check_array (const s_field_t *field, const msgpack_object *value, const char *
         return -1;
     for (uint32_t index = 0; index < value->via.array.size; index++) {
         const msgpack_object *item = &value->via.array.ptr [index];
-        char item_path [512] = { 0 };
+        char item_path [512];
+        item_path [0] = 0;       //  named in messages only when path is
         if (path)
             snprintf (item_path, sizeof item_path, "%.255s[%u]", path, index);
         if (!s_kind_matches (field->items, item))
@@ -526,7 +527,8 @@ s_check_fields (const s_field_t *parent, const msgpack_object *map, const char *
     for (size_t index = 0; index < parent->field_count; index++) {
         const s_field_t *field = &parent->fields [index];
         const msgpack_object *value = s_lookup (map, field->name);
-        char field_path [512] = { 0 };
+        char field_path [512];
+        field_path [0] = 0;
         if (path)
             snprintf (field_path, sizeof field_path, "%.255s.%.200s", path, field->name);
         if (!value || value->type == MSGPACK_OBJECT_NIL) {
