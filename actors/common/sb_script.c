@@ -36,11 +36,13 @@ sb_script_sha (sb_script_t *self)
     return atomic_load_explicit (&self->ready, memory_order_acquire)? self->sha: NULL;
 }
 
-//  Sends command (EVALSHA or EVAL), body (the SHA1 or the text), then
-//  argv. Returns the reply, or NULL (connection failed, out of memory).
-static redisReply *
-s_send (redisContext *redis, const char *command, const char *body, int argc,
-        const char **argv, const size_t *argvlen)
+//  Appends command (EVALSHA or EVAL), body (the SHA1 or the text), then
+//  argv to redis's output. With reply, sends it and reads the reply into
+//  *reply (NULL: connection failed, out of memory); without, leaves it in
+//  the pipeline. Returns REDIS_OK or REDIS_ERR.
+static int
+s_command (redisContext *redis, const char *command, const char *body, int argc,
+           const char **argv, const size_t *argvlen, redisReply **reply)
 {
     const char *words_on_stack [S_ARGS_ON_STACK];
     size_t lengths_on_stack [S_ARGS_ON_STACK];
@@ -49,7 +51,9 @@ s_send (redisContext *redis, const char *command, const char *body, int argc,
                        : (const char **) malloc (count * sizeof (char *));
     size_t *lengths = count <= S_ARGS_ON_STACK? lengths_on_stack
                     : (size_t *) malloc (count * sizeof (size_t));
-    redisReply *reply = NULL;
+    int rc = REDIS_ERR;
+    if (reply)
+        *reply = NULL;
     if (words && lengths) {
         words [0] = command, lengths [0] = strlen (command);
         words [1] = body, lengths [1] = strlen (body);
@@ -57,13 +61,35 @@ s_send (redisContext *redis, const char *command, const char *body, int argc,
             words [index + 2] = argv [index];
             lengths [index + 2] = argvlen? argvlen [index]: strlen (argv [index]);
         }
-        reply = (redisReply *) redisCommandArgv (redis, (int) count, words, lengths);
+        if (reply) {
+            *reply = (redisReply *) redisCommandArgv (redis, (int) count, words, lengths);
+            rc = *reply? REDIS_OK: REDIS_ERR;
+        }
+        else
+            rc = redisAppendCommandArgv (redis, (int) count, words, lengths);
     }
     if (words != words_on_stack)
         free (words);
     if (lengths != lengths_on_stack)
         free (lengths);
+    return rc;
+}
+
+//  As s_command, sending at once and answering the reply.
+static redisReply *
+s_send (redisContext *redis, const char *command, const char *body, int argc,
+        const char **argv, const size_t *argvlen)
+{
+    redisReply *reply = NULL;
+    s_command (redis, command, body, argc, argv, argvlen, &reply);
     return reply;
+}
+
+//  True if reply is Redis's NOSCRIPT: it does not hold the script.
+static bool
+s_noscript (const redisReply *reply)
+{
+    return reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) == 0;
 }
 
 redisReply *
@@ -74,10 +100,25 @@ sb_script_run (sb_script_t *self, redisContext *redis, int argc, const char **ar
     if (!sha)
         return s_send (redis, "EVAL", self->text, argc, argv, argvlen);
     redisReply *reply = s_send (redis, "EVALSHA", sha, argc, argv, argvlen);
-    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) == 0) {
-        //  Redis does not hold it (yet, or any more): EVAL runs and loads it
-        freeReplyObject (reply);
-        reply = s_send (redis, "EVAL", self->text, argc, argv, argvlen);
-    }
-    return reply;
+    return sb_script_after (self, redis, reply, argc, argv, argvlen);
+}
+
+int
+sb_script_append (sb_script_t *self, redisContext *redis, int argc, const char **argv,
+                  const size_t *argvlen)
+{
+    const char *sha = sb_script_sha (self);
+    return sha? s_command (redis, "EVALSHA", sha, argc, argv, argvlen, NULL)
+              : s_command (redis, "EVAL", self->text, argc, argv, argvlen, NULL);
+}
+
+redisReply *
+sb_script_after (sb_script_t *self, redisContext *redis, redisReply *reply, int argc,
+                 const char **argv, const size_t *argvlen)
+{
+    if (!s_noscript (reply))
+        return reply;
+    //  Redis does not hold it (yet, or any more): EVAL runs and loads it
+    freeReplyObject (reply);
+    return s_send (redis, "EVAL", self->text, argc, argv, argvlen);
 }

@@ -43,4 +43,25 @@ const char *sb_script_sha (sb_script_t *self);
 redisReply *sb_script_run (sb_script_t *self, redisContext *redis, int argc,
                            const char **argv, const size_t *argvlen);
 
+//  The same call, appended to redis's output as a pipeline's step (with
+//  redisAppendCommand and the like), to send several commands in one
+//  round trip. Returns REDIS_OK, or REDIS_ERR (out of memory). Once every
+//  reply of the pipeline is read (redisGetReply), pass this call's to
+//  sb_script_after with the same arguments.
+//
+//      sb_script_append (&s_claim, redis, 2, argv, NULL);
+//      redisAppendCommand (redis, "SET %s %s", owner, key);
+//      redisGetReply (redis, (void **) &claimed);
+//      redisGetReply (redis, (void **) &noted);
+//      claimed = sb_script_after (&s_claim, redis, claimed, 2, argv, NULL);
+int sb_script_append (sb_script_t *self, redisContext *redis, int argc, const char **argv,
+                      const size_t *argvlen);
+
+//  The reply to an appended call, which it takes: as it is, or, if Redis
+//  answered NOSCRIPT, the reply of the script run again as EVAL (which
+//  is why this comes after the pipeline's other replies are read). As
+//  sb_script_run, NULL if reply is NULL or the connection failed.
+redisReply *sb_script_after (sb_script_t *self, redisContext *redis, redisReply *reply,
+                             int argc, const char **argv, const size_t *argvlen);
+
 #endif

@@ -10,11 +10,14 @@ static sb_script_t s_read_script = SB_SCRIPT (
     "local t = redis.call('TIME')\n"
     "return {redis.call('GET', KEYS[1]) or '', t[1], t[2]}\n");
 
-//  Claim: ARGV expected, "pending:<attempt>", ttl, ":<account>". Returns
-//  -1 if the value is not the one expected, else the claim's time in ms.
+//  Claim: ARGV expected, "pending:<attempt>", ttl, ":<account>". If the
+//  value is not the one expected, returns it as the read script does (so
+//  that a first delivery learns in one round trip either that it holds
+//  the claim or what the record says); else the claim's time in ms.
 static sb_script_t s_claim_script = SB_SCRIPT (
-    "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return -1 end\n"
+    "local v = redis.call('GET', KEYS[1]) or ''\n"
     "local t = redis.call('TIME')\n"
+    "if v ~= ARGV[1] then return {v, t[1], t[2]} end\n"
     "local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
     "redis.call('SET', KEYS[1], ARGV[2] .. ':' .. string.format('%d', ms) .. ARGV[4],\n"
     "           'EX', ARGV[3])\n"
@@ -152,14 +155,11 @@ s_parse_value (const char *value, sb_sent_record_t *record, char *err, size_t er
     return 0;
 }
 
-int
-sb_sent_read (redisContext *redis, const char *key, sb_sent_record_t *record, char *err,
-              size_t errlen)
+//  A read's reply, {value, seconds, microseconds}, into record. Returns
+//  0, -1 (not such a reply) or SB_SENT_CORRUPT, with why.
+static int
+s_parse_read (const redisReply *reply, sb_sent_record_t *record, char *err, size_t errlen)
 {
-    memset (record, 0, sizeof *record);
-    redisReply *reply = s_eval (redis, &s_read_script, key, NULL, 0, NULL, err, errlen);
-    if (!reply)
-        return -1;
     int rc = -1;
     if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3
     &&  reply->element [0]->type == REDIS_REPLY_STRING
@@ -171,6 +171,18 @@ sb_sent_read (redisContext *redis, const char *key, sb_sent_record_t *record, ch
     }
     else
         sb_error_set (err, errlen, "redis: unexpected answer to the record's read");
+    return rc;
+}
+
+int
+sb_sent_read (redisContext *redis, const char *key, sb_sent_record_t *record, char *err,
+              size_t errlen)
+{
+    memset (record, 0, sizeof *record);
+    redisReply *reply = s_eval (redis, &s_read_script, key, NULL, 0, NULL, err, errlen);
+    if (!reply)
+        return -1;
+    int rc = s_parse_read (reply, record, err, errlen);
     freeReplyObject (reply);
     return rc;
 }
@@ -200,21 +212,30 @@ s_eval_integer (redisContext *redis, sb_script_t *script, const char *key, int c
 
 int
 sb_sent_claim (redisContext *redis, const char *key, const char *expected, uint32_t attempt,
-               const char *account, int ttl_s, int64_t *at_ms, char *err, size_t errlen)
+               const char *account, int ttl_s, int64_t *at_ms, sb_sent_record_t *record,
+               char *err, size_t errlen)
 {
+    memset (record, 0, sizeof *record);
     char prefix [32], ttl [16], suffix [SB_SENT_SID_MAX + 2];
     snprintf (prefix, sizeof prefix, "pending:%u", attempt);
     snprintf (ttl, sizeof ttl, "%d", ttl_s);
     snprintf (suffix, sizeof suffix, ":%s", account);
     const char *args [] = { expected, prefix, ttl, suffix };
-    bool failed;
-    int64_t ms = s_eval_integer (redis, &s_claim_script, key, 4, args, &failed, err, errlen);
-    if (failed)
+    redisReply *reply = s_eval (redis, &s_claim_script, key, NULL, 4, args, err, errlen);
+    if (!reply)
         return -1;
-    if (ms < 0)
-        return 0;
-    *at_ms = ms;
-    return 1;
+    int rc = 1;
+    if (reply->type == REDIS_REPLY_INTEGER && reply->integer >= 0)
+        *at_ms = (int64_t) reply->integer;
+    else
+    if (reply->type == REDIS_REPLY_ARRAY)
+        rc = s_parse_read (reply, record, err, errlen);
+    else {
+        sb_error_set (err, errlen, "redis: unexpected answer to the claim");
+        rc = -1;
+    }
+    freeReplyObject (reply);
+    return rc;
 }
 
 void
@@ -265,17 +286,55 @@ s_done_value (const char *sid, const json_t *details)
     return value;
 }
 
-//  Notes which key holds sid. Best effort: it only narrows what a lookup
-//  may adopt, and the record itself is already written.
+//  Warns when the note of sid's owner failed (reply: its reply, taken).
+//  Best effort: the note only narrows what a lookup may adopt.
 static void
-s_note_owner (redisContext *redis, const char *sid, const char *key, int ttl_s)
+s_owner_noted (redisContext *redis, redisReply *reply, const char *sid)
 {
-    redisReply *reply = (redisReply *) redisCommand (redis, "SET %s%s %s EX %d",
-                                                     SB_SENT_SID_PREFIX, sid, key, ttl_s);
     if (!reply || reply->type == REDIS_REPLY_ERROR)
         zsys_warning ("sender: cannot note the owner of %s: %s", sid,
                       reply? reply->str: redis->errstr);
     freeReplyObject (reply);
+}
+
+//  Notes which key holds sid, on its own round trip.
+static void
+s_note_owner (redisContext *redis, const char *sid, const char *key, int ttl_s)
+{
+    s_owner_noted (redis, (redisReply *) redisCommand (redis, "SET %s%s %s EX %d",
+                                                       SB_SENT_SID_PREFIX, sid, key, ttl_s),
+                   sid);
+}
+
+//  The record's write as a pipeline's second step: the compare-and-set
+//  from expected, or a plain SET without. Returns REDIS_OK or REDIS_ERR.
+static int
+s_append_done (redisContext *redis, const char *record, const char *expected, const char *value,
+               const char *ttl, const char *argv [5])
+{
+    if (!expected)
+        return redisAppendCommand (redis, "SET %s %s EX %s", record, value, ttl);
+    argv [0] = "1", argv [1] = record, argv [2] = expected, argv [3] = value, argv [4] = ttl;
+    return sb_script_append (&s_cas_script, redis, 5, argv, NULL);
+}
+
+//  The record write's reply (taken) as sb_sent_done answers.
+static int
+s_done_result (redisContext *redis, redisReply *reply, bool cas, char *err, size_t errlen)
+{
+    int rc = -1;
+    if (!reply || reply->type == REDIS_REPLY_ERROR)
+        sb_error_set (err, errlen, "redis: %s", reply? reply->str: redis->errstr);
+    else
+    if (cas && reply->type == REDIS_REPLY_INTEGER)
+        rc = reply->integer == 1;
+    else
+    if (!cas && reply->type == REDIS_REPLY_STATUS)
+        rc = 1;
+    else
+        sb_error_set (err, errlen, "redis: unexpected answer to the record's write");
+    freeReplyObject (reply);
+    return rc;
 }
 
 int
@@ -283,28 +342,29 @@ sb_sent_done (redisContext *redis, const char *key, const char *expected, const 
               const json_t *details, int ttl_s, char *err, size_t errlen)
 {
     char *value = s_done_value (sid, details);
-    if (!value)
-        return sb_error_set (err, errlen, "out of memory");
-    int rc;
-    if (expected) {
-        char ttl [16];
-        snprintf (ttl, sizeof ttl, "%d", ttl_s);
-        const char *args [] = { expected, value, ttl };
-        bool failed;
-        int64_t done = s_eval_integer (redis, &s_cas_script, key, 3, args, &failed, err, errlen);
-        rc = failed? -1: (int) done;
-    }
+    char *record = zsys_sprintf ("%s%s", SB_SENT_PREFIX, key);
+    char ttl [16];
+    snprintf (ttl, sizeof ttl, "%d", ttl_s);
+    const char *argv [5];
+    //  One round trip: the owner's note, then the record. The note is
+    //  true whatever the record's write finds (sid is the message made
+    //  for key), so it needs no compare of its own.
+    int rc = -1;
+    if (!value || !record
+    ||  redisAppendCommand (redis, "SET %s%s %s EX %s", SB_SENT_SID_PREFIX, sid, key, ttl)
+    ||  s_append_done (redis, record, expected, value, ttl, argv))
+        sb_error_set (err, errlen, "out of memory");
     else {
-        redisReply *reply = (redisReply *) redisCommand (redis, "SET %s%s %s EX %d",
-                                                         SB_SENT_PREFIX, key, value, ttl_s);
-        rc = reply && reply->type == REDIS_REPLY_STATUS? 1: -1;
-        if (rc < 0)
-            sb_error_set (err, errlen, "redis: %s", reply? reply->str: redis->errstr);
-        freeReplyObject (reply);
+        redisReply *noted = NULL, *written = NULL;
+        if (redisGetReply (redis, (void **) &noted) == REDIS_OK)
+            redisGetReply (redis, (void **) &written);
+        s_owner_noted (redis, noted, sid);
+        if (expected)
+            written = sb_script_after (&s_cas_script, redis, written, 5, argv, NULL);
+        rc = s_done_result (redis, written, expected != NULL, err, errlen);
     }
+    zstr_free (&record);
     zstr_free (&value);
-    if (rc == 1)
-        s_note_owner (redis, sid, key, ttl_s);
     return rc;
 }
 

@@ -72,11 +72,13 @@ void sb_sent_record_clear (sb_sent_record_t *record);
 //  Claims key for a request by attempt to account (an account SID:
 //  letters and digits): sets "pending:<attempt>:<now>:<account>" if its
 //  value is still expected (the raw value read; "" for none). Returns 1
-//  (claimed; *at_ms is <now>), 0 (the value changed since it was read:
-//  another delivery is at it), or -1.
+//  (claimed; *at_ms is <now>), 0 (the value is not expected: what it is
+//  was read into *record, as sb_sent_read does, in the same round trip),
+//  or -1 / SB_SENT_CORRUPT (then as sb_sent_read). A first delivery
+//  claims with "" and reads nothing beforehand. Clear *record after.
 int sb_sent_claim (redisContext *redis, const char *key, const char *expected,
                    uint32_t attempt, const char *account, int ttl_s, int64_t *at_ms,
-                   char *err, size_t errlen);
+                   sb_sent_record_t *record, char *err, size_t errlen);
 
 //  The value of the claim by attempt to account at at_ms, into value.
 void sb_sent_claim_value (uint32_t attempt, int64_t at_ms, const char *account,
@@ -93,8 +95,9 @@ int sb_sent_release (redisContext *redis, const char *key, uint32_t attempt,
 
 //  Records key as done with sid and details (a JSON object, borrowed; may
 //  be NULL): if expected is not NULL, only while key's value is still
-//  expected. Then notes sid's owner (sb:sid:<sid>). Returns 1, 0 (the
-//  record changed: not written), or -1.
+//  expected. Notes sid's owner (sb:sid:<sid>) in the same round trip,
+//  whatever the record's write finds (sid was made for key either way).
+//  Returns 1, 0 (the record changed: not written), or -1.
 int sb_sent_done (redisContext *redis, const char *key, const char *expected, const char *sid,
                   const json_t *details, int ttl_s, char *err, size_t errlen);
 

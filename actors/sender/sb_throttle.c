@@ -225,3 +225,15 @@ sb_throttle_take (sb_throttle_t *self, const char *number, int64_t now_ms)
     pthread_mutex_unlock (&self->lock);
     return wait_ms;
 }
+
+void
+sb_throttle_give (sb_throttle_t *self, const char *number)
+{
+    if (self->rate <= 0)
+        return;
+    pthread_mutex_lock (&self->lock);
+    s_bucket_t *bucket = (s_bucket_t *) zhashx_lookup (self->buckets, number);
+    if (bucket && bucket->tokens + 1 <= self->burst)
+        bucket->tokens += 1;
+    pthread_mutex_unlock (&self->lock);
+}

@@ -43,4 +43,9 @@ int sb_throttle_in_flight (sb_throttle_t *self, const char *account);
 //  there (nothing taken). Always 0 when the rate is 0.
 int64_t sb_throttle_take (sb_throttle_t *self, const char *number, int64_t now_ms);
 
+//  Gives back a token sb_throttle_take took, when nothing was sent with it
+//  (the message turned out to be sent already). The bucket stays within
+//  its burst.
+void sb_throttle_give (sb_throttle_t *self, const char *number);
+
 #endif

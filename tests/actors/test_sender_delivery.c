@@ -229,7 +229,8 @@ test_pending_in_flight (void **state)
     redisContext *redis = sb_testredis_connect (self->redis);
     char err [256];
     int64_t at_ms;
-    assert_int_equal (sb_sent_claim (redis, "t:pending", "", 1, S_ACCOUNT, 60, &at_ms, err,
+    sb_sent_record_t record;
+    assert_int_equal (sb_sent_claim (redis, "t:pending", "", 1, S_ACCOUNT, 60, &at_ms, &record, err,
                                      sizeof err), 1);
     redisFree (redis);
     json_t *envelope = s_approved ("01KK1602M0SNDTEST000000009", "t:pending", "sms", S_EMPLOYEE);
@@ -258,7 +259,8 @@ test_lookup_skips_taken (void **state)
     redisContext *redis = sb_testredis_connect (self->redis);
     char err [256];
     int64_t at_ms;
-    assert_int_equal (sb_sent_claim (redis, "t:second", "", 1, S_ACCOUNT, 60, &at_ms, err,
+    sb_sent_record_t record;
+    assert_int_equal (sb_sent_claim (redis, "t:second", "", 1, S_ACCOUNT, 60, &at_ms, &record, err,
                                      sizeof err), 1);
     assert_int_equal (sb_sent_unsure (redis, "t:second", 1, S_ACCOUNT, at_ms, 60, err,
                                       sizeof err), 1);

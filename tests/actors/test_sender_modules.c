@@ -177,6 +177,17 @@ test_throttle_numbers (void **state)
     assert_int_equal (sb_throttle_take (throttle, "+2", 1000), 0);    //  its own bucket
     assert_int_equal (sb_throttle_take (throttle, "+1", 1250), 250);
     assert_int_equal (sb_throttle_take (throttle, "+1", 1500), 0);
+    //  A token given back (nothing was sent with it) is there again, and
+    //  giving back never fills a bucket past its burst
+    assert_int_equal (sb_throttle_take (throttle, "+1", 1500), 500);
+    sb_throttle_give (throttle, "+1");
+    assert_int_equal (sb_throttle_take (throttle, "+1", 1500), 0);
+    assert_int_equal (sb_throttle_take (throttle, "+2", 2000), 0);
+    sb_throttle_give (throttle, "+2");
+    sb_throttle_give (throttle, "+2");
+    assert_int_equal (sb_throttle_take (throttle, "+2", 2000), 0);
+    assert_int_equal (sb_throttle_take (throttle, "+2", 2000), 0);
+    assert_int_equal (sb_throttle_take (throttle, "+2", 2000), 500);
     sb_throttle_destroy (&throttle);
     throttle = sb_throttle_new (100, 0, 0);                    //  off
     for (int index = 0; index < 100; index++)
@@ -197,30 +208,44 @@ test_record_steps (void **state)
     assert_int_equal (sb_sent_read (redis, "k1", &record, err, sizeof err), 0);
     assert_int_equal (record.state, SB_SENT_NONE);
     assert_true (record.now_ms > 0);
-    //  Only one of two claims from the same reading wins
+    //  Only one of two claims from the same reading wins; the other
+    //  reads, in the same round trip, the claim that won
     int64_t at_ms = 0, other = 0;
-    assert_int_equal (sb_sent_claim (redis, "k1", "", 1, S_ACCOUNT, 60, &at_ms, err, sizeof err),
-                      1);
-    assert_int_equal (sb_sent_claim (redis, "k1", "", 2, S_ACCOUNT, 60, &other, err, sizeof err),
-                      0);
-    assert_int_equal (sb_sent_read (redis, "k1", &record, err, sizeof err), 0);
+    assert_int_equal (sb_sent_claim (redis, "k1", "", 1, S_ACCOUNT, 60, &at_ms, &record, err,
+                                     sizeof err), 1);
+    assert_int_equal (sb_sent_claim (redis, "k1", "", 2, S_ACCOUNT, 60, &other, &record, err,
+                                     sizeof err), 0);
     assert_int_equal (record.state, SB_SENT_PENDING);
     assert_int_equal (record.attempt, 1);
     assert_int_equal (record.at_ms, at_ms);
+    assert_true (record.now_ms >= at_ms);
     assert_string_equal (record.account, S_ACCOUNT);
+    char won [SB_SENT_RAW_MAX];
+    sb_sent_claim_value (1, at_ms, S_ACCOUNT, won);
+    assert_string_equal (record.raw, won);
+    assert_int_equal (sb_sent_read (redis, "k1", &record, err, sizeof err), 0);
+    assert_int_equal (record.state, SB_SENT_PENDING);
+    assert_string_equal (record.raw, won);
     //  Unsure, then a claim from that value; the old claim cannot release it
     assert_int_equal (sb_sent_unsure (redis, "k1", 1, S_ACCOUNT, at_ms, 60, err, sizeof err), 1);
     assert_int_equal (sb_sent_read (redis, "k1", &record, err, sizeof err), 0);
     assert_int_equal (record.state, SB_SENT_UNSURE);
     assert_string_equal (record.account, S_ACCOUNT);
     assert_int_equal (sb_sent_release (redis, "k1", 1, S_ACCOUNT, at_ms, err, sizeof err), 0);
-    assert_int_equal (sb_sent_claim (redis, "k1", record.raw, 2, S_ACCOUNT, 60, &other, err,
+    char unsure [SB_SENT_RAW_MAX];
+    snprintf (unsure, sizeof unsure, "%s", record.raw);
+    assert_int_equal (sb_sent_claim (redis, "k1", unsure, 2, S_ACCOUNT, 60, &other, &record, err,
                                      sizeof err), 1);
-    //  Done from the claim; the SID's owner is noted
+    //  Done from the claim, with the SID's owner noted in the same round
+    //  trip; Redis having lost the script (a restart) costs a second one
     json_t *details = json_pack ("{s:s}", "status", "queued");
     char claim [SB_SENT_RAW_MAX];
     sb_sent_claim_value (2, other, S_ACCOUNT, claim);
+    redisReply *reply = (redisReply *) redisCommand (redis, "SCRIPT FLUSH");
+    freeReplyObject (reply);
     assert_int_equal (sb_sent_done (redis, "k1", claim, "SM01", details, 60, err, sizeof err), 1);
+    //  A later write from the same claim finds the record changed, yet
+    //  notes its own SID's owner: that message was made for k1 too
     assert_int_equal (sb_sent_done (redis, "k1", claim, "SM02", details, 60, err, sizeof err), 0);
     json_decref (details);
     assert_int_equal (sb_sent_read (redis, "k1", &record, err, sizeof err), 0);
@@ -228,14 +253,33 @@ test_record_steps (void **state)
     assert_string_equal (record.sid, "SM01");
     assert_string_equal (json_string_value (json_object_get (record.details, "status")), "queued");
     sb_sent_record_clear (&record);
+    //  A first claim on a done record reads it whole and claims nothing
+    assert_int_equal (sb_sent_claim (redis, "k1", "", 3, S_ACCOUNT, 60, &other, &record, err,
+                                     sizeof err), 0);
+    assert_int_equal (record.state, SB_SENT_DONE);
+    assert_string_equal (record.sid, "SM01");
+    assert_string_equal (json_string_value (json_object_get (record.details, "status")), "queued");
+    sb_sent_record_clear (&record);
     bool failed = false;
     assert_true (sb_sent_taken (redis, "SM01", "k2", &failed));
     assert_false (sb_sent_taken (redis, "SM01", "k1", &failed));
+    assert_true (sb_sent_taken (redis, "SM02", "k2", &failed));
+    assert_false (sb_sent_taken (redis, "SM02", "k1", &failed));
     assert_false (failed);
-    //  A value in none of the forms
-    redisReply *reply = (redisReply *) redisCommand (redis, "SET sb:sent:k3 pending:x:1");
+    //  Done without a claim to compare: a plain write, owner noted
+    assert_int_equal (sb_sent_done (redis, "k6", NULL, "SM06", NULL, 60, err, sizeof err), 1);
+    assert_int_equal (sb_sent_read (redis, "k6", &record, err, sizeof err), 0);
+    assert_int_equal (record.state, SB_SENT_DONE);
+    assert_string_equal (record.sid, "SM06");
+    assert_null (record.details);
+    assert_true (sb_sent_taken (redis, "SM06", "k1", &failed));
+    //  A value in none of the forms, read or met by a claim
+    reply = (redisReply *) redisCommand (redis, "SET sb:sent:k3 pending:x:1");
     freeReplyObject (reply);
     assert_int_equal (sb_sent_read (redis, "k3", &record, err, sizeof err), SB_SENT_CORRUPT);
+    assert_int_equal (sb_sent_claim (redis, "k3", "", 1, S_ACCOUNT, 60, &other, &record, err,
+                                     sizeof err), SB_SENT_CORRUPT);
+    assert_non_null (strstr (err, "pending:x:1"));
     reply = (redisReply *) redisCommand (redis, "SET sb:sent:k4 unsure:1:1000:AC/../x");
     freeReplyObject (reply);
     assert_int_equal (sb_sent_read (redis, "k4", &record, err, sizeof err), SB_SENT_CORRUPT);
