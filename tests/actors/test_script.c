@@ -156,6 +156,57 @@ test_dead_connection (void **state)
     s_world_stop (&world);
 }
 
+//  Appends s_echo on key, then a plain command behind it; reads both, and
+//  asserts the script's answer once sb_script_after has it.
+static void
+s_pipeline_echo (s_world_t *world, const char *key)
+{
+    const char *argv [] = { "1", key, "abcd" };
+    assert_int_equal (sb_script_append (&s_echo, world->redis, 3, argv, NULL), REDIS_OK);
+    assert_int_equal (redisAppendCommand (world->redis, "INCR behind"), REDIS_OK);
+    redisReply *echo = NULL, *behind = NULL;
+    assert_int_equal (redisGetReply (world->redis, (void **) &echo), REDIS_OK);
+    assert_int_equal (redisGetReply (world->redis, (void **) &behind), REDIS_OK);
+    assert_int_equal (behind->type, REDIS_REPLY_INTEGER);
+    freeReplyObject (behind);
+    echo = sb_script_after (&s_echo, world->redis, echo, 3, argv, NULL);
+    assert_non_null (echo);
+    assert_int_equal (echo->type, REDIS_REPLY_ARRAY);
+    assert_string_equal (echo->element [0]->str, key);
+    assert_int_equal (echo->element [1]->integer, 4);
+    freeReplyObject (echo);
+}
+
+//  A script as a pipeline's step: by SHA1 when Redis holds it, and run
+//  again as EVAL, after the pipeline's other replies, when it does not.
+static void
+test_pipelined (void **state)
+{
+    (void) state;
+    s_world_t world;
+    s_world_start (&world);
+    s_pipeline_echo (&world, "k1");
+    assert_int_equal (s_calls (&world, "evalsha"), 1);
+    assert_int_equal (s_calls (&world, "eval"), 1);
+    s_pipeline_echo (&world, "k2");
+    assert_int_equal (s_calls (&world, "evalsha"), 2);
+    assert_int_equal (s_calls (&world, "eval"), 1);
+    assert_int_equal (s_calls (&world, "incr"), 2);
+    //  The script's own error comes back (after the EVAL that loads it)
+    redisReply *reply = (redisReply *) redisCommand (world.redis, "SET word not-a-number");
+    freeReplyObject (reply);
+    const char *argv [] = { "1", "word" };
+    assert_int_equal (sb_script_append (&s_broken, world.redis, 2, argv, NULL), REDIS_OK);
+    assert_int_equal (redisGetReply (world.redis, (void **) &reply), REDIS_OK);
+    reply = sb_script_after (&s_broken, world.redis, reply, 2, argv, NULL);
+    assert_non_null (reply);
+    assert_int_equal (reply->type, REDIS_REPLY_ERROR);
+    assert_non_null (strstr (reply->str, "not an integer"));
+    freeReplyObject (reply);
+    assert_null (sb_script_after (&s_echo, world.redis, NULL, 2, argv, NULL));
+    s_world_stop (&world);
+}
+
 //  Many words: past what sb_script keeps on its stack.
 static void
 test_many_arguments (void **state)
@@ -189,6 +240,7 @@ main (void)
         cmocka_unit_test (test_script_error_returned),
         cmocka_unit_test (test_dead_connection),
         cmocka_unit_test (test_many_arguments),
+        cmocka_unit_test (test_pipelined),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
