@@ -626,6 +626,14 @@ sb_envelope_trace_push (sb_envelope_t *self, const char *svc, const char *inst,
 }
 
 int
+sb_envelope_trace_extend (sb_envelope_t *self, const sb_envelope_t *from)
+{
+    if (json_array_size (self->trace) + json_array_size (from->trace) > SB_ENVELOPE_MAX_HOPS)
+        return -1;
+    return json_array_extend (self->trace, from->trace);
+}
+
+int
 sb_envelope_peek (const uint8_t *data, size_t size, int64_t *deadline_ms,
                   char *type, size_t typelen)
 {

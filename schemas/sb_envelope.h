@@ -122,6 +122,12 @@ const json_t *sb_envelope_trace (const sb_envelope_t *self);
 int sb_envelope_trace_push (sb_envelope_t *self, const char *svc,
                             const char *inst, int64_t at_ms, uint32_t attempt);
 
+//  Appends every hop of from's trace to self's, shared rather than copied
+//  (hops are never changed once made): what an output does with the trace
+//  of the message it answers. Returns -1, appending nothing, if that would
+//  pass SB_ENVELOPE_MAX_HOPS, or out of memory.
+int sb_envelope_trace_extend (sb_envelope_t *self, const sb_envelope_t *from);
+
 //  Unknown top-level fields read by decode, kept so that a process that
 //  forwards an envelope does not strip what a newer peer added. Borrowed;
 //  an object, possibly empty.

@@ -230,15 +230,8 @@ s_fill_header (sb_actor_ctx_t *self, sb_envelope_t *env, uint32_t index)
         rc |= key? sb_envelope_set_key (env, key): -1;
         zstr_free (&key);
     }
-    //  The trace so far, then this hop
-    const json_t *trace = sb_envelope_trace (parent);
-    size_t hop;
-    json_t *item;
-    json_array_foreach (trace, hop, item)
-        rc |= sb_envelope_trace_push (env, json_string_value (json_object_get (item, "svc")),
-                                      json_string_value (json_object_get (item, "inst")),
-                                      json_integer_value (json_object_get (item, "at_ms")),
-                                      (uint32_t) json_integer_value (json_object_get (item, "attempt")));
+    //  The trace so far (its hops shared with the message's), then this hop
+    rc |= sb_envelope_trace_extend (env, parent);
     rc |= sb_envelope_trace_push (env, self->options->def->name, self->options->instance,
                                   zclock_time (), self->attempt);
     return rc? -1: 0;

@@ -334,7 +334,23 @@ test_trace (void **state)
         assert_int_equal (sb_envelope_trace_push (env, "router", "r-1", hop, 0), 0);
     assert_int_equal (sb_envelope_trace_push (env, "router", "r-1", 99, 0), -1);
     assert_int_equal (json_array_size (sb_envelope_trace (env)), SB_ENVELOPE_MAX_HOPS);
+    //  An output's trace extends its message's: the hops as they are,
+    //  within the same bound, nothing appended past it
+    sb_envelope_t *output = sb_envelope_new ("draft.composed");
+    assert_int_equal (sb_envelope_trace_push (output, "planner", "p-1", 1, 2), 0);
+    assert_int_equal (sb_envelope_trace_extend (output, env), -1);
+    assert_int_equal (json_array_size (sb_envelope_trace (output)), 1);
+    sb_envelope_destroy (&output);
+    output = sb_envelope_new ("draft.composed");
+    assert_int_equal (sb_envelope_trace_extend (output, env), 0);
+    assert_true (json_equal (sb_envelope_trace (output), sb_envelope_trace (env)));
+    assert_int_equal (sb_envelope_trace_push (output, "router", "r-1", 99, 0), -1);
     sb_envelope_destroy (&env);
+    //  ... and outlives it
+    assert_int_equal (json_integer_value (json_object_get (
+        json_array_get (sb_envelope_trace (output), SB_ENVELOPE_MAX_HOPS - 1), "at_ms")),
+        SB_ENVELOPE_MAX_HOPS - 1);
+    sb_envelope_destroy (&output);
 
     //  Pushed hops are checked like decoded ones
     env = s_full_envelope ();
