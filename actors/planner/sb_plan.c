@@ -219,18 +219,33 @@ s_remember (s_inbound_t *in, const json_t *conversation)
     return rc < 0? s_redis_retry (in->ctx, in->redis, err): SB_ACTOR_DONE;
 }
 
-//  Everything after the connection: memory, reading, tool, emit.
+//  Reads the recent turns into in->turns, once.
+static sb_actor_result_t
+s_recall (s_inbound_t *in)
+{
+    char err [512];
+    if (!in->turns
+    &&  sb_memory_recent (in->redis, in->tenant_id, in->phone, &in->self->memory, &in->turns,
+                          err, sizeof err))
+        return s_redis_retry (in->ctx, in->redis, err);
+    return SB_ACTOR_DONE;
+}
+
+//  Everything after the connection: memory, reading, tool, emit. The
+//  recent turns are read only when something reads them: the LLM always,
+//  the rules for a follow-up alone (most messages are not one, and that
+//  read was a round trip to Redis and a JSON parse per turn).
 static sb_actor_result_t
 s_plan (s_inbound_t *in)
 {
-    char err [512];
     sb_actor_result_t result = s_today (in);
+    if (result == SB_ACTOR_DONE && in->self->llm)
+        result = s_recall (in);
     if (result != SB_ACTOR_DONE)
         return result;
-    if (sb_memory_recent (in->redis, in->tenant_id, in->phone, &in->self->memory, &in->turns,
-                          err, sizeof err))
-        return s_redis_retry (in->ctx, in->redis, err);
     s_analyse (in);
+    if (in->intent.follow_up && (result = s_recall (in)) != SB_ACTOR_DONE)
+        return result;
     s_follow_up (in);
     s_default_period (&in->intent);
     json_t *args = NULL;
