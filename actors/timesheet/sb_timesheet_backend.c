@@ -64,6 +64,44 @@ s_after (sb_actor_ctx_t *ctx, redisContext *redis, int rc)
     return rc;
 }
 
+//  The ids this thread's lookups found, by "<tenant> <phone>": guesses
+//  that let the next lookup read the name with the directory, in one
+//  round trip (the store checks each against the directory).
+static void *
+s_guesses_new (sb_actor_ctx_t *ctx, char *err, size_t errlen)
+{
+    (void) ctx;
+    zhashx_t *guesses = zhashx_new ();
+    if (!guesses)
+        snprintf (err, errlen, "out of memory for the directory's guesses");
+    else {
+        zhashx_set_duplicator (guesses, (zhashx_duplicator_fn *) strdup);
+        zhashx_set_destructor (guesses, (zhashx_destructor_fn *) zstr_free);
+    }
+    return guesses;
+}
+
+static void
+s_guesses_destroy (void **guesses_p)
+{
+    zhashx_destroy ((zhashx_t **) guesses_p);
+}
+
+//  Notes what a lookup of key found (rc, employee) among the guesses.
+static void
+s_guess_note (zhashx_t *guesses, const char *key, int rc, const char *id)
+{
+    if (rc == SB_TIMESHEET_NOT_FOUND)
+        zhashx_delete (guesses, key);
+    else
+    if (rc == SB_TIMESHEET_OK) {
+        //  Bounded: starting over only costs the next lookups a round trip
+        if (zhashx_size (guesses) >= SB_TIMESHEET_GUESSES_MAX && !zhashx_lookup (guesses, key))
+            zhashx_purge (guesses);
+        zhashx_update (guesses, key, (void *) id);
+    }
+}
+
 int
 sb_timesheet_backend_lookup (sb_timesheet_backend_t *self, sb_actor_ctx_t *ctx,
                              const char *tenant, const char *phone,
@@ -73,9 +111,18 @@ sb_timesheet_backend_lookup (sb_timesheet_backend_t *self, sb_actor_ctx_t *ctx,
     if (self->http)
         return sb_timesheet_http_lookup (self->http, tenant, phone, employee, err, errlen);
     redisContext *redis = s_redis (ctx, err, errlen);
-    return !redis? SB_TIMESHEET_TRANSIENT
-         : s_after (ctx, redis, sb_timesheet_store_lookup (redis, tenant, phone, employee,
-                                                           err, errlen));
+    if (!redis)
+        return SB_TIMESHEET_TRANSIENT;
+    //  Without the guesses (out of memory) the lookup takes two round trips
+    char why [128], key [300];
+    zhashx_t *guesses = (zhashx_t *) sb_actor_thread_state (ctx, "sb_ts_dir", s_guesses_new,
+                                                            s_guesses_destroy, why, sizeof why);
+    snprintf (key, sizeof key, "%s %s", tenant, phone);
+    const char *guess = guesses? (const char *) zhashx_lookup (guesses, key): NULL;
+    int rc = sb_timesheet_store_lookup (redis, tenant, phone, guess, employee, err, errlen);
+    if (guesses)
+        s_guess_note (guesses, key, rc, employee->id);
+    return s_after (ctx, redis, rc);
 }
 
 int

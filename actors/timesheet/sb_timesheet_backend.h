@@ -23,6 +23,7 @@
 
 #define SB_TIMESHEET_ID_MAX      128
 #define SB_TIMESHEET_NAME_MAX    128
+#define SB_TIMESHEET_GUESSES_MAX 4096   //  directory ids a handler thread remembers
 
 //  An employee as the directory knows them (name "" when it has none).
 typedef struct {

@@ -87,16 +87,17 @@ s_copy_string (const redisReply *reply, char *buffer, size_t max)
     return 0;
 }
 
-int
-sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *phone,
-                           sb_timesheet_employee_t *employee, char *err, size_t errlen)
+//  The directory's reply (GET key, taken) into employee->id. Returns OK,
+//  NOT_FOUND, or a failure code with why.
+static int
+s_take_id (redisContext *redis, redisReply *reply, const char *key,
+           sb_timesheet_employee_t *employee, char *err, size_t errlen)
 {
-    char key [300], what [320];
-    snprintf (key, sizeof key, "sb:dir:%s:phone:%s", tenant, phone);
-    snprintf (what, sizeof what, "GET %s", key);
-    redisReply *reply = redisCommand (redis, "GET %s", key);
-    if (!reply || (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_NIL))
+    if (!reply || (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_NIL)) {
+        char what [320];
+        snprintf (what, sizeof what, "GET %s", key);
         return s_failed (redis, reply, what, err, errlen);
+    }
     bool found = reply->type == REDIS_REPLY_STRING;
     int rc = found && (reply->len == 0
                     || s_copy_string (reply, employee->id, SB_TIMESHEET_ID_MAX));
@@ -104,19 +105,70 @@ sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *
     if (rc)
         return sb_timesheet_error (SB_TIMESHEET_BROKEN, err, errlen, "%s: not an employee id "
                                    "of 1..%d bytes", key, SB_TIMESHEET_ID_MAX);
-    if (!found)
-        return SB_TIMESHEET_NOT_FOUND;
-    snprintf (key, sizeof key, "sb:emp:%s:%s", tenant, employee->id);
-    snprintf (what, sizeof what, "HGET %s name", key);
-    reply = redisCommand (redis, "HGET %s name", key);
-    if (!reply || (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_NIL))
+    return found? SB_TIMESHEET_OK: SB_TIMESHEET_NOT_FOUND;
+}
+
+//  The employee's reply (HGET <sb:emp:tenant:id> name, taken) into
+//  employee->name. Returns OK, or a failure code with why.
+static int
+s_take_name (redisContext *redis, redisReply *reply, const char *tenant, const char *id,
+             sb_timesheet_employee_t *employee, char *err, size_t errlen)
+{
+    char key [300];
+    snprintf (key, sizeof key, "sb:emp:%s:%s", tenant, id);
+    if (!reply || (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_NIL)) {
+        char what [320];
+        snprintf (what, sizeof what, "HGET %s name", key);
         return s_failed (redis, reply, what, err, errlen);
-    rc = s_copy_string (reply, employee->name, SB_TIMESHEET_NAME_MAX);
+    }
+    int rc = s_copy_string (reply, employee->name, SB_TIMESHEET_NAME_MAX);
     freeReplyObject (reply);
     if (rc)
         return sb_timesheet_error (SB_TIMESHEET_BROKEN, err, errlen, "%s: name longer than %d "
                                    "bytes", key, SB_TIMESHEET_NAME_MAX);
     return SB_TIMESHEET_OK;
+}
+
+//  s_lookup_guessed's answer when the directory names another id
+#define S_GUESS_MISSED  100
+
+//  With a guess of the id, the directory and the guessed employee's name
+//  in one round trip. Returns OK (the guess held: employee filled),
+//  S_GUESS_MISSED (the directory's id is in employee->id, its name still
+//  to read), NOT_FOUND, or a failure code.
+static int
+s_lookup_guessed (redisContext *redis, const char *tenant, const char *key, const char *guess,
+                  sb_timesheet_employee_t *employee, char *err, size_t errlen)
+{
+    redisReply *directory = NULL, *name = NULL;
+    if (redisAppendCommand (redis, "GET %s", key) == REDIS_OK
+    &&  redisAppendCommand (redis, "HGET sb:emp:%s:%s name", tenant, guess) == REDIS_OK
+    &&  redisGetReply (redis, (void **) &directory) == REDIS_OK)
+        redisGetReply (redis, (void **) &name);
+    int rc = s_take_id (redis, directory, key, employee, err, errlen);
+    if (rc == SB_TIMESHEET_OK && streq (employee->id, guess))
+        return s_take_name (redis, name, tenant, guess, employee, err, errlen);
+    freeReplyObject (name);
+    return rc == SB_TIMESHEET_OK? S_GUESS_MISSED: rc;
+}
+
+int
+sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *phone,
+                           const char *guess, sb_timesheet_employee_t *employee, char *err,
+                           size_t errlen)
+{
+    char key [300];
+    snprintf (key, sizeof key, "sb:dir:%s:phone:%s", tenant, phone);
+    int rc = guess && *guess
+           ? s_lookup_guessed (redis, tenant, key, guess, employee, err, errlen)
+           : s_take_id (redis, (redisReply *) redisCommand (redis, "GET %s", key), key,
+                        employee, err, errlen);
+    bool guessed = rc == SB_TIMESHEET_OK && guess && *guess;
+    if ((rc != SB_TIMESHEET_OK && rc != S_GUESS_MISSED) || guessed)
+        return rc;
+    return s_take_name (redis, (redisReply *) redisCommand (redis, "HGET sb:emp:%s:%s name",
+                                                              tenant, employee->id),
+                        tenant, employee->id, employee, err, errlen);
 }
 
 //  Reads one stored entry (JSON text) as {date, project, hours, note?}.

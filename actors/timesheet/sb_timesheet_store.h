@@ -22,8 +22,14 @@
 //  How long a key's record stays: redeliveries come within minutes.
 #define SB_TIMESHEET_DONE_TTL_S  (30 * 86400)
 
+//  The employee phone reaches in tenant's directory: id and name. guess
+//  (may be NULL) is the id the caller found last time: the directory and
+//  that employee's name are then read in one round trip, and the guess
+//  used only if the directory still says it (else a second round trip
+//  reads the right name). Never stale: the directory is read every time.
 int sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *phone,
-                               sb_timesheet_employee_t *employee, char *err, size_t errlen);
+                               const char *guess, sb_timesheet_employee_t *employee,
+                               char *err, size_t errlen);
 
 int sb_timesheet_store_entries (redisContext *redis, const char *tenant, const char *employee,
                                 int32_t from, int32_t to, json_t **entries,
