@@ -16,6 +16,7 @@ typedef struct {
     json_t *args;                       //  borrowed from the message
     json_t *conversation;               //  borrowed from the message
     sb_timesheet_employee_t employee;
+    sb_timesheet_prefetch_t prefetch;   //  a query's entries, if the lookup read them
 } s_call_t;
 
 //  A new timesheet.result body: tool, status, the conversation as it came,
@@ -110,7 +111,14 @@ s_report (s_call_t *call, int32_t from, int32_t to, json_t *recorded, int duplic
 {
     json_t *entries = NULL;
     sb_timesheet_call_t *common = &call->common;
-    int rc = sb_timesheet_backend_entries (common->backend, common->ctx, common->tenant_id,
+    sb_timesheet_prefetch_t *prefetch = &call->prefetch;
+    int rc = SB_TIMESHEET_OK;
+    if (prefetch->entries && prefetch->from == from && prefetch->to == to) {
+        entries = prefetch->entries;        //  read with the lookup
+        prefetch->entries = NULL;
+    }
+    else
+        rc = sb_timesheet_backend_entries (common->backend, common->ctx, common->tenant_id,
                                            call->employee.id, from, to, &entries,
                                            common->err, sizeof common->err);
     if (rc != SB_TIMESHEET_OK) {
@@ -127,30 +135,40 @@ s_report (s_call_t *call, int32_t from, int32_t to, json_t *recorded, int duplic
     return s_emit (call, body);
 }
 
-//  timesheet.query {from_date, to_date?}: a period of at most 366 days.
+//  timesheet.query's period {from_date, to_date?}: at most 366 days.
+//  Returns 0, or -1 with the reason in call->common.err.
+static int
+s_query_period (s_call_t *call, int32_t *from, int32_t *to)
+{
+    if (s_required_date (call, "from_date", from))
+        return -1;
+    int rc = s_date_arg (call, "to_date", to);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        *to = *from;                    //  one day
+    char from_text [11], to_text [11];
+    sb_date_format (*from, from_text);
+    sb_date_format (*to, to_text);
+    if (*from > *to) {
+        s_why (call, "args.from_date %s is after args.to_date %s", from_text, to_text);
+        return -1;
+    }
+    if (*to - *from + 1 > S_MAX_PERIOD) {
+        s_why (call, "the period %s to %s is %d days: at most %d", from_text, to_text,
+               (int) (*to - *from + 1), S_MAX_PERIOD);
+        return -1;
+    }
+    return 0;
+}
+
+//  timesheet.query {from_date, to_date?}: the period's report.
 static sb_actor_result_t
 s_query (s_call_t *call)
 {
     int32_t from = 0, to = 0;
-    if (s_required_date (call, "from_date", &from))
+    if (s_query_period (call, &from, &to))
         return s_refuse (call);
-    int rc = s_date_arg (call, "to_date", &to);
-    if (rc < 0)
-        return s_refuse (call);
-    if (rc == 1)
-        to = from;                      //  one day
-    char from_text [11], to_text [11];
-    sb_date_format (from, from_text);
-    sb_date_format (to, to_text);
-    if (from > to) {
-        s_why (call, "args.from_date %s is after args.to_date %s", from_text, to_text);
-        return s_refuse (call);
-    }
-    if (to - from + 1 > S_MAX_PERIOD) {
-        s_why (call, "the period %s to %s is %d days: at most %d", from_text, to_text,
-               (int) (to - from + 1), S_MAX_PERIOD);
-        return s_refuse (call);
-    }
     return s_report (call, from, to, NULL, -1);
 }
 
@@ -247,10 +265,17 @@ s_dispatch (s_call_t *call)
 {
     json_t *number = json_object_get (call->conversation, "employee_phone");
     const char *phone = json_string_value (number);
+    //  A query's period, known before the lookup, lets the lookup read the
+    //  entries on its way (a query that cannot run is refused after it)
+    sb_timesheet_prefetch_t *prefetch = NULL;
+    if (streq (call->tool, "timesheet.query")
+    &&  s_query_period (call, &call->prefetch.from, &call->prefetch.to) == 0)
+        prefetch = &call->prefetch;
     int rc = s_e164 (phone)
            ? sb_timesheet_backend_lookup (call->common.backend, call->common.ctx,
-                                          call->common.tenant_id, phone, &call->employee,
-                                          call->common.err, sizeof call->common.err)
+                                          call->common.tenant_id, phone, prefetch,
+                                          &call->employee, call->common.err,
+                                          sizeof call->common.err)
            : SB_TIMESHEET_NOT_FOUND;    //  no directory holds what is not a number
     if (rc == SB_TIMESHEET_NOT_FOUND)
         return s_emit (call, s_result (call, "not_registered"));
@@ -322,6 +347,7 @@ s_tool_call (sb_timesheet_call_t *common)
     sb_actor_result_t result = SB_ACTOR_DONE;
     if (sb_timesheet_call_prepare (&call.common, now_ms, &result) == 0)
         result = s_dispatch (&call);
+    json_decref (call.prefetch.entries);
     sb_timesheet_call_clear (&call.common);
     return result;
 }

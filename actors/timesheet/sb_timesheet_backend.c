@@ -105,9 +105,12 @@ s_guess_note (zhashx_t *guesses, const char *key, int rc, const char *id)
 int
 sb_timesheet_backend_lookup (sb_timesheet_backend_t *self, sb_actor_ctx_t *ctx,
                              const char *tenant, const char *phone,
+                             sb_timesheet_prefetch_t *prefetch,
                              sb_timesheet_employee_t *employee, char *err, size_t errlen)
 {
     memset (employee, 0, sizeof *employee);
+    if (prefetch)
+        prefetch->entries = NULL;
     if (self->http)
         return sb_timesheet_http_lookup (self->http, tenant, phone, employee, err, errlen);
     redisContext *redis = s_redis (ctx, err, errlen);
@@ -119,7 +122,8 @@ sb_timesheet_backend_lookup (sb_timesheet_backend_t *self, sb_actor_ctx_t *ctx,
                                                             s_guesses_destroy, why, sizeof why);
     snprintf (key, sizeof key, "%s %s", tenant, phone);
     const char *guess = guesses? (const char *) zhashx_lookup (guesses, key): NULL;
-    int rc = sb_timesheet_store_lookup (redis, tenant, phone, guess, employee, err, errlen);
+    int rc = sb_timesheet_store_lookup (redis, tenant, phone, guess, prefetch, employee, err,
+                                        errlen);
     if (guesses)
         s_guess_note (guesses, key, rc, employee->id);
     return s_after (ctx, redis, rc);

@@ -33,6 +33,15 @@ typedef struct {
 
 typedef struct _sb_timesheet_backend_t sb_timesheet_backend_t;
 
+//  Entries a lookup may read on its way (timesheet.query's period): the
+//  Redis backend does when it knows the employee's id already, in the
+//  lookup's round trip. entries stays NULL when it did not: the caller
+//  reads them as usual. The caller owns what it gets.
+typedef struct {
+    int32_t from, to;                //  day numbers (sb_date)
+    json_t *entries;                 //  NULL, or as sb_timesheet_backend_entries
+} sb_timesheet_prefetch_t;
+
 //  Builds the backend the actor's config section chooses (NULL section:
 //  redis). Returns it, or NULL with the reason in err (a bad key names
 //  itself: "timesheet/http/base_url: missing").
@@ -43,9 +52,11 @@ void sb_timesheet_backend_destroy (sb_timesheet_backend_t **self_p);
 //  its time-out: the actor then keeps worker threads.
 bool sb_timesheet_backend_remote (const sb_timesheet_backend_t *self);
 
-//  Finds the employee whose phone number (E.164) is in tenant's directory.
+//  Finds the employee whose phone number (E.164) is in tenant's directory,
+//  and, if prefetch is not NULL, may read their entries of its period.
 int sb_timesheet_backend_lookup (sb_timesheet_backend_t *self, sb_actor_ctx_t *ctx,
                                  const char *tenant, const char *phone,
+                                 sb_timesheet_prefetch_t *prefetch,
                                  sb_timesheet_employee_t *employee, char *err, size_t errlen);
 
 //  The employee's entries from day from to day to (inclusive), as a new

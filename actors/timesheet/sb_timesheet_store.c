@@ -87,6 +87,43 @@ s_copy_string (const redisReply *reply, char *buffer, size_t max)
     return 0;
 }
 
+//  Reads one stored entry (JSON text) as {date, project, hours, note?}.
+//  Returns a new object, or NULL if it is not one.
+static json_t *
+s_parse_entry (const char *text, size_t length)
+{
+    json_t *stored = json_loadb (text, length, 0, NULL);
+    json_t *entry = sb_timesheet_entry_checked (stored);
+    json_decref (stored);
+    return entry;
+}
+
+//  A ZRANGEBYSCORE reply of prefix's entries from..to (borrowed) into a
+//  new array in *entries. Returns OK, or BROKEN naming the bad member.
+static int
+s_entries_reply (const redisReply *reply, const char *prefix, int32_t from, int32_t to,
+                 json_t **entries, char *err, size_t errlen)
+{
+    *entries = json_array ();
+    for (size_t index = 0; index < reply->elements; index++) {
+        const redisReply *member = reply->element [index];
+        json_t *entry = member->type == REDIS_REPLY_STRING
+                      ? s_parse_entry (member->str, member->len): NULL;
+        if (!entry) {
+            char from_text [11], to_text [11];
+            sb_date_format (from, from_text);
+            sb_date_format (to, to_text);
+            snprintf (err, errlen, "%s:entries: member %zu of %s..%s is not an entry "
+                      "{date, project, hours, note?}", prefix, index, from_text, to_text);
+            json_decref (*entries);
+            *entries = NULL;
+            return SB_TIMESHEET_BROKEN;
+        }
+        json_array_append_new (*entries, entry);
+    }
+    return SB_TIMESHEET_OK;
+}
+
 //  The directory's reply (GET key, taken) into employee->id. Returns OK,
 //  NOT_FOUND, or a failure code with why.
 static int
@@ -138,29 +175,48 @@ s_take_name (redisContext *redis, redisReply *reply, const char *tenant, const c
 //  to read), NOT_FOUND, or a failure code.
 static int
 s_lookup_guessed (redisContext *redis, const char *tenant, const char *key, const char *guess,
-                  sb_timesheet_employee_t *employee, char *err, size_t errlen)
+                  sb_timesheet_prefetch_t *prefetch, sb_timesheet_employee_t *employee,
+                  char *err, size_t errlen)
 {
-    redisReply *directory = NULL, *name = NULL;
-    if (redisAppendCommand (redis, "GET %s", key) == REDIS_OK
-    &&  redisAppendCommand (redis, "HGET sb:emp:%s:%s name", tenant, guess) == REDIS_OK
-    &&  redisGetReply (redis, (void **) &directory) == REDIS_OK)
-        redisGetReply (redis, (void **) &name);
+    char prefix [300];
+    s_prefix (prefix, sizeof prefix, tenant, guess);
+    redisReply *directory = NULL, *name = NULL, *entries = NULL;
+    bool sent = redisAppendCommand (redis, "GET %s", key) == REDIS_OK
+             && redisAppendCommand (redis, "HGET sb:emp:%s:%s name", tenant, guess) == REDIS_OK
+             && (!prefetch || redisAppendCommand (redis, "ZRANGEBYSCORE %s:entries %d %d",
+                                                  prefix, (int) prefetch->from,
+                                                  (int) prefetch->to) == REDIS_OK);
+    if (sent && redisGetReply (redis, (void **) &directory) == REDIS_OK
+    &&  redisGetReply (redis, (void **) &name) == REDIS_OK && prefetch)
+        redisGetReply (redis, (void **) &entries);
     int rc = s_take_id (redis, directory, key, employee, err, errlen);
-    if (rc == SB_TIMESHEET_OK && streq (employee->id, guess))
-        return s_take_name (redis, name, tenant, guess, employee, err, errlen);
-    freeReplyObject (name);
-    return rc == SB_TIMESHEET_OK? S_GUESS_MISSED: rc;
+    bool held = rc == SB_TIMESHEET_OK && streq (employee->id, guess);
+    if (held)
+        rc = s_take_name (redis, name, tenant, guess, employee, err, errlen);
+    else
+        freeReplyObject (name);
+    //  Entries that do not read well are left for the query to read (and
+    //  to fail on, naming them) as it would without a prefetch
+    char unused [8];
+    if (held && rc == SB_TIMESHEET_OK && entries && entries->type == REDIS_REPLY_ARRAY
+    &&  s_entries_reply (entries, prefix, prefetch->from, prefetch->to, &prefetch->entries,
+                         unused, sizeof unused) != SB_TIMESHEET_OK)
+        prefetch->entries = NULL;
+    freeReplyObject (entries);
+    return rc == SB_TIMESHEET_OK && !held? S_GUESS_MISSED: rc;
 }
 
 int
 sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *phone,
-                           const char *guess, sb_timesheet_employee_t *employee, char *err,
-                           size_t errlen)
+                           const char *guess, sb_timesheet_prefetch_t *prefetch,
+                           sb_timesheet_employee_t *employee, char *err, size_t errlen)
 {
     char key [300];
     snprintf (key, sizeof key, "sb:dir:%s:phone:%s", tenant, phone);
+    if (prefetch)
+        prefetch->entries = NULL;
     int rc = guess && *guess
-           ? s_lookup_guessed (redis, tenant, key, guess, employee, err, errlen)
+           ? s_lookup_guessed (redis, tenant, key, guess, prefetch, employee, err, errlen)
            : s_take_id (redis, (redisReply *) redisCommand (redis, "GET %s", key), key,
                         employee, err, errlen);
     bool guessed = rc == SB_TIMESHEET_OK && guess && *guess;
@@ -169,17 +225,6 @@ sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *
     return s_take_name (redis, (redisReply *) redisCommand (redis, "HGET sb:emp:%s:%s name",
                                                               tenant, employee->id),
                         tenant, employee->id, employee, err, errlen);
-}
-
-//  Reads one stored entry (JSON text) as {date, project, hours, note?}.
-//  Returns a new object, or NULL if it is not one.
-static json_t *
-s_parse_entry (const char *text, size_t length)
-{
-    json_t *stored = json_loadb (text, length, 0, NULL);
-    json_t *entry = sb_timesheet_entry_checked (stored);
-    json_decref (stored);
-    return entry;
 }
 
 int
@@ -196,23 +241,9 @@ sb_timesheet_store_entries (redisContext *redis, const char *tenant, const char 
                                       (int) from, (int) to);
     if (!reply || reply->type != REDIS_REPLY_ARRAY)
         return s_failed (redis, reply, what, err, errlen);
-    *entries = json_array ();
-    for (size_t index = 0; index < reply->elements; index++) {
-        const redisReply *member = reply->element [index];
-        json_t *entry = member->type == REDIS_REPLY_STRING
-                      ? s_parse_entry (member->str, member->len): NULL;
-        if (!entry) {
-            snprintf (err, errlen, "%s:entries: member %zu of %s..%s is not an entry "
-                      "{date, project, hours, note?}", prefix, index, from_text, to_text);
-            json_decref (*entries);
-            *entries = NULL;
-            freeReplyObject (reply);
-            return SB_TIMESHEET_BROKEN;
-        }
-        json_array_append_new (*entries, entry);
-    }
+    int rc = s_entries_reply (reply, prefix, from, to, entries, err, errlen);
     freeReplyObject (reply);
-    return SB_TIMESHEET_OK;
+    return rc;
 }
 
 //  Runs script with its keys and arguments (argc strings in all, the

@@ -27,9 +27,12 @@
 //  that employee's name are then read in one round trip, and the guess
 //  used only if the directory still says it (else a second round trip
 //  reads the right name). Never stale: the directory is read every time.
+//  With prefetch (may be NULL) and a guess, the guessed employee's entries
+//  of its period come in the same round trip, kept only if the guess held
+//  and they read well (else prefetch->entries stays NULL).
 int sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *phone,
-                               const char *guess, sb_timesheet_employee_t *employee,
-                               char *err, size_t errlen);
+                               const char *guess, sb_timesheet_prefetch_t *prefetch,
+                               sb_timesheet_employee_t *employee, char *err, size_t errlen);
 
 int sb_timesheet_store_entries (redisContext *redis, const char *tenant, const char *employee,
                                 int32_t from, int32_t to, json_t **entries,
