@@ -315,8 +315,8 @@ s_fleet_start (s_bench_t *self, const char *bindir)
                               "-n", "bench", "-c", self->config, NULL };
     const char *ingress [] = { "-p", ingress_port, "-b", self->endpoint, "-t", "demo", NULL };
     s_track (self, "redis", NULL, s_redis_pid (self));
-    if (s_write_config (self) || s_demo_data (self, bindir) || s_start_fake (self, bindir, "fake_twilio", self->fake_base,
-                                                               sizeof self->fake_base)
+    if (s_write_config (self) || s_demo_data (self, bindir)
+    ||  s_start_fake (self, bindir, "fake_twilio", self->fake_base, sizeof self->fake_base)
     ||  s_spawn (self, bindir, "broker", "broker", broker))
         return -1;
     setenv ("TWILIO_API_BASE", self->fake_base, 1);
@@ -542,6 +542,17 @@ s_phase_report (s_bench_t *self, const char *what, double offered, uint64_t firs
     return achieved;
 }
 
+//  Stops the processes tracked after the first count (the last ones
+//  started), and leaves them out of the later phases' figures.
+static void
+s_stop_since (s_bench_t *self, size_t count)
+{
+    while (self->proc_count > count) {
+        s_proc_t *proc = &self->procs [--self->proc_count];
+        sb_testproc_stop (&proc->process, 15000, proc->name);
+    }
+}
+
 //  1. The ceiling: a fake Twilio alone, creates on kept-alive connections at
 //  saturation, as many at once as the sender makes. A fake of its own, the
 //  same program, stopped after: the fleet's fake would otherwise carry the
@@ -555,13 +566,16 @@ s_phase_fake (s_bench_t *self, const char *bindir)
     size_t tracked = self->proc_count;
     if (s_start_fake (self, bindir, "fake (ceiling)", base, sizeof base)) {
         fprintf (stderr, "bench_pipeline: the ceiling's fake Twilio did not start\n");
+        s_stop_since (self, tracked);
         return 0;
     }
     snprintf (url, sizeof url, "%s/2010-04-01/Accounts/" S_ACCOUNT "/Messages.json", base);
     int connections = self->options.capacity? self->options.capacity: 4;
     bench_http_t *driver = bench_http_new (url, connections, 201);
-    if (!driver)
+    if (!driver) {
+        s_stop_since (self, tracked);
         return 0;
+    }
     bench_http_set_basic_auth (driver, S_ACCOUNT ":" S_TOKEN);
     s_cpu_mark (self);
     double self_mark = bench_proc_cpu (getpid ());
@@ -581,11 +595,7 @@ s_phase_fake (s_bench_t *self, const char *bindir)
             bench_http_ok (driver), bench_http_failed (driver));
     s_cpu_report (self, self_mark, bench_http_ok (driver), elapsed_s);
     bench_http_destroy (&driver);
-    //  It was tracked last: stopped, and out of the later phases' figures
-    while (self->proc_count > tracked) {
-        s_proc_t *ceiling = &self->procs [--self->proc_count];
-        sb_testproc_stop (&ceiling->process, 15000, ceiling->name);
-    }
+    s_stop_since (self, tracked);
     return per_second;
 }
 

@@ -233,7 +233,7 @@ sb_throttle_give (sb_throttle_t *self, const char *number)
         return;
     pthread_mutex_lock (&self->lock);
     s_bucket_t *bucket = (s_bucket_t *) zhashx_lookup (self->buckets, number);
-    if (bucket && bucket->tokens + 1 <= self->burst)
-        bucket->tokens += 1;
+    if (bucket)
+        bucket->tokens = bucket->tokens + 1 < self->burst? bucket->tokens + 1: self->burst;
     pthread_mutex_unlock (&self->lock);
 }

@@ -213,18 +213,17 @@ sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *
 {
     char key [300];
     snprintf (key, sizeof key, "sb:dir:%s:phone:%s", tenant, phone);
-    if (prefetch)
-        prefetch->entries = NULL;
-    int rc = guess && *guess
+    bool guessing = guess && *guess;
+    int rc = guessing
            ? s_lookup_guessed (redis, tenant, key, guess, prefetch, employee, err, errlen)
            : s_take_id (redis, (redisReply *) redisCommand (redis, "GET %s", key), key,
                         employee, err, errlen);
-    bool guessed = rc == SB_TIMESHEET_OK && guess && *guess;
-    if ((rc != SB_TIMESHEET_OK && rc != S_GUESS_MISSED) || guessed)
-        return rc;
-    return s_take_name (redis, (redisReply *) redisCommand (redis, "HGET sb:emp:%s:%s name",
+    //  Without a guess, or past one that missed, the name is still to read
+    if (rc == S_GUESS_MISSED || (rc == SB_TIMESHEET_OK && !guessing))
+        rc = s_take_name (redis, (redisReply *) redisCommand (redis, "HGET sb:emp:%s:%s name",
                                                               tenant, employee->id),
-                        tenant, employee->id, employee, err, errlen);
+                          tenant, employee->id, employee, err, errlen);
+    return rc;
 }
 
 int

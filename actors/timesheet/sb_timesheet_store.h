@@ -29,7 +29,8 @@
 //  reads the right name). Never stale: the directory is read every time.
 //  With prefetch (may be NULL) and a guess, the guessed employee's entries
 //  of its period come in the same round trip, kept only if the guess held
-//  and they read well (else prefetch->entries stays NULL).
+//  and they read well (else prefetch->entries, NULL on the way in, stays
+//  NULL).
 int sb_timesheet_store_lookup (redisContext *redis, const char *tenant, const char *phone,
                                const char *guess, sb_timesheet_prefetch_t *prefetch,
                                sb_timesheet_employee_t *employee, char *err, size_t errlen);
